@@ -1,0 +1,76 @@
+import pg from 'pg';
+import { parseInt8, TYPE_OIDS, type Db, type Queryable, type QueryResult, type Row } from './db.ts';
+
+const identity = (v: string) => v;
+const typeParser = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === TYPE_OIDS.int8) return parseInt8;
+    if (oid === TYPE_OIDS.numeric || oid === TYPE_OIDS.date) return identity;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<R extends object = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const res = await client.query<R>({ text: sql, values: params ? [...params] : [], types: typeParser });
+      return { rows: res.rows, rowCount: res.rowCount ?? res.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await client.query(sql);
+    },
+  };
+}
+
+/** Connects to a PostgreSQL server; a pool of connections shared by the process. */
+export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // Fail at start, not at the first request, when the server is unreachable.
+  const probe = await pool.connect();
+  probe.release();
+  let listenClient: pg.PoolClient | undefined;
+  const handlers = new Map<string, Set<(p: string) => void>>();
+  const base = wrap(pool);
+  return {
+    kind: 'postgres',
+    ...base,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      if (!listenClient) {
+        listenClient = await pool.connect();
+        listenClient.on('notification', (msg) => {
+          for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
+        });
+      }
+      let set = handlers.get(channel);
+      if (!set) {
+        handlers.set(channel, (set = new Set()));
+        await listenClient.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(onPayload);
+      return async () => {
+        set.delete(onPayload);
+      };
+    },
+    async notify(channel, payload) {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async close() {
+      listenClient?.release();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../../../shared/languages.ts';
+import { contrastRatio, parseHexColor } from '../../../shared/contrast.ts';
+
+const Language = z.enum(LANGUAGES);
+/** Text in several languages; which ones are required is checked against the tenant's languages. */
+export const ZLocalizedText = z
+  .object({ es: z.string().min(1).optional(), ca: z.string().min(1).optional(), en: z.string().min(1).optional() })
+  .strict();
+export type LocalizedText = z.infer<typeof ZLocalizedText>;
+
+const HexColor = z.string().refine((v) => parseHexColor(v) !== undefined, 'must be a colour like #1a5e9a');
+const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
+const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
+export const ZOpeningHours = z
+  .object({ days: z.array(Weekday).min(1), open: HourMinute, close: HourMinute })
+  .strict()
+  .refine((h) => h.open < h.close, { message: 'open must be before close', path: ['close'] });
+
+export const ZCoordinates = z
+  .object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) })
+  .strict();
+
+export const ZOffice = z
+  .object({
+    id: Slug,
+    names: ZLocalizedText,
+    address: z.string().min(1),
+    coordinates: ZCoordinates,
+    openingHours: z.array(ZOpeningHours).min(1),
+    /** Office-specific closed days, added to the council's holidays. */
+    holidays: z.array(IsoDate).default([]),
+    /** Words citizens use for this office ("la de Benalua", "Centre") to recognise it in chat. */
+    aliases: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const ZAppointmentService = z
+  .object({
+    id: Slug,
+    names: ZLocalizedText,
+    descriptions: ZLocalizedText.optional(),
+    /** individual: one citizen a place; group: a session with many places (courses). */
+    kind: z.enum(['individual', 'group']).default('individual'),
+    offices: z.array(Slug).min(1),
+    slotMinutes: z.number().int().min(5).max(480),
+    /** Places per slot and office (counters, or seats in a group session). */
+    capacity: z.number().int().min(1).max(500),
+    /** Hours for this service when narrower than the office's. */
+    openingHours: z.array(ZOpeningHours).optional(),
+    /** How far ahead citizens may book, in days. */
+    bookingWindowDays: z.number().int().min(1).max(365).default(60),
+  })
+  .strict();
+
+export const PROCEDURES = [
+  'certificate.padron',
+  'appointment.book',
+  'appointment.manage',
+  'tax.pay',
+  'fine.pay',
+  'filing.generic',
+  'filing.status',
+] as const;
+export type ProcedureId = (typeof PROCEDURES)[number];
+
+export const ZTaxType = z
+  .object({
+    code: z.string().regex(/^[A-Z0-9_]{2,20}$/, 'must be an upper-case code like IBI'),
+    names: ZLocalizedText,
+    kind: z.enum(['receipt', 'liquidation', 'self_assessment', 'fine']),
+  })
+  .strict();
+
+export const ZDepartment = z.object({ id: Slug, names: ZLocalizedText }).strict();
+
+export const ZWebsite = z
+  .object({
+    url: z.string().url(),
+    /** Hours between scheduled recrawls; 0 turns scheduling off. */
+    recrawlHours: z.number().int().min(0).max(24 * 90).default(24),
+    maxPages: z.number().int().min(1).max(100_000).default(2000),
+  })
+  .strict();
+
+export const ZKiosk = z
+  .object({
+    id: Slug,
+    names: ZLocalizedText,
+    officeId: Slug.optional(),
+    address: z.string().optional(),
+    coordinates: ZCoordinates,
+    /** SHA-256 (hex) of the kiosk's secret token; the token itself never sits in a profile. */
+    tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'),
+    /** Staff assist at this kiosk during these hours (Alicante: 10-13 h). */
+    staffedHours: z.array(ZOpeningHours).default([]),
+  })
+  .strict();
+
+export const ZCustomIntent = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'must look like "library.card"'),
+    utterances: z.object({ es: z.array(z.string()).default([]), ca: z.array(z.string()).default([]), en: z.array(z.string()).default([]) }).strict(),
+    answer: ZLocalizedText,
+    link: z.string().url().optional(),
+  })
+  .strict();
+
+export const ZTenantProfile = z
+  .object({
+    id: Slug,
+    /** 5-digit INE municipality code, links the council to the gazetteer and the observatory. */
+    ineCode: z.string().regex(/^\d{5}$/, 'must be the 5-digit INE code').optional(),
+    names: ZLocalizedText,
+    languages: z.array(Language).min(1),
+    defaultLanguage: Language,
+    timeZone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone like Europe/Madrid'),
+    routing: z
+      .object({ hostnames: z.array(z.string().min(1)).default([]), pathPrefix: z.boolean().default(true) })
+      .strict()
+      .default({ hostnames: [], pathPrefix: true }),
+    branding: z
+      .object({
+        primaryColor: HexColor,
+        onPrimaryColor: HexColor,
+        backgroundColor: HexColor.default('#ffffff'),
+        textColor: HexColor.default('#1a1a1a'),
+        /** Path relative to the profile file, SVG or PNG. */
+        logo: z.string().optional(),
+      })
+      .strict(),
+    offices: z.array(ZOffice).min(1),
+    holidays: z.array(IsoDate).default([]),
+    appointmentServices: z.array(ZAppointmentService).default([]),
+    procedures: z.array(z.enum(PROCEDURES)).default([...PROCEDURES]),
+    taxes: z.array(ZTaxType).default([]),
+    departments: z.array(ZDepartment).default([]),
+    websites: z.array(ZWebsite).default([]),
+    contact: z
+      .object({
+        phone: z.string().optional(),
+        email: z.string().email().optional(),
+        web: z.string().url().optional(),
+        /** When people answer hand-offs; outside these a callback is offered. */
+        staffHours: z.array(ZOpeningHours).default([]),
+      })
+      .strict(),
+    kiosks: z.array(ZKiosk).default([]),
+    intents: z.array(ZCustomIntent).default([]),
+    retention: z.object({ transcriptDays: z.number().int().min(1).max(3650).default(365) }).strict().default({ transcriptDays: 365 }),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (!p.languages.includes(p.defaultLanguage)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultLanguage'], message: `must be one of the enabled languages (${p.languages.join(', ')})` });
+    }
+    const needAll = (text: LocalizedText | undefined, at: (string | number)[]) => {
+      if (!text) return;
+      for (const lang of p.languages) {
+        if (!text[lang]) ctx.addIssue({ code: 'custom', path: [...at, lang], message: `missing the ${lang} text (the council has ${lang} enabled)` });
+      }
+    };
+    needAll(p.names, ['names']);
+    p.offices.forEach((o, i) => needAll(o.names, ['offices', i, 'names']));
+    p.appointmentServices.forEach((s, i) => needAll(s.names, ['appointmentServices', i, 'names']));
+    p.taxes.forEach((s, i) => needAll(s.names, ['taxes', i, 'names']));
+    p.departments.forEach((s, i) => needAll(s.names, ['departments', i, 'names']));
+    p.kiosks.forEach((s, i) => needAll(s.names, ['kiosks', i, 'names']));
+    const officeIds = new Set(p.offices.map((o) => o.id));
+    p.appointmentServices.forEach((s, i) =>
+      s.offices.forEach((o, j) => {
+        if (!officeIds.has(o)) ctx.addIssue({ code: 'custom', path: ['appointmentServices', i, 'offices', j], message: `unknown office "${o}"` });
+      }),
+    );
+    p.kiosks.forEach((k, i) => {
+      if (k.officeId && !officeIds.has(k.officeId)) ctx.addIssue({ code: 'custom', path: ['kiosks', i, 'officeId'], message: `unknown office "${k.officeId}"` });
+    });
+    const dupes = (ids: string[], at: string) => {
+      const seen = new Set<string>();
+      ids.forEach((id, i) => {
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [at, i, 'id'], message: `duplicate id "${id}"` });
+        seen.add(id);
+      });
+    };
+    dupes(p.offices.map((o) => o.id), 'offices');
+    dupes(p.appointmentServices.map((o) => o.id), 'appointmentServices');
+    dupes(p.kiosks.map((o) => o.id), 'kiosks');
+    const b = p.branding;
+    const pairs: [string, string, string][] = [
+      ['onPrimaryColor', b.onPrimaryColor, b.primaryColor],
+      ['textColor', b.textColor, b.backgroundColor],
+    ];
+    for (const [field, fg, bg] of pairs) {
+      const ratio = contrastRatio(fg, bg);
+      if (ratio < 4.5) {
+        ctx.addIssue({ code: 'custom', path: ['branding', field], message: `contrast ${ratio.toFixed(2)}:1 is below the 4.5:1 WCAG AA minimum` });
+      }
+    }
+  });
+
+export type TenantProfile = z.infer<typeof ZTenantProfile>;
+export type Office = z.infer<typeof ZOffice>;
+export type AppointmentService = z.infer<typeof ZAppointmentService>;
+export type Kiosk = z.infer<typeof ZKiosk>;
+export type OpeningHours = z.infer<typeof ZOpeningHours>;
