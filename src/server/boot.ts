@@ -1,0 +1,36 @@
+import type { Config } from './config.ts';
+import type { Db } from './db/db.ts';
+import { migrate } from './db/migrate.ts';
+import { openPglite } from './db/pglite.ts';
+import { openPostgres } from './db/postgres.ts';
+import { loadTenantsDir, upsertTenants, type LoadedTenant } from './modules/tenants/index.ts';
+
+/** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
+export async function openDatabase(config: Config): Promise<Db> {
+  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL);
+  return openPglite(config.dataDir);
+}
+
+export interface Booted {
+  db: Db;
+  tenants: LoadedTenant[];
+  migrationsApplied: string[];
+}
+
+/**
+ * Everything a process needs before serving or running a command: valid profiles first (cheap, and a
+ * broken profile must stop the start before anything is touched), then the database, migrations and the
+ * tenants mirror.
+ */
+export async function boot(config: Config): Promise<Booted> {
+  const tenants = loadTenantsDir(config.tenantsDir);
+  const db = await openDatabase(config);
+  try {
+    const migrationsApplied = await migrate(db);
+    await upsertTenants(db, tenants);
+    return { db, tenants, migrationsApplied };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every variable is documented here and in the README's table;
+ * a bad value stops the start with a message naming the variable and the problem.
+ */
+const ZEnv = z.object({
+  /** TCP port for HTTP. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Interface to bind; 0.0.0.0 in containers. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** The address citizens use (links in PDFs, QR codes, e-mails). Defaults to http://localhost:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Where the embedded database, secrets and uploaded files live. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** A PostgreSQL server (postgres://user@host:port/db). Without it the embedded PGlite in DATA_DIR is used. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** Optional Redis (redis://host:port) for pub/sub between instances and shared rate limits. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** The folder of council profiles (*.yaml, *.json). */
+  TENANTS_DIR: z.string().min(1).default('./tenants'),
+  /** trace, debug, info, warn, error, fatal or silent. */
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Signs cookies; at least 32 characters. Generated and kept in DATA_DIR/secrets when not given. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Requests per minute per client IP on the API. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** SMTP server for e-mails (smtp://host:port). Without it e-mails are written to DATA_DIR/outbox. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** Sender address for e-mails. */
+  MAIL_FROM: z.string().default('Ventanilla <no-reply@ventanilla.localhost>'),
+  /** production turns on secure cookies and HSTS; set it behind HTTPS. */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+export interface Config extends Omit<Env, 'SESSION_SECRET' | 'PUBLIC_URL'> {
+  PUBLIC_URL: string;
+  SESSION_SECRET: string;
+  /** Absolute DATA_DIR. */
+  dataDir: string;
+  /** Absolute TENANTS_DIR. */
+  tenantsDir: string;
+  isProduction: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super('Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+function loadOrCreateSecret(dataDir: string): string {
+  const dir = path.join(dataDir, 'secrets');
+  const file = path.join(dir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+/** Validates the environment once; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Env> = {}): Config {
+  const parsed = ZEnv.safeParse({ ...pickDefined(env), ...overrides });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError([{ variable: 'DATA_DIR', message: `cannot create ${dataDir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` }]);
+  }
+  return {
+    ...e,
+    PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    SESSION_SECRET: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
+    dataDir,
+    tenantsDir: path.resolve(e.TENANTS_DIR),
+    isProduction: e.NODE_ENV === 'production',
+  };
+}
+
+function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(ZEnv.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') out[key] = v;
+  }
+  return out;
+}
+
+/** Names and docs of every variable, for the README table and `ventanilla --help`. */
+export const CONFIG_VARIABLES = Object.keys(ZEnv.shape);
