@@ -111,8 +111,14 @@ function loadOrCreateDemoCa(dir: string): { cert: forge.pki.Certificate; key: fo
     cert.sign(keys.privateKey, forge.md.sha256.create());
     publishOnce(file, forge.pki.certificateToPem(cert) + forge.pki.privateKeyToPem(keys.privateKey));
   }
-  const pem = readFileSync(file, 'utf8');
-  return { cert: forge.pki.certificateFromPem(pem), key: forge.pki.privateKeyFromPem(pem) };
+  const blocks = forge.pem.decode(readFileSync(file, 'utf8'));
+  const certBlock = blocks.find((b) => b.type === 'CERTIFICATE');
+  const keyBlock = blocks.find((b) => b.type === 'RSA PRIVATE KEY');
+  if (!certBlock || !keyBlock) throw new Error(`${file} must hold the demo CA certificate and its RSA key`);
+  return {
+    cert: forge.pki.certificateFromPem(forge.pem.encode(certBlock)),
+    key: forge.pki.privateKeyFromPem(forge.pem.encode(keyBlock)),
+  };
 }
 
 function createDemoSealP12(dir: string, tenantId: string, p12File: string, passFile: string): void {
@@ -124,7 +130,8 @@ function createDemoSealP12(dir: string, tenantId: string, p12File: string, passF
   cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
   cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
   cert.setSubject([
-    { name: 'commonName', value: `Sello electrónico demo - ${tenantId}` },
+    // UTF8String: forge would otherwise write a Latin-1 PrintableString readers show as "electr?nico".
+    { name: 'commonName', value: `Sello electrónico demo - ${tenantId}`, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
     { name: 'organizationName', value: `Ventanilla demo council ${tenantId}` },
     { name: 'countryName', value: 'ES' },
   ]);
@@ -140,6 +147,14 @@ function createDemoSealP12(dir: string, tenantId: string, p12File: string, passF
   // The password file decides the race: only its winner publishes the matching PKCS#12; the others wait for it.
   if (publishOnce(passFile, password)) publishOnce(p12File, Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
   else waitForFile(p12File);
+}
+
+function decodeUtf8(binary: string): string {
+  try {
+    return forge.util.decodeUtf8(binary);
+  } catch {
+    return binary;
+  }
 }
 
 /** Parses a PKCS#12 file into a Seal; throws a message naming the file when the password or content is wrong. */
@@ -174,7 +189,7 @@ export function parseSealP12(p12: Buffer, password: string, tenantId: string, so
     privateKey: createPrivateKey(forge.pki.privateKeyToPem(rsaKey)),
     chainDer,
     certificate: own,
-    commonName: typeof cnField?.value === 'string' ? cnField.value : tenantId,
+    commonName: typeof cnField?.value === 'string' ? decodeUtf8(cnField.value) : tenantId,
     fingerprint: createHash('sha256').update(first).digest('hex'),
   };
 }

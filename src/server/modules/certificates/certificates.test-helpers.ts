@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { LoadedTenant } from '../tenants/index.ts';
+import type { PadronCertificateData } from './padron-certificate.renderer.ts';
+
+/** A demo household for tests and the bench (fictitious people). */
+export function sampleHousehold(council: LoadedTenant, kind: 'individual' | 'collective', language: PadronCertificateData['language'] = 'es'): PadronCertificateData {
+  const everyone = [
+    { dni: '12345678Z', givenName: 'Lucía', surname: 'Ferrández Pérez', birthDate: '1984-03-09', registeredSince: '2009-06-15' },
+    { dni: 'X1234567L', givenName: 'Jordi', surname: 'Llorens i Martí', birthDate: '1981-11-23', registeredSince: '2012-01-10' },
+    { dni: '87654321X', givenName: 'Núria', surname: 'Llorens Ferrández', birthDate: '2014-05-30', registeredSince: '2014-05-30' },
+  ];
+  return {
+    council,
+    language,
+    kind,
+    householdId: 'H-03014-0042',
+    address: { line: 'Carrer de Sant Vicent 12, 3r A', postalCode: '03004', municipality: 'Alacant', province: 'Alacant' },
+    inhabitants: kind === 'individual' ? everyone.slice(0, 1) : everyone,
+  };
+}
+
+/** Writes the PDF to a temporary file and runs a poppler tool on it (pdfsig, pdftotext). */
+export function runPoppler(tool: 'pdfsig' | 'pdftotext', pdf: Buffer): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vt-cert-'));
+  const file = path.join(dir, 'doc.pdf');
+  writeFileSync(file, pdf);
+  const args = tool === 'pdftotext' ? ['-layout', file, '-'] : [file];
+  try {
+    return execFileSync(tool, args, { encoding: 'utf8' });
+  } catch (err) {
+    // pdfsig exits non-zero when the certificate is untrusted; its report is still on stdout.
+    const out = (err as { stdout?: unknown }).stdout;
+    if (typeof out === 'string' && out) return out;
+    throw err;
+  }
+}
