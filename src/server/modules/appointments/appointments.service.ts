@@ -1,0 +1,384 @@
+/**
+ * Appointments: availability, booking exactly once under contention, cancel, reschedule (atomic),
+ * confirmation e-mail with an .ics file, and the reminder job. Free of Fastify: the assistant and the
+ * kiosk call the same methods with (tenant, citizen DNI, input, context).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../../db/db.ts';
+import { AppError } from '../../errors.ts';
+import { t } from '../../i18n.ts';
+import type { Mailer } from '../../mail/index.ts';
+import type { Language } from '../../../shared/languages.ts';
+import { citizenActor, isUniqueViolation, recordEvent, recordStep, systemActor, systemContext, type ProcedureContext } from '../connectors/procedure-context.ts';
+import { localize, type AppointmentService, type Office, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
+import { slotsForDay, type SlotSpec } from './appointments.calendar.ts';
+import { appointmentIcs } from './appointments.ics.ts';
+import { appointmentsRepository as repo, type AppointmentRow } from './appointments.repository.ts';
+import { addDays, toLocal } from './appointments.time.ts';
+
+export interface AvailabilityQuery {
+  serviceId: string;
+  officeId?: string | undefined;
+  /** First local date to show (YYYY-MM-DD); today by default. */
+  from?: string | undefined;
+  /** How many days to show; 14 by default, never past the booking window. */
+  days?: number | undefined;
+}
+
+export interface SlotAvailability {
+  startsAt: string;
+  endsAt: string;
+  /** Local time HH:MM in the council's time zone. */
+  time: string;
+  capacity: number;
+  free: number;
+}
+
+export interface DayAvailability {
+  officeId: string;
+  date: string;
+  slots: SlotAvailability[];
+}
+
+export interface BookInput {
+  serviceId: string;
+  officeId: string;
+  /** ISO instant of the slot start, as listed by availability. */
+  startsAt: string;
+  /** Where to send the confirmation; the citizen's registered e-mail otherwise. */
+  email?: string | undefined;
+}
+
+export interface Appointment {
+  id: string;
+  code: string;
+  serviceId: string;
+  serviceName: string;
+  kind: 'individual' | 'group';
+  officeId: string;
+  officeName: string;
+  officeAddress: string;
+  startsAt: string;
+  endsAt: string;
+  /** Local date and time in the council's time zone. */
+  localDate: string;
+  localTime: string;
+  status: 'booked' | 'cancelled';
+  rescheduledFrom: string | null;
+}
+
+export interface AppointmentsDeps {
+  db: Db;
+  tenants: TenantRegistry;
+  mailer?: Mailer | undefined;
+  /** The clock; tests pin it. */
+  now?: () => Date;
+  /** Called when an e-mail could not be sent (the booking stands; the log says why). */
+  onMailError?: (err: unknown) => void;
+}
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+function newCode(): string {
+  const bytes = randomBytes(8);
+  let s = '';
+  for (const b of bytes) s += CODE_ALPHABET[b % CODE_ALPHABET.length];
+  return `CITA-${s}`;
+}
+
+export type AppointmentsService = ReturnType<typeof createAppointmentsService>;
+
+export function createAppointmentsService(deps: AppointmentsDeps) {
+  const { db, tenants } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  function serviceOf(tenant: TenantProfile, serviceId: string): AppointmentService {
+    const s = tenant.appointmentServices.find((x) => x.id === serviceId);
+    if (!s) throw new AppError('appointments.service_not_found', { status: 404 });
+    return s;
+  }
+  function officeOf(tenant: TenantProfile, service: AppointmentService, officeId: string): Office {
+    const o = service.offices.includes(officeId) ? tenant.offices.find((x) => x.id === officeId) : undefined;
+    if (!o) throw new AppError('appointments.office_not_found', { status: 404 });
+    return o;
+  }
+
+  /** The slot a citizen asks for, checked against the calendar, the booking window and the clock. */
+  function resolveSlot(tenant: TenantProfile, service: AppointmentService, office: Office, startsAtIso: string): SlotSpec {
+    const startsAt = new Date(startsAtIso);
+    if (Number.isNaN(startsAt.getTime())) throw new AppError('appointments.invalid_slot', { status: 400 });
+    const local = toLocal(startsAt, tenant.timeZone);
+    const today = toLocal(now(), tenant.timeZone).date;
+    if (local.date > addDays(today, service.bookingWindowDays)) throw new AppError('appointments.outside_window', { status: 400 });
+    const slot = slotsForDay(tenant, service, office, local.date).find((s) => s.startsAt.getTime() === startsAt.getTime());
+    if (!slot) throw new AppError('appointments.invalid_slot', { status: 400 });
+    if (slot.startsAt.getTime() <= now().getTime()) throw new AppError('appointments.slot_past', { status: 400 });
+    return slot;
+  }
+
+  function present(tenant: TenantProfile, row: AppointmentRow, lang: Language): Appointment {
+    const service = tenant.appointmentServices.find((s) => s.id === row.service_id);
+    const office = tenant.offices.find((o) => o.id === row.office_id);
+    const startsAt = new Date(row.starts_at);
+    const local = toLocal(startsAt, tenant.timeZone);
+    return {
+      id: row.id,
+      code: row.code,
+      serviceId: row.service_id,
+      serviceName: localize(service?.names, lang, tenant),
+      kind: service?.kind ?? 'individual',
+      officeId: row.office_id,
+      officeName: localize(office?.names, lang, tenant),
+      officeAddress: office?.address ?? '',
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(row.ends_at).toISOString(),
+      localDate: local.date,
+      localTime: local.time,
+      status: row.status,
+      rescheduledFrom: row.rescheduled_from,
+    };
+  }
+
+  function formatWhen(tenant: TenantProfile, d: Date, lang: Language): string {
+    return new Intl.DateTimeFormat(lang === 'ca' ? 'ca-ES' : lang === 'en' ? 'en-GB' : 'es-ES', {
+      timeZone: tenant.timeZone,
+      dateStyle: 'full',
+      timeStyle: 'short',
+    }).format(d);
+  }
+
+  async function sendMail(tenant: TenantProfile, a: Appointment, to: string, lang: Language, kind: 'confirm' | 'reminder'): Promise<void> {
+    if (!deps.mailer) return;
+    const params = {
+      council: localize(tenant.names, lang, tenant),
+      service: a.serviceName,
+      office: a.officeName,
+      address: a.officeAddress,
+      when: formatWhen(tenant, new Date(a.startsAt), lang),
+      code: a.code,
+    };
+    const ics = appointmentIcs({
+      uid: `${a.id}@ventanilla`,
+      title: t(lang, 'appointments:mail.event_title', params),
+      description: t(lang, 'appointments:mail.event_description', params),
+      location: `${a.officeName}, ${a.officeAddress}`,
+      startsAt: new Date(a.startsAt),
+      endsAt: new Date(a.endsAt),
+      organizerName: params.council,
+      organizerEmail: tenant.contact.email,
+    });
+    try {
+      await deps.mailer.send({
+        to,
+        subject: t(lang, `appointments:mail.${kind}_subject`, params),
+        text: t(lang, `appointments:mail.${kind}_body`, params),
+        attachments: [{ filename: 'cita.ics', content: ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }],
+      });
+    } catch (err) {
+      deps.onMailError?.(err);
+    }
+  }
+
+  return {
+    /** Days and slots with free places for a service (optionally one office), in the council's time zone. */
+    async availability(tenantId: string, query: AvailabilityQuery): Promise<DayAvailability[]> {
+      const tenant = tenants.get(tenantId);
+      const service = serviceOf(tenant, query.serviceId);
+      const offices = query.officeId ? [officeOf(tenant, service, query.officeId)] : service.offices.map((id) => officeOf(tenant, service, id));
+      const today = toLocal(now(), tenant.timeZone).date;
+      const first = query.from && query.from > today ? query.from : today;
+      const last = addDays(today, service.bookingWindowDays);
+      const days = Math.min(Math.max(query.days ?? 14, 1), 62);
+      const specs: SlotSpec[][] = [];
+      for (let i = 0; i < days; i++) {
+        const date = addDays(first, i);
+        if (date > last) break;
+        for (const office of offices) specs.push(slotsForDay(tenant, service, office, date));
+      }
+      const all = specs.flat();
+      if (all.length === 0) return [];
+      const from = all.reduce((m, s) => (s.startsAt < m ? s.startsAt : m), all[0]?.startsAt ?? now());
+      const to = new Date(all.reduce((m, s) => Math.max(m, s.startsAt.getTime()), 0) + 1);
+      const booked = await repo.bookedCounts(db, tenantId, service.id, from, to);
+      const nowMs = now().getTime();
+      const out: DayAvailability[] = [];
+      for (const daySlots of specs) {
+        const open = daySlots.filter((s) => s.startsAt.getTime() > nowMs);
+        const first = open[0];
+        if (!first) continue;
+        out.push({
+          officeId: first.officeId,
+          date: first.date,
+          slots: open.map((s) => {
+            const taken = booked.get(`${s.officeId}|${s.startsAt.toISOString()}`) ?? 0;
+            return { startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), time: s.time, capacity: s.capacity, free: Math.max(0, s.capacity - taken) };
+          }),
+        });
+      }
+      return out;
+    },
+
+    /**
+     * Books one place. Exactly once: the place is taken with a conditional UPDATE inside the transaction that also
+     * inserts the appointment; a full slot is `appointments.slot_full` (409), a second place for the same citizen
+     * in the same slot is `appointments.already_booked` (409).
+     */
+    async book(tenantId: string, dni: string, input: BookInput, ctx: ProcedureContext): Promise<Appointment> {
+      const tenant = tenants.get(tenantId);
+      const service = serviceOf(tenant, input.serviceId);
+      const office = officeOf(tenant, service, input.officeId);
+      const slot = resolveSlot(tenant, service, office, input.startsAt);
+      const email = input.email ?? (await repo.contactEmail(db, tenantId, dni)) ?? null;
+      const row = await db.transaction(async (tx) => {
+        const key = { tenantId, serviceId: service.id, officeId: office.id, startsAt: slot.startsAt };
+        if (!(await repo.takePlace(tx, key, slot.endsAt, slot.capacity))) throw new AppError('appointments.slot_full', { status: 409 });
+        let inserted: AppointmentRow;
+        try {
+          inserted = await repo.insert(tx, {
+            id: randomUUID(),
+            tenantId,
+            code: newCode(),
+            dni,
+            serviceId: service.id,
+            officeId: office.id,
+            startsAt: slot.startsAt,
+            endsAt: slot.endsAt,
+            email,
+            language: ctx.lang,
+            channel: ctx.channel,
+            kioskId: ctx.kioskId ?? null,
+            rescheduledFrom: null,
+          });
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new AppError('appointments.already_booked', { status: 409 });
+          throw err;
+        }
+        await recordStep(tx, tenantId, citizenActor(dni), ctx, {
+          action: 'appointment.booked',
+          subjectType: 'appointment',
+          subjectId: inserted.id,
+          details: { serviceId: service.id, officeId: office.id, startsAt: slot.startsAt.toISOString() },
+        });
+        await recordEvent(tx, tenantId, ctx, 'appointment.booked', { data: { serviceId: service.id, officeId: office.id, kind: service.kind } });
+        return inserted;
+      });
+      const appointment = present(tenant, row, ctx.lang);
+      if (email) await sendMail(tenant, appointment, email, ctx.lang, 'confirm');
+      return appointment;
+    },
+
+    /** The citizen's appointments that have not ended yet (booked and cancelled), soonest first. */
+    async listMine(tenantId: string, dni: string, lang: Language): Promise<Appointment[]> {
+      const tenant = tenants.get(tenantId);
+      const rows = await repo.listForCitizen(db, tenantId, dni, now());
+      return rows.map((r) => present(tenant, r, lang));
+    },
+
+    /** One of the citizen's appointments; another citizen's id is `appointments.not_found` (404). */
+    async get(tenantId: string, dni: string, id: string, lang: Language): Promise<Appointment> {
+      const tenant = tenants.get(tenantId);
+      const row = await repo.findForCitizen(db, tenantId, dni, id);
+      if (!row) throw new AppError('appointments.not_found', { status: 404 });
+      return present(tenant, row, lang);
+    },
+
+    /** Cancels and frees the place, in one transaction. */
+    async cancel(tenantId: string, dni: string, id: string, ctx: ProcedureContext): Promise<Appointment> {
+      const tenant = tenants.get(tenantId);
+      const row = await db.transaction(async (tx) => {
+        const found = await repo.findForCitizen(tx, tenantId, dni, id, true);
+        if (!found) throw new AppError('appointments.not_found', { status: 404 });
+        if (!(await repo.cancel(tx, tenantId, id))) throw new AppError('appointments.already_cancelled', { status: 409 });
+        await repo.releasePlace(tx, { tenantId, serviceId: found.service_id, officeId: found.office_id, startsAt: new Date(found.starts_at) });
+        await recordStep(tx, tenantId, citizenActor(dni), ctx, { action: 'appointment.cancelled', subjectType: 'appointment', subjectId: id });
+        await recordEvent(tx, tenantId, ctx, 'appointment.cancelled', { data: { serviceId: found.service_id } });
+        return { ...found, status: 'cancelled' as const, cancelled_at: now() };
+      });
+      return present(tenant, row, ctx.lang);
+    },
+
+    /**
+     * Moves an appointment to another slot atomically: the new place is taken, the new appointment inserted and the
+     * old one cancelled and freed in one transaction. When the new slot is full, nothing changes.
+     */
+    async reschedule(tenantId: string, dni: string, id: string, input: { startsAt: string; officeId?: string | undefined }, ctx: ProcedureContext): Promise<Appointment> {
+      const tenant = tenants.get(tenantId);
+      const current = await repo.findForCitizen(db, tenantId, dni, id);
+      if (!current) throw new AppError('appointments.not_found', { status: 404 });
+      const service = serviceOf(tenant, current.service_id);
+      const office = officeOf(tenant, service, input.officeId ?? current.office_id);
+      const slot = resolveSlot(tenant, service, office, input.startsAt);
+      const row = await db.transaction(async (tx) => {
+        const old = await repo.findForCitizen(tx, tenantId, dni, id, true);
+        if (!old) throw new AppError('appointments.not_found', { status: 404 });
+        if (old.status !== 'booked') throw new AppError('appointments.already_cancelled', { status: 409 });
+        const oldKey = { tenantId, serviceId: old.service_id, officeId: old.office_id, startsAt: new Date(old.starts_at) };
+        if (oldKey.officeId === office.id && oldKey.startsAt.getTime() === slot.startsAt.getTime()) {
+          throw new AppError('appointments.same_slot', { status: 409 });
+        }
+        if (!(await repo.takePlace(tx, { tenantId, serviceId: service.id, officeId: office.id, startsAt: slot.startsAt }, slot.endsAt, slot.capacity))) {
+          throw new AppError('appointments.slot_full', { status: 409 });
+        }
+        await repo.cancel(tx, tenantId, old.id);
+        await repo.releasePlace(tx, oldKey);
+        let inserted: AppointmentRow;
+        try {
+          inserted = await repo.insert(tx, {
+            id: randomUUID(),
+            tenantId,
+            code: newCode(),
+            dni,
+            serviceId: service.id,
+            officeId: office.id,
+            startsAt: slot.startsAt,
+            endsAt: slot.endsAt,
+            email: old.email,
+            language: ctx.lang,
+            channel: ctx.channel,
+            kioskId: ctx.kioskId ?? null,
+            rescheduledFrom: old.id,
+          });
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new AppError('appointments.already_booked', { status: 409 });
+          throw err;
+        }
+        await recordStep(tx, tenantId, citizenActor(dni), ctx, {
+          action: 'appointment.rescheduled',
+          subjectType: 'appointment',
+          subjectId: inserted.id,
+          details: { from: old.id, startsAt: slot.startsAt.toISOString(), officeId: office.id },
+        });
+        await recordEvent(tx, tenantId, ctx, 'appointment.rescheduled', { data: { serviceId: service.id } });
+        return inserted;
+      });
+      const appointment = present(tenant, row, ctx.lang);
+      if (row.email) await sendMail(tenant, appointment, row.email, ctx.lang, 'confirm');
+      return appointment;
+    },
+
+    /**
+     * The reminder job: e-mails every booked appointment starting within `hoursBefore` hours (24 by default) once.
+     * Idempotent: each reminder is claimed (reminded_at) before sending, so reruns and parallel runs skip it.
+     * Returns how many were sent.
+     */
+    async sendReminders(opts: { hoursBefore?: number; limit?: number } = {}): Promise<number> {
+      const from = now();
+      const to = new Date(from.getTime() + (opts.hoursBefore ?? 24) * 3_600_000);
+      const due = await repo.dueForReminder(db, from, to, opts.limit ?? 500);
+      let sent = 0;
+      for (const row of due) {
+        const tenant = tenants.find(row.tenant_id);
+        if (!tenant || !row.email) continue;
+        const claimed = await db.transaction(async (tx) => {
+          if (!(await repo.claimReminder(tx, row.tenant_id, row.id))) return false;
+          await recordStep(tx, row.tenant_id, systemActor, systemContext(), { action: 'appointment.reminded', subjectType: 'appointment', subjectId: row.id });
+          return true;
+        });
+        if (!claimed) continue;
+        const lang = tenant.languages.includes(row.language as Language) ? (row.language as Language) : tenant.defaultLanguage;
+        await sendMail(tenant, present(tenant, row, lang), row.email, lang, 'reminder');
+        sent++;
+      }
+      return sent;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Demo data for the embedded registers, from data/demo/citizens.yaml plus generated receipts, fines and one
+ * filing per demo citizen. Idempotent: fixed ids and ON CONFLICT DO NOTHING, so running it at every start
+ * (when DEMO_DATA is on) adds nothing the second time. Real deployments never call it.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { Db, Queryable } from '../../db/db.ts';
+import type { TenantProfile } from '../tenants/index.ts';
+
+export const DEMO_CITIZENS_FILE = fileURLToPath(new URL('../../../../data/demo/citizens.yaml', import.meta.url));
+
+const ZDemo = z.object({
+  citizens: z.array(
+    z.object({
+      dni: z.string(),
+      tenant: z.string(),
+      givenName: z.string(),
+      surname: z.string(),
+      birthDate: z.union([z.string(), z.date()]).optional(),
+      email: z.string().optional(),
+      phone: z.string().optional(),
+      language: z.enum(['es', 'ca', 'en']).default('es'),
+      household: z.string(),
+      registeredSince: z.union([z.string(), z.date()]),
+    }),
+  ),
+  households: z.array(z.object({ id: z.string(), tenant: z.string(), address: z.string() })),
+});
+export type DemoData = z.infer<typeof ZDemo>;
+
+const isoDate = (v: string | Date | undefined): string | null =>
+  v === undefined ? null : v instanceof Date ? v.toISOString().slice(0, 10) : v;
+
+export function loadDemoData(file = DEMO_CITIZENS_FILE): DemoData {
+  return ZDemo.parse(parse(readFileSync(file, 'utf8')));
+}
+
+const addDays = (d: Date, days: number): string => new Date(d.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Illustrative amounts per tax code, in cents. */
+const DEMO_AMOUNTS: Record<string, number> = { IBI: 38_452, IVTM: 7_820, BASURA: 9_615, VADO: 4_210, AGUA: 3_150, PLUSVALIA: 124_000, ICIO: 56_000, MULTA: 20_000 };
+
+export interface SeedResult {
+  inhabitants: number;
+  debts: number;
+  filings: number;
+}
+
+/** Seeds the embedded registers for the given councils; returns how many rows were new. */
+export async function seedDemoRegisters(db: Db, tenants: readonly TenantProfile[], data = loadDemoData(), now = new Date()): Promise<SeedResult> {
+  const out: SeedResult = { inhabitants: 0, debts: 0, filings: 0 };
+  const known = new Map(tenants.map((t) => [t.id, t]));
+  const year = Number(addDays(now, 0).slice(0, 4));
+  await db.transaction(async (tx) => {
+    for (const h of data.households) {
+      if (!known.has(h.tenant)) continue;
+      await tx.query(`INSERT INTO padron_households (tenant_id, id, address) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [h.tenant, h.id, h.address]);
+    }
+    for (const c of data.citizens) {
+      const tenant = known.get(c.tenant);
+      if (!tenant) continue;
+      const ins = await tx.query(
+        `INSERT INTO padron_inhabitants (tenant_id, dni, given_name, surname, birth_date, household_id, registered_since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [c.tenant, c.dni, c.givenName, c.surname, isoDate(c.birthDate), c.household, isoDate(c.registeredSince)],
+      );
+      out.inhabitants += ins.rowCount;
+      await tx.query(
+        `INSERT INTO citizen_contacts (tenant_id, dni, email, phone, language, is_payment_reminders_email)
+         VALUES ($1, $2, $3, $4, $5, true) ON CONFLICT DO NOTHING`,
+        [c.tenant, c.dni, c.email ?? null, c.phone ?? null, c.language],
+      );
+      out.debts += await seedDebts(tx, tenant, c.dni, year, now);
+      out.filings += await seedFiling(tx, tenant, c.dni, year);
+    }
+  });
+  return out;
+}
+
+async function seedDebts(tx: Queryable, tenant: TenantProfile, dni: string, year: number, now: Date): Promise<number> {
+  let n = 0;
+  for (const tax of tenant.taxes) {
+    const amount = DEMO_AMOUNTS[tax.code] ?? 5_000;
+    const isFine = tax.kind === 'fine';
+    const [start, end] = isFine ? [addDays(now, -5), addDays(now, 15)] : [addDays(now, -20), addDays(now, 40)];
+    const concept = isFine ? `${tax.code} ${year} — demo` : `${tax.code} ${year}`;
+    const res = await tx.query(
+      `INSERT INTO tax_debts (id, tenant_id, dni, kind, tax_code, reference, concept, fiscal_year, amount_cents, reduction_percent, voluntary_start, voluntary_end)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+      [`demo-${tenant.id}-${dni}-${tax.code}-${year}`, tenant.id, dni, tax.kind, tax.code, `${tax.code}-${year}-${dni}`, concept, year, amount, isFine ? 50 : 0, start, end],
+    );
+    n += res.rowCount;
+  }
+  return n;
+}
+
+async function seedFiling(tx: Queryable, tenant: TenantProfile, dni: string, year: number): Promise<number> {
+  const dept = tenant.departments[0];
+  if (!dept) return 0;
+  const id = `demo-filing-${tenant.id}-${dni}`;
+  const seen = await tx.query(`SELECT 1 FROM filings WHERE id = $1`, [id]);
+  if (seen.rows.length > 0) return 0;
+  // The same counter a real filing uses, so demo numbers never leave a gap.
+  const counter = await tx.query<{ last_number: number }>(
+    `INSERT INTO filing_counters (tenant_id, year, last_number) VALUES ($1, $2, 1)
+     ON CONFLICT (tenant_id, year) DO UPDATE SET last_number = filing_counters.last_number + 1 RETURNING last_number`,
+    [tenant.id, year],
+  );
+  const seq = counter.rows[0]?.last_number ?? 1;
+  const number = `REG-${year}-${String(seq).padStart(6, '0')}`;
+  await tx.query(
+    `INSERT INTO filings (id, tenant_id, registry_number, year, sequence, dni, subject, body, department_id, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'in_review')`,
+    [id, tenant.id, number, year, seq, dni, 'Solicitud de ejemplo (demo)', 'Texto de una solicitud de ejemplo para la demostración.', dept.id],
+  );
+  await tx.query(
+    `INSERT INTO filing_status_history (tenant_id, filing_id, status, actor_type) VALUES ($1, $2, 'registered', 'system'), ($1, $2, 'in_review', 'system')`,
+    [tenant.id, id],
+  );
+  return 1;
+}

@@ -1,0 +1,80 @@
+/**
+ * What every procedure step knows about where it comes from, and the audit row it leaves.
+ * Free of Fastify: the routes, the assistant, the kiosk and jobs all build a ProcedureContext.
+ */
+import type { Queryable } from '../../db/db.ts';
+import type { Channel } from '../../http-types.ts';
+import type { Language } from '../../../shared/languages.ts';
+
+export interface ProcedureContext {
+  channel: Channel;
+  /** The registered kiosk the request came from, if any. */
+  kioskId?: string | undefined;
+  lang: Language;
+  requestId?: string | undefined;
+}
+
+export type ActorType = 'citizen' | 'staff' | 'system' | 'anonymous';
+
+export interface Actor {
+  type: ActorType;
+  /** DNI for citizens, staff id for staff. */
+  id: string | undefined;
+}
+
+/** A citizen actor: the DNI is the key every register uses. */
+export const citizenActor = (dni: string): Actor => ({ type: 'citizen', id: dni });
+export const systemActor: Actor = { type: 'system', id: undefined };
+
+/** A context for jobs and the CLI. */
+export const systemContext = (lang: Language = 'es'): ProcedureContext => ({ channel: 'system', lang });
+
+export interface AuditStep {
+  action: string;
+  subjectType?: string;
+  subjectId?: string;
+  /** Never personal data beyond ids: the audit log is read by staff. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Writes one audit_log row (who, what, when, channel, kiosk). Called with the transaction's `tx`
+ * so that a step and its audit row commit or roll back together.
+ */
+export async function recordStep(q: Queryable, tenantId: string, actor: Actor, ctx: ProcedureContext, step: AuditStep): Promise<void> {
+  await q.query(
+    `INSERT INTO audit_log (tenant_id, actor_type, actor_id, action, subject_type, subject_id, channel, kiosk_id, request_id, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
+    [
+      tenantId,
+      actor.type,
+      actor.id ?? null,
+      step.action,
+      step.subjectType ?? null,
+      step.subjectId ?? null,
+      ctx.channel,
+      ctx.kioskId ?? null,
+      ctx.requestId ?? null,
+      JSON.stringify(step.details ?? {}),
+    ],
+  );
+}
+
+/** Writes one analytics event row (the staff figures are computed from these). */
+export async function recordEvent(
+  q: Queryable,
+  tenantId: string,
+  ctx: ProcedureContext,
+  type: string,
+  extra: { amountCents?: number; data?: Record<string, unknown> } = {},
+): Promise<void> {
+  await q.query(
+    `INSERT INTO events (tenant_id, type, language, channel, kiosk_id, amount_cents, data) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+    [tenantId, type, ctx.lang, ctx.channel, ctx.kioskId ?? null, extra.amountCents ?? null, JSON.stringify(extra.data ?? {})],
+  );
+}
+
+/** True for a PostgreSQL unique violation (both drivers report SQLSTATE 23505 in `code`). */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
