@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { RedsysGateway, redsysOrderKey, redsysSignature, REDSYS_URLS } from './redsys.gateway.ts';
+
+/**
+ * Redsys's public test merchant key, and vectors published with the redsys-pos npm package's test suite
+ * (request parameters and a real notification from the Redsys test environment). They are fixed strings: a change
+ * to key derivation, HMAC input or base64 handling makes these tests fail.
+ */
+const TEST_KEY = 'sq7HjrUOBfKmC576ILgskD5srU870gJ7';
+
+const REQUEST_PARAMS =
+  'eyJEU19NRVJDSEFOVF9BTU9VTlQiOiIxMDAwIiwiRFNfTUVSQ0hBTlRfT1JERVIiOiIxMjM0NTY3OCIsIkRTX01FUkNIQU5UX01FUkNIQU5UTkFNRSI6IlNQRUMgU0hPUCIsIkRTX01FUkNIQU5UX01FUkNIQU5UQ09ERSI6IjMyNzIzNDY4OCIsIkRTX01FUkNIQU5UX0NVUlJFTkNZIjoiOTc4IiwiRFNfTUVSQ0hBTlRfVFJBTlNBQ1RJT05UWVBFIjoiMCIsIkRTX01FUkNIQU5UX1RFUk1JTkFMIjoiMSIsIkRTX01FUkNIQU5UX01FUkNIQU5UVVJMIjoiaHR0cDovL3d3dy5zcGVjLXNob3AuY29tLyIsIkRTX01FUkNIQU5UX1VSTE9LIjoiaHR0cDovL3d3dy5zcGVjLXNob3Avc3VjY2VzcyIsIkRTX01FUkNIQU5UX1VSTEtPIjoiaHR0cDovL3d3dy5zcGVjLXNob3AvZXJyb3IifQ==';
+
+const NOTIFICATION = {
+  Ds_SignatureVersion: 'HMAC_SHA256_V1',
+  Ds_MerchantParameters:
+    'eyJEc19EYXRlIjoiMjglMkYwNSUyRjIwMTgiLCJEc19Ib3VyIjoiMTAlM0E0NCIsIkRzX1NlY3VyZVBheW1lbnQiOiIxIiwiRHNfQW1vdW50IjoiNjcwMCIsIkRzX0N1cnJlbmN5IjoiOTc4IiwiRHNfT3JkZXIiOiIwMDAwRkI5QTE3MiIsIkRzX01lcmNoYW50Q29kZSI6IjMzNjcwNDY1NSIsIkRzX1Rlcm1pbmFsIjoiMDAxIiwiRHNfUmVzcG9uc2UiOiIwMDAwIiwiRHNfVHJhbnNhY3Rpb25UeXBlIjoiMCIsIkRzX01lcmNoYW50RGF0YSI6IiIsIkRzX0F1dGhvcmlzYXRpb25Db2RlIjoiMjE4MDQ4IiwiRHNfQ29uc3VtZXJMYW5ndWFnZSI6IjEiLCJEc19DYXJkX0NvdW50cnkiOiI3MjQiLCJEc19DYXJkX0JyYW5kIjoiMSJ9',
+  // URL-safe base64, as Redsys sends notification signatures.
+  Ds_Signature: '3Fg6oB4URw8ykL-hkvdYPW4RKvT3ikz6qAv6WMHFH2I=',
+};
+
+describe('Redsys HMAC-SHA256 signatures', () => {
+  it('derives the per-order 3DES keys of the published vectors', () => {
+    expect(redsysOrderKey(TEST_KEY, '0').toString('base64')).toBe('Qyx5NZhbucY=');
+    expect(redsysOrderKey(TEST_KEY, '1234567890').toString('base64')).toBe('ntVrJPxp2xlsetWVajPl0g==');
+    expect(redsysOrderKey(TEST_KEY, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ').toString('base64')).toBe('zpFLv7NacMPOXx570s2BAdR9fZue1crKaHX2S/0/f/8=');
+  });
+
+  it('signs the published request parameters with the published signature', () => {
+    expect(redsysSignature(TEST_KEY, '12345678', REQUEST_PARAMS)).toBe('OJHmZ7cVCM2YdKoFUWkSvK9suPLRvl3DPS840EgBW00=');
+  });
+
+  it('builds the same merchant parameters and signature as the published request', () => {
+    const gw = new RedsysGateway({ merchantKey: TEST_KEY, merchantCode: '327234688', terminal: '1', url: REDSYS_URLS.test, merchantName: 'SPEC SHOP' });
+    const fields = gw.merchantFields({
+      orderId: '12345678',
+      amountCents: 1000,
+      description: 'x',
+      urlOk: 'http://www.spec-shop/success',
+      urlKo: 'http://www.spec-shop/error',
+      notifyUrl: 'http://www.spec-shop.com/',
+    });
+    const params = JSON.parse(Buffer.from(fields.Ds_MerchantParameters ?? '', 'base64').toString('utf8')) as Record<string, string>;
+    expect(params).toMatchObject({ DS_MERCHANT_AMOUNT: '1000', DS_MERCHANT_ORDER: '12345678', DS_MERCHANT_MERCHANTCODE: '327234688', DS_MERCHANT_CURRENCY: '978', DS_MERCHANT_TRANSACTIONTYPE: '0', DS_MERCHANT_TERMINAL: '1' });
+    expect(fields.Ds_SignatureVersion).toBe('HMAC_SHA256_V1');
+    expect(fields.Ds_Signature).toBe(redsysSignature(TEST_KEY, '12345678', fields.Ds_MerchantParameters ?? ''));
+    expect(gw.createPayment({ orderId: '12345678', amountCents: 1000, description: 'x', urlOk: 'a', urlKo: 'b', notifyUrl: 'c' }).redirectForm).toMatchObject({ url: REDSYS_URLS.test, method: 'POST' });
+  });
+});
+
+describe('Redsys notifications', () => {
+  const gw = new RedsysGateway({ merchantKey: TEST_KEY, merchantCode: '336704655', terminal: '1', url: REDSYS_URLS.test });
+
+  it('accepts the published notification with its URL-safe signature and reads order, amount and authorisation', () => {
+    const n = gw.verifyNotification(NOTIFICATION);
+    expect(n).toMatchObject({ orderId: '0000FB9A172', isAuthorised: true, amountCents: 6700, responseCode: '0000', authorisationCode: '218048' });
+  });
+
+  it('accepts the same signature in standard base64', () => {
+    const standard = NOTIFICATION.Ds_Signature.replace(/-/g, '+').replace(/_/g, '/');
+    expect(gw.verifyNotification({ ...NOTIFICATION, Ds_Signature: standard }).orderId).toBe('0000FB9A172');
+  });
+
+  it('rejects a notification whose parameters were altered', () => {
+    const decoded = JSON.parse(Buffer.from(NOTIFICATION.Ds_MerchantParameters, 'base64').toString('utf8')) as Record<string, string>;
+    const forged = Buffer.from(JSON.stringify({ ...decoded, Ds_Amount: '1' })).toString('base64');
+    expect(() => gw.verifyNotification({ ...NOTIFICATION, Ds_MerchantParameters: forged })).toThrow(expect.objectContaining({ code: 'gateway.invalid_notification' }));
+  });
+
+  it('rejects wrong, empty and missing signatures and another merchant key', () => {
+    for (const sig of ['', '00000', '12345==', 'O9aFvML5qK8VBQhV4GK8kFHvmAQaSnX1hfckr7abzIs=']) {
+      expect(() => gw.verifyNotification({ ...NOTIFICATION, Ds_Signature: sig })).toThrow(expect.objectContaining({ status: 400 }));
+    }
+    expect(() => gw.verifyNotification({ Ds_MerchantParameters: NOTIFICATION.Ds_MerchantParameters })).toThrow();
+    expect(() => gw.verifyNotification('nonsense')).toThrow();
+    const other = new RedsysGateway({ merchantKey: Buffer.alloc(24, 7).toString('base64'), merchantCode: '336704655', terminal: '1', url: REDSYS_URLS.test });
+    expect(() => other.verifyNotification(NOTIFICATION)).toThrow(expect.objectContaining({ code: 'gateway.invalid_notification' }));
+  });
+
+  it('treats a refused operation as not authorised', () => {
+    const params = Buffer.from(JSON.stringify({ Ds_Order: '1234ABC', Ds_Amount: '500', Ds_Response: '0190', Ds_MerchantCode: '336704655' })).toString('base64');
+    const n = gw.verifyNotification({ Ds_SignatureVersion: 'HMAC_SHA256_V1', Ds_MerchantParameters: params, Ds_Signature: redsysSignature(TEST_KEY, '1234ABC', params) });
+    expect(n.isAuthorised).toBe(false);
+    expect(n.amountCents).toBe(500);
+  });
+
+  it('refuses order numbers Redsys would refuse and amounts that are not positive whole cents', () => {
+    const base = { description: 'x', urlOk: 'a', urlKo: 'b', notifyUrl: 'c' };
+    expect(() => gw.createPayment({ ...base, orderId: 'AB12', amountCents: 100 })).toThrow(expect.objectContaining({ code: 'gateway.invalid_order' }));
+    expect(() => gw.createPayment({ ...base, orderId: '1234567890123', amountCents: 100 })).toThrow(expect.objectContaining({ code: 'gateway.invalid_order' }));
+    expect(() => gw.createPayment({ ...base, orderId: '1234', amountCents: 12.5 })).toThrow(expect.objectContaining({ code: 'gateway.invalid_amount' }));
+    expect(() => gw.createPayment({ ...base, orderId: '1234', amountCents: 0 })).toThrow(expect.objectContaining({ code: 'gateway.invalid_amount' }));
+  });
+});
