@@ -1,0 +1,296 @@
+/** The only file with SQL for identity: citizens, cards, staff, sessions, OIDC state, audit log. */
+import type { Queryable } from '../../db/db.ts';
+import type { Channel, StaffRole } from '../../http-types.ts';
+
+export interface CitizenRow {
+  tenant_id: string;
+  dni: string;
+  given_name: string;
+  surname: string;
+  email: string | null;
+  language: string | null;
+}
+
+export interface CardRow {
+  tenant_id: string;
+  card_number: string;
+  dni: string;
+  pin_hash: string;
+  failed_attempts: number;
+  locked_at: Date | null;
+}
+
+export interface StaffRow {
+  id: string;
+  tenant_id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  roles: StaffRole[];
+  disabled_at: Date | null;
+}
+
+export interface SessionRow {
+  id: string;
+  tenant_id: string;
+  subject_type: 'citizen' | 'staff' | 'anonymous';
+  subject_id: string | null;
+  data: Record<string, unknown>;
+  kiosk_id: string | null;
+  created_at: Date;
+  expires_at: Date;
+  idle_expires_at: Date | null;
+  last_seen_at: Date;
+  ended_at: Date | null;
+}
+
+export interface OidcStateRow {
+  state: string;
+  tenant_id: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string | null;
+  kiosk_id: string | null;
+  expires_at: Date;
+}
+
+export interface AuditEntry {
+  tenantId: string;
+  actorType: 'citizen' | 'staff' | 'system' | 'anonymous';
+  actorId?: string | undefined;
+  action: string;
+  subjectType?: string | undefined;
+  subjectId?: string | undefined;
+  channel?: Channel | undefined;
+  kioskId?: string | undefined;
+  requestId?: string | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
+export class IdentityRepository {
+  constructor(private readonly db: Queryable) {}
+
+  // ---- citizens ----
+
+  /** Inserts or refreshes the names (a certificate is the better source); returns the row. */
+  async upsertCitizen(q: Queryable, c: { tenantId: string; dni: string; givenName: string; surname: string; email?: string | undefined; language?: string | undefined }): Promise<CitizenRow> {
+    const r = await q.query<CitizenRow>(
+      `INSERT INTO citizens (tenant_id, dni, given_name, surname, email, language)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (tenant_id, dni) DO UPDATE SET
+         given_name = CASE WHEN EXCLUDED.given_name <> '' THEN EXCLUDED.given_name ELSE citizens.given_name END,
+         surname = CASE WHEN EXCLUDED.surname <> '' THEN EXCLUDED.surname ELSE citizens.surname END,
+         email = COALESCE(EXCLUDED.email, citizens.email),
+         language = COALESCE(EXCLUDED.language, citizens.language)
+       RETURNING tenant_id, dni, given_name, surname, email, language`,
+      [c.tenantId, c.dni, c.givenName, c.surname, c.email ?? null, c.language ?? null],
+    );
+    const row = r.rows[0];
+    if (!row) throw new Error('upsert citizen returned no row');
+    return row;
+  }
+
+  async findCitizen(tenantId: string, dni: string): Promise<CitizenRow | undefined> {
+    const r = await this.db.query<CitizenRow>(
+      'SELECT tenant_id, dni, given_name, surname, email, language FROM citizens WHERE tenant_id = $1 AND dni = $2',
+      [tenantId, dni],
+    );
+    return r.rows[0];
+  }
+
+  async touchCitizenSignIn(tenantId: string, dni: string): Promise<void> {
+    await this.db.query('UPDATE citizens SET last_sign_in_at = now() WHERE tenant_id = $1 AND dni = $2', [tenantId, dni]);
+  }
+
+  async countCitizens(tenantId: string): Promise<number> {
+    const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM citizens WHERE tenant_id = $1', [tenantId]);
+    return r.rows[0]?.n ?? 0;
+  }
+
+  // ---- cards ----
+
+  async insertCard(q: Queryable, c: { tenantId: string; cardNumber: string; dni: string; pinHash: string }): Promise<void> {
+    await q.query(
+      `INSERT INTO citizen_cards (tenant_id, card_number, dni, pin_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant_id, card_number) DO NOTHING`,
+      [c.tenantId, c.cardNumber, c.dni, c.pinHash],
+    );
+  }
+
+  async findCard(tenantId: string, cardNumber: string): Promise<CardRow | undefined> {
+    const r = await this.db.query<CardRow>(
+      'SELECT tenant_id, card_number, dni, pin_hash, failed_attempts, locked_at FROM citizen_cards WHERE tenant_id = $1 AND card_number = $2',
+      [tenantId, cardNumber],
+    );
+    return r.rows[0];
+  }
+
+  /**
+   * Counts one failure atomically (parallel guesses cannot skip the lock) and locks the card when the
+   * count reaches `maxAttempts`. Returns the new count and whether the card is now locked.
+   */
+  async recordCardFailure(tenantId: string, cardNumber: string, maxAttempts: number): Promise<{ failedAttempts: number; isLocked: boolean }> {
+    const r = await this.db.query<{ failed_attempts: number; locked_at: Date | null }>(
+      `UPDATE citizen_cards SET failed_attempts = failed_attempts + 1,
+         locked_at = CASE WHEN locked_at IS NULL AND failed_attempts + 1 >= $3 THEN now() ELSE locked_at END
+       WHERE tenant_id = $1 AND card_number = $2
+       RETURNING failed_attempts, locked_at`,
+      [tenantId, cardNumber, maxAttempts],
+    );
+    const row = r.rows[0];
+    return { failedAttempts: row?.failed_attempts ?? 0, isLocked: row?.locked_at != null };
+  }
+
+  /** Resets the failure count after a correct PIN, unless the card got locked meanwhile. */
+  async resetCardFailures(tenantId: string, cardNumber: string): Promise<boolean> {
+    const r = await this.db.query(
+      'UPDATE citizen_cards SET failed_attempts = 0 WHERE tenant_id = $1 AND card_number = $2 AND locked_at IS NULL',
+      [tenantId, cardNumber],
+    );
+    return r.rowCount > 0;
+  }
+
+  async unlockCard(tenantId: string, cardNumber: string): Promise<boolean> {
+    const r = await this.db.query(
+      'UPDATE citizen_cards SET failed_attempts = 0, locked_at = NULL WHERE tenant_id = $1 AND card_number = $2',
+      [tenantId, cardNumber],
+    );
+    return r.rowCount > 0;
+  }
+
+  async listCards(tenantId: string): Promise<CardRow[]> {
+    const r = await this.db.query<CardRow>(
+      'SELECT tenant_id, card_number, dni, pin_hash, failed_attempts, locked_at FROM citizen_cards WHERE tenant_id = $1 ORDER BY card_number',
+      [tenantId],
+    );
+    return r.rows;
+  }
+
+  // ---- staff ----
+
+  async insertStaff(q: Queryable, s: { id: string; tenantId: string; email: string; name: string; passwordHash: string; roles: StaffRole[] }): Promise<boolean> {
+    const r = await q.query(
+      `INSERT INTO staff_accounts (id, tenant_id, email, name, password_hash, roles) VALUES ($1, $2, $3, $4, $5, $6::text[])
+       ON CONFLICT (tenant_id, email) DO NOTHING`,
+      [s.id, s.tenantId, s.email, s.name, s.passwordHash, s.roles],
+    );
+    return r.rowCount > 0;
+  }
+
+  async findStaffByEmail(tenantId: string, email: string): Promise<StaffRow | undefined> {
+    const r = await this.db.query<StaffRow>(
+      'SELECT id, tenant_id, email, name, password_hash, roles, disabled_at FROM staff_accounts WHERE tenant_id = $1 AND email = $2',
+      [tenantId, email],
+    );
+    return r.rows[0];
+  }
+
+  async findStaffById(tenantId: string, id: string): Promise<StaffRow | undefined> {
+    const r = await this.db.query<StaffRow>(
+      'SELECT id, tenant_id, email, name, password_hash, roles, disabled_at FROM staff_accounts WHERE tenant_id = $1 AND id = $2',
+      [tenantId, id],
+    );
+    return r.rows[0];
+  }
+
+  async countStaff(tenantId: string): Promise<number> {
+    const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM staff_accounts WHERE tenant_id = $1', [tenantId]);
+    return r.rows[0]?.n ?? 0;
+  }
+
+  async touchStaffSignIn(tenantId: string, id: string): Promise<void> {
+    await this.db.query('UPDATE staff_accounts SET last_sign_in_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  }
+
+  // ---- sessions ----
+
+  async insertSession(s: {
+    id: string;
+    tenantId: string;
+    subjectType: 'citizen' | 'staff';
+    subjectId: string;
+    data: Record<string, unknown>;
+    kioskId: string | undefined;
+    expiresAt: Date;
+    idleExpiresAt: Date;
+  }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO sessions (id, tenant_id, subject_type, subject_id, data, kiosk_id, expires_at, idle_expires_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
+      [s.id, s.tenantId, s.subjectType, s.subjectId, JSON.stringify(s.data), s.kioskId ?? null, s.expiresAt, s.idleExpiresAt],
+    );
+  }
+
+  /** A live session: not ended, neither expiry passed. */
+  async findLiveSession(id: string): Promise<SessionRow | undefined> {
+    const r = await this.db.query<SessionRow>(
+      `SELECT id, tenant_id, subject_type, subject_id, data, kiosk_id, created_at, expires_at, idle_expires_at, last_seen_at, ended_at
+       FROM sessions
+       WHERE id = $1 AND ended_at IS NULL AND expires_at > now() AND (idle_expires_at IS NULL OR idle_expires_at > now())`,
+      [id],
+    );
+    return r.rows[0];
+  }
+
+  async touchSession(id: string, idleExpiresAt: Date): Promise<void> {
+    await this.db.query('UPDATE sessions SET last_seen_at = now(), idle_expires_at = $2 WHERE id = $1 AND ended_at IS NULL', [id, idleExpiresAt]);
+  }
+
+  async endSession(id: string): Promise<boolean> {
+    const r = await this.db.query('UPDATE sessions SET ended_at = now() WHERE id = $1 AND ended_at IS NULL', [id]);
+    return r.rowCount > 0;
+  }
+
+  async endSessionsForKiosk(tenantId: string, kioskId: string): Promise<number> {
+    const r = await this.db.query('UPDATE sessions SET ended_at = now() WHERE tenant_id = $1 AND kiosk_id = $2 AND ended_at IS NULL', [tenantId, kioskId]);
+    return r.rowCount;
+  }
+
+  async endSessionsForSubject(tenantId: string, subjectType: 'citizen' | 'staff', subjectId: string): Promise<number> {
+    const r = await this.db.query(
+      'UPDATE sessions SET ended_at = now() WHERE tenant_id = $1 AND subject_type = $2 AND subject_id = $3 AND ended_at IS NULL',
+      [tenantId, subjectType, subjectId],
+    );
+    return r.rowCount;
+  }
+
+  // ---- OIDC ----
+
+  async insertOidcState(s: { state: string; tenantId: string; nonce: string; codeVerifier: string; returnTo: string | undefined; kioskId: string | undefined; expiresAt: Date }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO oidc_states (state, tenant_id, nonce, code_verifier, return_to, kiosk_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [s.state, s.tenantId, s.nonce, s.codeVerifier, s.returnTo ?? null, s.kioskId ?? null, s.expiresAt],
+    );
+  }
+
+  /** Takes the state once (deleted as it is read, so a replayed callback finds nothing). */
+  async takeOidcState(tenantId: string, state: string): Promise<OidcStateRow | undefined> {
+    const r = await this.db.query<OidcStateRow>(
+      `DELETE FROM oidc_states WHERE tenant_id = $1 AND state = $2 AND expires_at > now()
+       RETURNING state, tenant_id, nonce, code_verifier, return_to, kiosk_id, expires_at`,
+      [tenantId, state],
+    );
+    return r.rows[0];
+  }
+
+  // ---- audit ----
+
+  async insertAudit(e: AuditEntry): Promise<void> {
+    await this.db.query(
+      `INSERT INTO audit_log (tenant_id, actor_type, actor_id, action, subject_type, subject_id, channel, kiosk_id, request_id, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
+      [
+        e.tenantId,
+        e.actorType,
+        e.actorId ?? null,
+        e.action,
+        e.subjectType ?? null,
+        e.subjectId ?? null,
+        e.channel ?? 'web',
+        e.kioskId ?? null,
+        e.requestId ?? null,
+        JSON.stringify(e.details ?? {}),
+      ],
+    );
+  }
+}

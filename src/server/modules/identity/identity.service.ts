@@ -1,0 +1,290 @@
+/**
+ * Identity: sign-in by card + PIN, citizen certificate, OpenID Connect and staff password; server-side
+ * sessions; CSRF tokens bound to the session. Never imports Fastify: the kiosk, the CLI and jobs use it too.
+ */
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual, type X509Certificate } from 'node:crypto';
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/db.ts';
+import { AppError } from '../../errors.ts';
+import type { Auth, AuthMethod, Channel, CitizenAuth, StaffAuth, StaffRole } from '../../http-types.ts';
+import { isValidDniOrNie, normalizeDocumentId } from '../../../shared/validators.ts';
+import { IdentityRepository, type AuditEntry, type SessionRow } from './identity.repository.ts';
+import { CertificateError, verifyCitizenCertificate, type TrustStore } from './x509.ts';
+
+/** Consecutive wrong PINs that lock a card (issue 5: locked after 3 failures). */
+export const MAX_PIN_ATTEMPTS = 3;
+
+/** Session lifetimes in milliseconds: idle (since the last request) and absolute (since sign-in). */
+export const SESSION_TTL = {
+  citizen: { idleMs: 20 * 60_000, absoluteMs: 8 * 3600_000 },
+  /** At a kiosk the next person may walk up: a short idle time, beside the kiosk's own wipe. */
+  kiosk: { idleMs: 5 * 60_000, absoluteMs: 60 * 60_000 },
+  staff: { idleMs: 60 * 60_000, absoluteMs: 12 * 3600_000 },
+} as const;
+
+/** Idle expiry is pushed forward at most once a minute, so most requests cost one read, not a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'agent', 'editor', 'analyst'];
+
+/** Where a sign-in happens; goes into the session and the audit log. */
+export interface SignInContext {
+  tenantId: string;
+  channel: Channel;
+  kioskId?: string | undefined;
+  requestId?: string | undefined;
+}
+
+export interface SignedIn {
+  /** The opaque cookie value (only its SHA-256 is stored). */
+  token: string;
+  auth: Auth;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export interface CitizenIdentity {
+  dni: string;
+  givenName: string;
+  surname: string;
+}
+
+interface CitizenSessionData {
+  dni: string;
+  givenName: string;
+  surname: string;
+  method: AuthMethod;
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export class IdentityService {
+  readonly repo: IdentityRepository;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      config: Pick<Config, 'SESSION_SECRET'>;
+      /** Trust store for citizen certificates; undefined turns certificate sign-in off. */
+      trustStore?: () => TrustStore | undefined;
+    },
+  ) {
+    this.repo = new IdentityRepository(deps.db);
+  }
+
+  /** Password/PIN hash (argon2id, library defaults: 19 MiB, t=2, p=1 — OWASP's minimum). */
+  hashSecret(secret: string): Promise<string> {
+    return argonHash(secret);
+  }
+
+  /** Verifying against a fixed hash when the account is unknown keeps the timing the same (no enumeration). */
+  private async verifyOrBurn(hash: string | undefined, secret: string): Promise<boolean> {
+    if (hash) return argonVerify(hash, secret).catch(() => false);
+    this.dummyHash ??= argonHash(randomBytes(16).toString('hex'));
+    await argonVerify(await this.dummyHash, secret).catch(() => false);
+    return false;
+  }
+
+  async audit(entry: AuditEntry): Promise<void> {
+    await this.repo.insertAudit(entry);
+  }
+
+  // ---- citizens ----
+
+  /** Card + PIN (kiosks). Unknown card and wrong PIN give the same error; the third wrong PIN locks the card. */
+  async signInWithCard(ctx: SignInContext, cardNumber: string, pin: string): Promise<SignedIn> {
+    const card = cardNumber.replace(/[\s-]/g, '');
+    const row = await this.repo.findCard(ctx.tenantId, card);
+    const isPinRight = await this.verifyOrBurn(row?.pin_hash, pin);
+    const base = { tenantId: ctx.tenantId, channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, subjectType: 'card', subjectId: card } as const;
+    if (!row) {
+      await this.audit({ ...base, actorType: 'anonymous', action: 'identity.card_sign_in_failed', details: { reason: 'unknown_card' } });
+      throw new AppError('identity.invalid_card_or_pin', { status: 401 });
+    }
+    if (row.locked_at) {
+      await this.audit({ ...base, actorType: 'anonymous', action: 'identity.card_sign_in_failed', details: { reason: 'locked' } });
+      throw new AppError('identity.card_locked', { status: 423 });
+    }
+    if (!isPinRight) {
+      const r = await this.repo.recordCardFailure(ctx.tenantId, card, MAX_PIN_ATTEMPTS);
+      await this.audit({ ...base, actorType: 'anonymous', action: r.isLocked ? 'identity.card_locked' : 'identity.card_sign_in_failed', details: { reason: 'wrong_pin', attempts: r.failedAttempts } });
+      if (r.isLocked) throw new AppError('identity.card_locked', { status: 423 });
+      throw new AppError('identity.invalid_card_or_pin', { status: 401 });
+    }
+    // A parallel wrong guess may have locked the card between the read and now.
+    if (!(await this.repo.resetCardFailures(ctx.tenantId, card))) throw new AppError('identity.card_locked', { status: 423 });
+    const citizen = await this.repo.findCitizen(ctx.tenantId, row.dni);
+    return this.startCitizenSession(ctx, { dni: row.dni, givenName: citizen?.given_name ?? '', surname: citizen?.surname ?? '' }, 'card');
+  }
+
+  /** A verified client certificate (TLS endpoint or trusted proxy header). */
+  async signInWithCertificate(ctx: SignInContext, leaf: X509Certificate, presentedChain: X509Certificate[] = []): Promise<SignedIn> {
+    const store = this.deps.trustStore?.();
+    if (!store) throw new AppError('identity.certificate_unavailable', { status: 404 });
+    let who: CitizenIdentity;
+    try {
+      who = verifyCitizenCertificate(leaf, store, { presentedChain });
+    } catch (err) {
+      const problem = err instanceof CertificateError ? err.problem : 'unreadable';
+      await this.audit({ tenantId: ctx.tenantId, actorType: 'anonymous', action: 'identity.certificate_refused', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, details: { problem } });
+      throw new AppError(problem === 'expired' ? 'identity.certificate_expired' : 'identity.certificate_invalid', { status: 401, log: err instanceof Error ? err.message : undefined });
+    }
+    await this.repo.upsertCitizen(this.deps.db, { tenantId: ctx.tenantId, ...who });
+    return this.startCitizenSession(ctx, who, 'x509');
+  }
+
+  /** A citizen asserted by the council's OpenID Connect provider (the caller checked the tokens). */
+  async signInWithOidc(ctx: SignInContext, who: CitizenIdentity): Promise<SignedIn> {
+    const dni = normalizeDocumentId(who.dni);
+    if (!isValidDniOrNie(dni)) throw new AppError('identity.oidc_failed', { status: 401, log: 'the provider gave no valid DNI/NIE' });
+    await this.repo.upsertCitizen(this.deps.db, { tenantId: ctx.tenantId, dni, givenName: who.givenName, surname: who.surname });
+    return this.startCitizenSession(ctx, { ...who, dni }, 'oidc');
+  }
+
+  private async startCitizenSession(ctx: SignInContext, who: CitizenIdentity, method: AuthMethod): Promise<SignedIn> {
+    const ttl = ctx.kioskId ? SESSION_TTL.kiosk : SESSION_TTL.citizen;
+    const data: CitizenSessionData = { dni: who.dni, givenName: who.givenName, surname: who.surname, method };
+    const s = await this.createSession(ctx, 'citizen', who.dni, { ...data }, ttl);
+    await this.repo.touchCitizenSignIn(ctx.tenantId, who.dni);
+    await this.audit({ tenantId: ctx.tenantId, actorType: 'citizen', actorId: who.dni, action: 'identity.sign_in', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, details: { method } });
+    const auth: CitizenAuth = { kind: 'citizen', sessionId: s.id, tenantId: ctx.tenantId, ...data };
+    return { token: s.token, auth, csrfToken: this.csrfTokenFor(s.id), expiresAt: s.expiresAt };
+  }
+
+  // ---- staff ----
+
+  async signInStaff(ctx: SignInContext, email: string, password: string): Promise<SignedIn> {
+    const row = await this.repo.findStaffByEmail(ctx.tenantId, normalizeEmail(email));
+    const isRight = await this.verifyOrBurn(row?.password_hash, password);
+    if (!row || !isRight || row.disabled_at) {
+      await this.audit({ tenantId: ctx.tenantId, actorType: 'anonymous', action: 'identity.staff_sign_in_failed', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, subjectType: 'staff', subjectId: row?.id });
+      throw new AppError('identity.invalid_credentials', { status: 401 });
+    }
+    const s = await this.createSession(ctx, 'staff', row.id, {}, SESSION_TTL.staff);
+    await this.repo.touchStaffSignIn(ctx.tenantId, row.id);
+    await this.audit({ tenantId: ctx.tenantId, actorType: 'staff', actorId: row.id, action: 'identity.sign_in', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, details: { method: 'password' } });
+    const auth: StaffAuth = { kind: 'staff', sessionId: s.id, tenantId: ctx.tenantId, staffId: row.id, name: row.name, roles: row.roles };
+    return { token: s.token, auth, csrfToken: this.csrfTokenFor(s.id), expiresAt: s.expiresAt };
+  }
+
+  /** Creates a staff account (CLI, admin console). */
+  async createStaff(input: { tenantId: string; email: string; name: string; password: string; roles: StaffRole[] }): Promise<{ id: string }> {
+    if (input.password.length < 12) throw new AppError('identity.password_too_short', { params: { min: 12 } });
+    const roles = [...new Set(input.roles)];
+    if (roles.length === 0 || roles.some((r) => !STAFF_ROLES.includes(r))) throw new AppError('identity.invalid_role');
+    const id = randomUUID();
+    const isNew = await this.repo.insertStaff(this.deps.db, {
+      id,
+      tenantId: input.tenantId,
+      email: normalizeEmail(input.email),
+      name: input.name.trim(),
+      passwordHash: await this.hashSecret(input.password),
+      roles,
+    });
+    if (!isNew) throw new AppError('identity.staff_exists', { status: 409 });
+    return { id };
+  }
+
+  /** Unlocks a card after the citizen proved who they are at a counter. */
+  async unlockCard(tenantId: string, cardNumber: string): Promise<void> {
+    if (!(await this.repo.unlockCard(tenantId, cardNumber))) throw new AppError('identity.card_not_found', { status: 404 });
+  }
+
+  // ---- sessions ----
+
+  private async createSession(
+    ctx: SignInContext,
+    subjectType: 'citizen' | 'staff',
+    subjectId: string,
+    data: Record<string, unknown>,
+    ttl: { idleMs: number; absoluteMs: number },
+  ): Promise<{ id: string; token: string; expiresAt: Date }> {
+    const token = randomBytes(32).toString('base64url');
+    const id = sha256(token);
+    const now = Date.now();
+    const expiresAt = new Date(now + ttl.absoluteMs);
+    await this.repo.insertSession({
+      id,
+      tenantId: ctx.tenantId,
+      subjectType,
+      subjectId,
+      data: { ...data, idleMs: ttl.idleMs },
+      kioskId: ctx.kioskId,
+      expiresAt,
+      idleExpiresAt: new Date(Math.min(now + ttl.idleMs, expiresAt.getTime())),
+    });
+    return { id, token, expiresAt };
+  }
+
+  /** The signed-in person for a cookie value, or undefined when the session is unknown, ended or expired. */
+  async resolveSession(token: string): Promise<Auth | undefined> {
+    if (!token || token.length > 128) return undefined;
+    const row = await this.repo.findLiveSession(sha256(token));
+    if (!row) return undefined;
+    const auth = await this.authFromRow(row);
+    if (!auth) return undefined;
+    await this.maybeTouch(row);
+    return auth;
+  }
+
+  private async authFromRow(row: SessionRow): Promise<Auth | undefined> {
+    if (row.subject_type === 'citizen' && row.subject_id) {
+      const d = row.data as Partial<CitizenSessionData>;
+      return {
+        kind: 'citizen',
+        sessionId: row.id,
+        tenantId: row.tenant_id,
+        dni: row.subject_id,
+        givenName: d.givenName ?? '',
+        surname: d.surname ?? '',
+        method: d.method ?? 'card',
+      };
+    }
+    if (row.subject_type === 'staff' && row.subject_id) {
+      // Roles and the disabled flag are read fresh: a demoted or disabled account loses access at once.
+      const staff = await this.repo.findStaffById(row.tenant_id, row.subject_id);
+      if (!staff || staff.disabled_at) return undefined;
+      return { kind: 'staff', sessionId: row.id, tenantId: row.tenant_id, staffId: staff.id, name: staff.name, roles: staff.roles };
+    }
+    return undefined;
+  }
+
+  private async maybeTouch(row: SessionRow): Promise<void> {
+    const idleMs = typeof row.data.idleMs === 'number' ? row.data.idleMs : SESSION_TTL.citizen.idleMs;
+    const now = Date.now();
+    if (now - row.last_seen_at.getTime() < TOUCH_EVERY_MS) return;
+    await this.repo.touchSession(row.id, new Date(Math.min(now + idleMs, row.expires_at.getTime())));
+  }
+
+  /** Ends one session (sign-out; `id` is `auth.sessionId`). */
+  async endSession(sessionId: string): Promise<boolean> {
+    return this.repo.endSession(sessionId);
+  }
+
+  /** Ends every open session started at a kiosk (the kiosk's wipe between citizens). Returns how many. */
+  async endSessionsForKiosk(tenantId: string, kioskId: string): Promise<number> {
+    return this.repo.endSessionsForKiosk(tenantId, kioskId);
+  }
+
+  // ---- CSRF ----
+
+  /** The CSRF token of a session: an HMAC of its id, so it needs no storage and dies with the session. */
+  csrfTokenFor(sessionId: string): string {
+    return createHmac('sha256', this.deps.config.SESSION_SECRET).update(`csrf:${sessionId}`).digest('base64url');
+  }
+
+  isCsrfTokenValid(sessionId: string, token: string | undefined): boolean {
+    if (!token) return false;
+    const expected = Buffer.from(this.csrfTokenFor(sessionId));
+    const given = Buffer.from(token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}

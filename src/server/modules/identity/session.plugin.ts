@@ -1,0 +1,68 @@
+/**
+ * Loads the session on every request and sets `req.auth`; enforces CSRF on unsafe methods.
+ * Registered (fastify-plugin, so its hooks reach every module) before any other module's routes.
+ *
+ * CSRF rule: a POST/PUT/PATCH/DELETE from a request authenticated by the session cookie must carry
+ * `x-csrf-token` (from `GET /api/v1/auth/csrf` or any sign-in response), else 403 `common.csrf`.
+ * Requests without a live session carry no ambient authority and are not checked. A route that is public
+ * and sessionless by nature (a payment gateway's server-to-server notification) opts out with
+ * `config: { csrf: false }`; sign-in routes opt out too (they require credentials and replace the session).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../errors.ts';
+import '../../http-types.ts';
+import type { IdentityService, SignedIn } from './identity.service.ts';
+
+export const SESSION_COOKIE = 'vt_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: this route never needs a CSRF token (public, sessionless endpoints only). */
+    csrf?: boolean;
+  }
+}
+
+export interface SessionPluginOptions {
+  identity: IdentityService;
+  isProduction: boolean;
+}
+
+/** The cookie value, when the signature holds. */
+export function readSessionToken(req: FastifyRequest): string | undefined {
+  const raw = req.cookies[SESSION_COOKIE];
+  if (!raw) return undefined;
+  const u = req.unsignCookie(raw);
+  return u.valid && u.value ? u.value : undefined;
+}
+
+/** httpOnly, SameSite=Lax, Secure in production, path '/', no Max-Age: it dies with the browser too. */
+export function setSessionCookie(reply: FastifyReply, signedIn: SignedIn, isProduction: boolean): void {
+  reply.setCookie(SESSION_COOKIE, signedIn.token, { httpOnly: true, sameSite: 'lax', secure: isProduction, path: '/', signed: true });
+}
+
+export function clearSessionCookie(reply: FastifyReply, isProduction: boolean): void {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: isProduction, path: '/' });
+}
+
+export const sessionPlugin = fp(
+  async (app: FastifyInstance, opts: SessionPluginOptions) => {
+    app.addHook('onRequest', async (req) => {
+      const token = readSessionToken(req);
+      if (!token) return;
+      const auth = await opts.identity.resolveSession(token);
+      // Another council's session is simply not a session here.
+      if (!auth || (req.tenant && req.tenant.id !== auth.tenantId)) return;
+      req.auth = auth;
+      if (UNSAFE_METHODS.has(req.method) && req.routeOptions.config.csrf !== false) {
+        const header = req.headers[CSRF_HEADER];
+        if (!opts.identity.isCsrfTokenValid(auth.sessionId, typeof header === 'string' ? header : undefined)) {
+          throw new AppError('common.csrf', { status: 403 });
+        }
+      }
+    });
+  },
+  { name: 'ventanilla-session', dependencies: ['ventanilla-context'] },
+);
