@@ -1,0 +1,158 @@
+import type { Queryable } from '../../db/db.ts';
+
+export type DebtKind = 'receipt' | 'liquidation' | 'self_assessment' | 'fine';
+
+export interface DebtRow {
+  id: string;
+  tenant_id: string;
+  dni: string;
+  kind: DebtKind;
+  tax_code: string;
+  reference: string;
+  concept: string;
+  fiscal_year: number;
+  amount_cents: number;
+  reduction_percent: number;
+  voluntary_start: string;
+  voluntary_end: string;
+  status: 'pending' | 'paid';
+  paid_at: Date | null;
+  paid_amount_cents: number | null;
+  payment_id: string | null;
+}
+
+export type PaymentStatus = 'created' | 'paid' | 'denied' | 'rejected';
+
+export interface PaymentRow {
+  id: string;
+  tenant_id: string;
+  debt_id: string;
+  dni: string;
+  order_id: string;
+  gateway: string;
+  amount_cents: number;
+  status: PaymentStatus;
+  status_reason: string | null;
+  gateway_reference: string | null;
+  receipt_code: string | null;
+  language: string;
+  created_at: Date;
+  settled_at: Date | null;
+}
+
+const DEBT_COLS = `id, tenant_id, dni, kind, tax_code, reference, concept, fiscal_year, amount_cents, reduction_percent,
+  voluntary_start, voluntary_end, status, paid_at, paid_amount_cents, payment_id`;
+const PAYMENT_COLS = `id, tenant_id, debt_id, dni, order_id, gateway, amount_cents, status, status_reason, gateway_reference, receipt_code,
+  language, created_at, settled_at`;
+
+/** The only SQL for receipts, fines and payments. */
+export const paymentsRepository = {
+  async listDebts(q: Queryable, tenantId: string, dni: string, status?: 'pending' | 'paid'): Promise<DebtRow[]> {
+    const res = await q.query<DebtRow>(
+      `SELECT ${DEBT_COLS} FROM tax_debts WHERE tenant_id = $1 AND dni = $2 ${status ? 'AND status = $3' : ''}
+        ORDER BY voluntary_end, reference`,
+      status ? [tenantId, dni, status] : [tenantId, dni],
+    );
+    return res.rows;
+  },
+
+  async findDebt(q: Queryable, tenantId: string, dni: string, id: string): Promise<DebtRow | undefined> {
+    const res = await q.query<DebtRow>(`SELECT ${DEBT_COLS} FROM tax_debts WHERE tenant_id = $1 AND dni = $2 AND id = $3`, [tenantId, dni, id]);
+    return res.rows[0];
+  },
+
+  async insertDebt(q: Queryable, d: Omit<DebtRow, 'status' | 'paid_at' | 'paid_amount_cents' | 'payment_id'>): Promise<void> {
+    await q.query(
+      `INSERT INTO tax_debts (id, tenant_id, dni, kind, tax_code, reference, concept, fiscal_year, amount_cents, reduction_percent, voluntary_start, voluntary_end)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [d.id, d.tenant_id, d.dni, d.kind, d.tax_code, d.reference, d.concept, d.fiscal_year, d.amount_cents, d.reduction_percent, d.voluntary_start, d.voluntary_end],
+    );
+  },
+
+  async insertPayment(
+    q: Queryable,
+    p: { id: string; tenantId: string; debtId: string; dni: string; orderId: string; gateway: string; amountCents: number; channel: string; kioskId: string | null; language: string },
+  ): Promise<void> {
+    await q.query(
+      `INSERT INTO payments (id, tenant_id, debt_id, dni, order_id, gateway, amount_cents, status, channel, kiosk_id, language)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $9, $10)`,
+      [p.id, p.tenantId, p.debtId, p.dni, p.orderId, p.gateway, p.amountCents, p.channel, p.kioskId, p.language],
+    );
+  },
+
+  /** The payment for an order, locked for the transaction: notifications for one order are processed one at a time. */
+  async lockPaymentByOrder(q: Queryable, tenantId: string, orderId: string): Promise<PaymentRow | undefined> {
+    const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS} FROM payments WHERE tenant_id = $1 AND order_id = $2 FOR UPDATE`, [tenantId, orderId]);
+    return res.rows[0];
+  },
+
+  async findPaymentForCitizen(q: Queryable, tenantId: string, dni: string, id: string): Promise<PaymentRow | undefined> {
+    const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS} FROM payments WHERE tenant_id = $1 AND dni = $2 AND id = $3`, [tenantId, dni, id]);
+    return res.rows[0];
+  },
+
+  async listPaymentsForCitizen(q: Queryable, tenantId: string, dni: string): Promise<PaymentRow[]> {
+    const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS} FROM payments WHERE tenant_id = $1 AND dni = $2 ORDER BY created_at DESC`, [tenantId, dni]);
+    return res.rows;
+  },
+
+  async settlePayment(q: Queryable, tenantId: string, id: string, status: PaymentStatus, reason: string | null, gatewayRef: string | null): Promise<void> {
+    await q.query(
+      `UPDATE payments SET status = $3, status_reason = $4, gateway_reference = $5, settled_at = now() WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id, status, reason, gatewayRef],
+    );
+  },
+
+  /** Marks the debt paid only if still pending: false when another payment got there first. */
+  async markDebtPaid(q: Queryable, tenantId: string, debtId: string, paymentId: string, amountCents: number): Promise<boolean> {
+    const res = await q.query(
+      `UPDATE tax_debts SET status = 'paid', paid_at = now(), paid_amount_cents = $4, payment_id = $3
+        WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING id`,
+      [tenantId, debtId, paymentId, amountCents],
+    );
+    return res.rows.length === 1;
+  },
+
+  async setReceiptCode(q: Queryable, tenantId: string, id: string, code: string): Promise<boolean> {
+    const res = await q.query(`UPDATE payments SET receipt_code = $3 WHERE tenant_id = $1 AND id = $2 AND receipt_code IS NULL RETURNING id`, [tenantId, id, code]);
+    return res.rows.length === 1;
+  },
+
+  async findDebtById(q: Queryable, tenantId: string, id: string): Promise<DebtRow | undefined> {
+    const res = await q.query<DebtRow>(`SELECT ${DEBT_COLS} FROM tax_debts WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    return res.rows[0];
+  },
+
+  async recordNotification(q: Queryable, tenantId: string, orderId: string, outcome: string, payloadSha256: string): Promise<void> {
+    await q.query(`INSERT INTO payment_notifications (tenant_id, order_id, outcome, payload_sha256) VALUES ($1, $2, $3, $4)`, [tenantId, orderId, outcome, payloadSha256]);
+  },
+
+  /** Pending debts whose reminders may be due, with the citizen's opt-ins (every council). */
+  async reminderCandidates(q: Queryable, today: string): Promise<(DebtRow & { email: string | null; phone: string | null; language: string; is_email: boolean; is_sms: boolean })[]> {
+    const res = await q.query<DebtRow & { email: string | null; phone: string | null; language: string; is_email: boolean; is_sms: boolean }>(
+      `SELECT d.id, d.tenant_id, d.dni, d.kind, d.tax_code, d.reference, d.concept, d.fiscal_year, d.amount_cents, d.reduction_percent,
+              d.voluntary_start, d.voluntary_end, d.status, d.paid_at, d.paid_amount_cents, d.payment_id,
+              c.email, c.phone, c.language, c.is_payment_reminders_email AS is_email, c.is_payment_reminders_sms AS is_sms
+         FROM tax_debts d JOIN citizen_contacts c ON c.tenant_id = d.tenant_id AND c.dni = d.dni
+        WHERE d.status = 'pending' AND d.voluntary_start <= $1::date AND d.voluntary_end >= $1::date
+          AND (c.is_payment_reminders_email OR c.is_payment_reminders_sms)
+        ORDER BY d.tenant_id, d.id`,
+      [today],
+    );
+    return res.rows;
+  },
+
+  /** Claims one reminder; false when it was already sent (the primary key makes the job idempotent). */
+  async claimReminder(q: Queryable, tenantId: string, debtId: string, kind: 'period_open' | 'period_ending', channel: 'email' | 'sms'): Promise<boolean> {
+    const res = await q.query(
+      `INSERT INTO payment_reminders (tenant_id, debt_id, kind, channel) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING debt_id`,
+      [tenantId, debtId, kind, channel],
+    );
+    return res.rows.length === 1;
+  },
+
+  async payerName(q: Queryable, tenantId: string, dni: string): Promise<string | undefined> {
+    const res = await q.query<{ name: string }>(`SELECT given_name || ' ' || surname AS name FROM padron_inhabitants WHERE tenant_id = $1 AND dni = $2`, [tenantId, dni]);
+    return res.rows[0]?.name;
+  },
+};

@@ -1,0 +1,383 @@
+/**
+ * Taxes and fines: what a citizen owes, paying it through a gateway, and the notification that settles it.
+ * A receipt is never paid twice: one paid payment per receipt (unique index), notifications processed under a
+ * row lock keyed by order id through a state machine (created -> paid | denied | rejected), amounts checked.
+ * Free of Fastify: the assistant calls listPending/startPayment with the same (tenant, dni, input, context).
+ */
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { Db } from '../../db/db.ts';
+import { AppError } from '../../errors.ts';
+import { t } from '../../i18n.ts';
+import type { Mailer, SmsSender } from '../../mail/index.ts';
+import type { Language } from '../../../shared/languages.ts';
+import { citizenActor, recordEvent, recordStep, systemActor, systemContext, type ProcedureContext } from '../connectors/procedure-context.ts';
+import type { PaymentGateway, RedirectForm } from './gateway/payment-gateway.ts';
+import type { PaymentReceiptData } from '../certificates/payment-receipt.renderer.ts';
+import { localize, type LoadedTenant, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
+import { amountDueCents, isInVoluntaryPeriod } from './payments.amounts.ts';
+import { paymentsRepository as repo, type DebtKind, type DebtRow, type PaymentRow, type PaymentStatus } from './payments.repository.ts';
+
+export interface PendingItem {
+  id: string;
+  kind: DebtKind;
+  taxCode: string;
+  taxName: string;
+  reference: string;
+  concept: string;
+  fiscalYear: number;
+  /** The full amount, cents. */
+  amountCents: number;
+  /** What is due today, cents (fines inside the voluntary period: with the reduction). */
+  amountDueCents: number;
+  reductionPercent: number;
+  isInVoluntaryPeriod: boolean;
+  voluntaryStart: string;
+  voluntaryEnd: string;
+  status: 'pending' | 'paid';
+}
+
+export interface PaymentView {
+  id: string;
+  debtId: string;
+  orderId: string;
+  gateway: string;
+  amountCents: number;
+  status: PaymentStatus;
+  receiptCode: string | null;
+  createdAt: string;
+  settledAt: string | null;
+}
+
+export interface StartedPayment {
+  paymentId: string;
+  orderId: string;
+  amountCents: number;
+  redirectForm: RedirectForm;
+}
+
+export type NotificationOutcome = 'paid' | 'denied' | 'duplicate' | 'amount_mismatch' | 'already_paid' | 'unknown_order';
+
+/** What the payments service needs from the certificates module (CertificatesService fits). */
+export interface PaymentReceiptIssuer {
+  issuePaymentReceipt(data: PaymentReceiptData): Promise<{ code: string; pdf: Buffer }>;
+  originalPdf(code: string): Promise<{ pdf: Buffer; fileName: string }>;
+}
+
+export interface PaymentsDeps {
+  db: Db;
+  tenants: TenantRegistry;
+  /** Gateways by name; `defaultGateway` is used when the caller names none (the sandbox in demos). */
+  gateways: Record<string, PaymentGateway>;
+  defaultGateway: string;
+  /** The public base URL, for the gateway's return and notification addresses. */
+  publicUrl: string;
+  receipts?: PaymentReceiptIssuer | undefined;
+  mailer?: Mailer | undefined;
+  /** Off by default: councils plug in their SMS provider. */
+  sms?: SmsSender | undefined;
+  now?: () => Date;
+  onError?: (err: unknown, what: string) => void;
+}
+
+/** Redsys order numbers: 4 digits then up to 8 alphanumerics (12 in all). */
+function newOrderId(): string {
+  const digits = String(randomInt(0, 10_000)).padStart(4, '0');
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
+  const tail = [...randomBytes(8)].map((b) => alphabet[b % alphabet.length]).join('');
+  return `${digits}${tail}`;
+}
+
+const localDate = (d: Date, timeZone: string): string => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+
+/** Days before the end of the voluntary period when the "ending soon" reminder goes out. */
+export const REMINDER_DAYS_BEFORE_END = 5;
+
+export type PaymentsService = ReturnType<typeof createPaymentsService>;
+
+export function createPaymentsService(deps: PaymentsDeps) {
+  const { db, tenants } = deps;
+  const now = deps.now ?? (() => new Date());
+  const todayIn = (tenant: TenantProfile) => localDate(now(), tenant.timeZone);
+
+  function present(tenant: TenantProfile, d: DebtRow, lang: Language): PendingItem {
+    const today = todayIn(tenant);
+    const terms = { amountCents: Number(d.amount_cents), reductionPercent: d.reduction_percent, voluntaryStart: d.voluntary_start, voluntaryEnd: d.voluntary_end };
+    return {
+      id: d.id,
+      kind: d.kind,
+      taxCode: d.tax_code,
+      taxName: localize(tenant.taxes.find((x) => x.code === d.tax_code)?.names, lang, tenant) || d.tax_code,
+      reference: d.reference,
+      concept: d.concept,
+      fiscalYear: d.fiscal_year,
+      amountCents: terms.amountCents,
+      amountDueCents: amountDueCents(terms, today),
+      reductionPercent: d.reduction_percent,
+      isInVoluntaryPeriod: isInVoluntaryPeriod(terms, today),
+      voluntaryStart: d.voluntary_start,
+      voluntaryEnd: d.voluntary_end,
+      status: d.status,
+    };
+  }
+
+  const presentPayment = (p: PaymentRow): PaymentView => ({
+    id: p.id,
+    debtId: p.debt_id,
+    orderId: p.order_id,
+    gateway: p.gateway,
+    amountCents: Number(p.amount_cents),
+    status: p.status,
+    receiptCode: p.receipt_code,
+    createdAt: new Date(p.created_at).toISOString(),
+    settledAt: p.settled_at ? new Date(p.settled_at).toISOString() : null,
+  });
+
+  function gatewayNamed(name: string | undefined): PaymentGateway {
+    const g = deps.gateways[name ?? deps.defaultGateway];
+    if (!g) throw new AppError('payments.gateway_not_found', { status: 404 });
+    return g;
+  }
+
+  async function issueReceipt(tenantId: string, paymentId: string): Promise<string | undefined> {
+    if (!deps.receipts) return undefined;
+    const council: LoadedTenant | undefined = tenants.loaded(tenantId);
+    const res = await db.query<PaymentRow>(`SELECT * FROM payments WHERE tenant_id = $1 AND id = $2`, [tenantId, paymentId]);
+    const p = res.rows[0];
+    if (!council || !p || p.status !== 'paid') return undefined;
+    if (p.receipt_code) return p.receipt_code;
+    const debt = await repo.findDebtById(db, tenantId, p.debt_id);
+    if (!debt) return undefined;
+    const lang = council.profile.languages.includes(p.language as Language) ? (p.language as Language) : council.profile.defaultLanguage;
+    const doc = await deps.receipts.issuePaymentReceipt({
+      council,
+      language: lang,
+      reference: debt.reference,
+      concept: `${localize(council.profile.taxes.find((x) => x.code === debt.tax_code)?.names, lang, council.profile) || debt.tax_code} — ${debt.concept}`,
+      period: String(debt.fiscal_year),
+      payer: { dni: p.dni, name: (await repo.payerName(db, tenantId, p.dni)) ?? p.dni },
+      amountCents: Number(p.amount_cents),
+      paidAt: p.settled_at ? new Date(p.settled_at) : now(),
+      gateway: p.gateway,
+      orderId: p.order_id,
+      ...(p.gateway_reference ? { authorisationCode: p.gateway_reference } : {}),
+    });
+    // Two concurrent issuers: the first code stored wins and is the one the citizen gets.
+    if (await repo.setReceiptCode(db, tenantId, paymentId, doc.code)) return doc.code;
+    const again = await db.query<{ receipt_code: string | null }>(`SELECT receipt_code FROM payments WHERE tenant_id = $1 AND id = $2`, [tenantId, paymentId]);
+    return again.rows[0]?.receipt_code ?? doc.code;
+  }
+
+  return {
+    /** Receipts, liquidations, self-assessments and fines the citizen still has to pay, soonest deadline first. */
+    async listPending(tenantId: string, dni: string, lang: Language): Promise<PendingItem[]> {
+      const tenant = tenants.get(tenantId);
+      return (await repo.listDebts(db, tenantId, dni, 'pending')).map((d) => present(tenant, d, lang));
+    },
+
+    /** Every debt of the citizen, paid or not. */
+    async listAll(tenantId: string, dni: string, lang: Language): Promise<PendingItem[]> {
+      const tenant = tenants.get(tenantId);
+      return (await repo.listDebts(db, tenantId, dni)).map((d) => present(tenant, d, lang));
+    },
+
+    /** One of the citizen's debts; another citizen's id is `payments.not_found` (404). */
+    async getDebt(tenantId: string, dni: string, debtId: string, lang: Language): Promise<PendingItem> {
+      const tenant = tenants.get(tenantId);
+      const d = await repo.findDebt(db, tenantId, dni, debtId);
+      if (!d) throw new AppError('payments.not_found', { status: 404 });
+      return present(tenant, d, lang);
+    },
+
+    /**
+     * Starts paying a debt: records the attempt (status created) with the amount due today and returns the form that
+     * takes the browser to the gateway. Nothing is paid until the gateway's verified notification arrives.
+     */
+    async startPayment(tenantId: string, dni: string, input: { debtId: string; gateway?: string | undefined }, ctx: ProcedureContext): Promise<StartedPayment> {
+      const tenant = tenants.get(tenantId);
+      const gateway = gatewayNamed(input.gateway);
+      const debt = await repo.findDebt(db, tenantId, dni, input.debtId);
+      if (!debt) throw new AppError('payments.not_found', { status: 404 });
+      if (debt.status === 'paid') throw new AppError('payments.already_paid', { status: 409 });
+      const item = present(tenant, debt, ctx.lang);
+      const paymentId = randomUUID();
+      const orderId = newOrderId();
+      await db.transaction(async (tx) => {
+        await repo.insertPayment(tx, {
+          id: paymentId,
+          tenantId,
+          debtId: debt.id,
+          dni,
+          orderId,
+          gateway: gateway.name,
+          amountCents: item.amountDueCents,
+          channel: ctx.channel,
+          kioskId: ctx.kioskId ?? null,
+          language: ctx.lang,
+        });
+        await recordStep(tx, tenantId, citizenActor(dni), ctx, {
+          action: 'payment.started',
+          subjectType: 'payment',
+          subjectId: paymentId,
+          details: { debtId: debt.id, orderId, amountCents: item.amountDueCents, gateway: gateway.name },
+        });
+      });
+      const base = `${deps.publicUrl.replace(/\/+$/, '')}/t/${tenantId}`;
+      const { redirectForm } = gateway.createPayment({
+        orderId,
+        amountCents: item.amountDueCents,
+        description: `${item.taxName} ${item.reference}`.slice(0, 125),
+        urlOk: `${base}/payments/${paymentId}?result=ok`,
+        urlKo: `${base}/payments/${paymentId}?result=ko`,
+        notifyUrl: `${base}/api/v1/payments/notifications/${gateway.name}`,
+        language: ctx.lang,
+      });
+      return { paymentId, orderId, amountCents: item.amountDueCents, redirectForm };
+    },
+
+    /**
+     * Processes a gateway notification. Safe to call any number of times with the same or replayed body: the
+     * payment row is locked, only a `created` payment moves, the amount must match, and a debt already paid by
+     * another order is never paid again (that payment is `rejected` with reason already_paid, for refund).
+     */
+    async handleNotification(tenantId: string, gatewayName: string, body: unknown): Promise<{ outcome: NotificationOutcome; paymentId?: string }> {
+      const gateway = gatewayNamed(gatewayName);
+      const n = gateway.verifyNotification(body);
+      const digest = createHash('sha256').update(JSON.stringify(n.raw)).digest('hex');
+      const result = await db.transaction(async (tx): Promise<{ outcome: NotificationOutcome; paymentId?: string }> => {
+        const p = await repo.lockPaymentByOrder(tx, tenantId, n.orderId);
+        const finish = async (outcome: NotificationOutcome, paymentId?: string) => {
+          await repo.recordNotification(tx, tenantId, n.orderId, outcome, digest);
+          await recordStep(tx, tenantId, systemActor, systemContext(), {
+            action: `payment.notification.${outcome}`,
+            subjectType: 'payment',
+            ...(paymentId ? { subjectId: paymentId } : {}),
+            details: { orderId: n.orderId, responseCode: n.responseCode, amountCents: n.amountCents },
+          });
+          return paymentId ? { outcome, paymentId } : { outcome };
+        };
+        if (!p || p.gateway !== gateway.name) return finish('unknown_order');
+        if (p.status !== 'created') return finish('duplicate', p.id);
+        if (!n.isAuthorised) {
+          await repo.settlePayment(tx, tenantId, p.id, 'denied', n.responseCode, null);
+          return finish('denied', p.id);
+        }
+        if (n.amountCents !== Number(p.amount_cents)) {
+          await repo.settlePayment(tx, tenantId, p.id, 'rejected', 'amount_mismatch', n.authorisationCode ?? null);
+          return finish('amount_mismatch', p.id);
+        }
+        if (!(await repo.markDebtPaid(tx, tenantId, p.debt_id, p.id, Number(p.amount_cents)))) {
+          await repo.settlePayment(tx, tenantId, p.id, 'rejected', 'already_paid', n.authorisationCode ?? null);
+          return finish('already_paid', p.id);
+        }
+        await repo.settlePayment(tx, tenantId, p.id, 'paid', null, n.authorisationCode ?? null);
+        const lang = (['es', 'ca', 'en'] as const).find((l) => l === p.language) ?? 'es';
+        await recordEvent(tx, tenantId, { channel: 'system', lang }, 'payment.paid', { amountCents: Number(p.amount_cents), data: { debtId: p.debt_id, gateway: gateway.name } });
+        return finish('paid', p.id);
+      });
+      if (result.outcome === 'paid' && result.paymentId) {
+        await issueReceipt(tenantId, result.paymentId).catch((err: unknown) => deps.onError?.(err, 'payment receipt'));
+      }
+      return result;
+    },
+
+    /** The citizen's payment attempts, newest first. */
+    async listPayments(tenantId: string, dni: string): Promise<PaymentView[]> {
+      return (await repo.listPaymentsForCitizen(db, tenantId, dni)).map(presentPayment);
+    },
+
+    /** One of the citizen's payments (404 for anyone else's). */
+    async getPayment(tenantId: string, dni: string, paymentId: string): Promise<PaymentView> {
+      const p = await repo.findPaymentForCitizen(db, tenantId, dni, paymentId);
+      if (!p) throw new AppError('payments.not_found', { status: 404 });
+      return presentPayment(p);
+    },
+
+    /** The signed payment receipt PDF of a paid payment (issued now if the first attempt failed). */
+    async receiptPdf(tenantId: string, dni: string, paymentId: string, ctx: ProcedureContext): Promise<{ pdf: Buffer; fileName: string; code: string }> {
+      const p = await repo.findPaymentForCitizen(db, tenantId, dni, paymentId);
+      if (!p) throw new AppError('payments.not_found', { status: 404 });
+      if (p.status !== 'paid') throw new AppError('payments.not_paid', { status: 409 });
+      if (!deps.receipts) throw new AppError('payments.receipt_unavailable', { status: 503 });
+      const code = p.receipt_code ?? (await issueReceipt(tenantId, paymentId));
+      if (!code) throw new AppError('payments.receipt_unavailable', { status: 503 });
+      const doc = await deps.receipts.originalPdf(code);
+      await recordStep(db, tenantId, citizenActor(dni), ctx, { action: 'payment.receipt_downloaded', subjectType: 'payment', subjectId: paymentId });
+      return { ...doc, code };
+    },
+
+    /** Turns payment reminders on or off for the citizen (e-mail; SMS only where an adapter is configured). */
+    async setReminderPreferences(tenantId: string, dni: string, prefs: { email?: string | undefined; isEmail: boolean; isSms: boolean }, ctx: ProcedureContext): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO citizen_contacts (tenant_id, dni, email, language, is_payment_reminders_email, is_payment_reminders_sms)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (tenant_id, dni) DO UPDATE SET email = COALESCE($3, citizen_contacts.email), is_payment_reminders_email = $5,
+             is_payment_reminders_sms = $6, language = $4, updated_at = now()`,
+          [tenantId, dni, prefs.email ?? null, ctx.lang, prefs.isEmail, prefs.isSms],
+        );
+        await recordStep(tx, tenantId, citizenActor(dni), ctx, { action: 'payment.reminders_set', details: { isEmail: prefs.isEmail, isSms: prefs.isSms } });
+      });
+    },
+
+    /**
+     * The reminder job: for citizens who opted in, one message when a voluntary period is open and one when it ends
+     * within REMINDER_DAYS_BEFORE_END days. Idempotent: each (debt, kind, channel) is claimed once. Returns messages sent.
+     */
+    async sendReminders(): Promise<number> {
+      let sent = 0;
+      const byToday = new Map<string, string>();
+      for (const tenant of tenants.list()) byToday.set(todayIn(tenant), todayIn(tenant));
+      for (const today of byToday.keys()) {
+        for (const d of await repo.reminderCandidates(db, today)) {
+          const tenant = tenants.find(d.tenant_id);
+          if (!tenant || todayIn(tenant) !== today) continue;
+          const ending = localDate(new Date(Date.parse(`${d.voluntary_end}T12:00:00Z`) - REMINDER_DAYS_BEFORE_END * 86_400_000), 'UTC') <= today;
+          const kind = ending ? 'period_ending' : 'period_open';
+          const lang = tenant.languages.includes(d.language as Language) ? (d.language as Language) : tenant.defaultLanguage;
+          const item = present(tenant, d, lang);
+          const params = {
+            council: localize(tenant.names, lang, tenant),
+            tax: item.taxName,
+            reference: item.reference,
+            amount: new Intl.NumberFormat(lang === 'en' ? 'en-GB' : `${lang}-ES`, { style: 'currency', currency: 'EUR' }).format(item.amountDueCents / 100),
+            end: item.voluntaryEnd,
+          };
+          if (d.is_email && d.email && deps.mailer && (await repo.claimReminder(db, d.tenant_id, d.id, kind, 'email'))) {
+            await deps.mailer
+              .send({ to: d.email, subject: t(lang, `payments:reminder.${kind}_subject`, params), text: t(lang, `payments:reminder.${kind}_body`, params) })
+              .then(() => sent++)
+              .catch((err: unknown) => deps.onError?.(err, 'payment reminder'));
+          }
+          if (d.is_sms && d.phone && deps.sms && (await repo.claimReminder(db, d.tenant_id, d.id, kind, 'sms'))) {
+            await deps.sms
+              .send(d.phone, t(lang, `payments:reminder.${kind}_sms`, params))
+              .then(() => sent++)
+              .catch((err: unknown) => deps.onError?.(err, 'payment reminder sms'));
+          }
+        }
+      }
+      return sent;
+    },
+
+    /** Adds a debt to the embedded register (staff tools, imports and tests). */
+    async addDebt(tenantId: string, d: { dni: string; kind: DebtKind; taxCode: string; reference: string; concept: string; fiscalYear: number; amountCents: number; reductionPercent?: number; voluntaryStart: string; voluntaryEnd: string }): Promise<string> {
+      if (!Number.isInteger(d.amountCents) || d.amountCents <= 0) throw new AppError('payments.invalid_amount', { status: 400 });
+      const id = randomUUID();
+      await repo.insertDebt(db, {
+        id,
+        tenant_id: tenantId,
+        dni: d.dni,
+        kind: d.kind,
+        tax_code: d.taxCode,
+        reference: d.reference,
+        concept: d.concept,
+        fiscal_year: d.fiscalYear,
+        amount_cents: d.amountCents,
+        reduction_percent: d.reductionPercent ?? (d.kind === 'fine' ? 50 : 0),
+        voluntary_start: d.voluntaryStart,
+        voluntary_end: d.voluntaryEnd,
+      });
+      return id;
+    },
+  };
+}
