@@ -75,6 +75,36 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Greetings that open a request; "hola buenos dias, quiero pagar el ibi" is a payment, not a greeting. */
+const GREETING_OPENERS: readonly (readonly string[])[] = [
+  ['muy', 'buenas'], ['molt', 'bon', 'dia'], ['molt', 'bones'], ['buenos', 'dias'], ['buenas', 'tardes'], ['buenas', 'noches'], ['bon', 'dia'],
+  ['bona', 'vesprada'], ['bona', 'tarda'], ['bona', 'nit'], ['good', 'morning'], ['good', 'afternoon'], ['good', 'evening'], ['hi', 'there'],
+  ['hello', 'there'], ['hola'], ['buenas'], ['bones'], ['hi'], ['hello'], ['hey'], ['ei'], ['buen', 'dia'], ['bondia'],
+];
+/** Requests shorter than this after the greeting stay whole ("hola que tal" is a greeting). */
+const MIN_REQUEST_TOKENS = 3;
+
+/**
+ * The text without its opening greetings, when what follows is long enough to be a request;
+ * otherwise the text unchanged.
+ */
+export function stripGreeting(text: string): string {
+  const toks = tokenize(text);
+  let i = 0;
+  let stripped = true;
+  while (stripped) {
+    stripped = false;
+    for (const g of GREETING_OPENERS) {
+      if (g.every((w, k) => toks[i + k] === w)) {
+        i += g.length;
+        stripped = true;
+        break;
+      }
+    }
+  }
+  return i > 0 && toks.length - i >= MIN_REQUEST_TOKENS ? toks.slice(i).join(' ') : text;
+}
+
 export class IntentClassifier {
   readonly intents: string[];
   private readonly featureIndex: Map<string, number>;
@@ -90,7 +120,7 @@ export class IntentClassifier {
 
   /** Trains a model; a few hundred milliseconds for a few thousand utterances. */
   static train(samples: readonly TrainingSample[], opts: ClassifierOptions = {}): IntentClassifier {
-    const epochs = opts.epochs ?? 25;
+    const epochs = opts.epochs ?? 15;
     const lr = opts.learningRate ?? 0.4;
     const l2 = opts.l2 ?? 1e-5;
     const intents = [...new Set(samples.map((s) => s.intent))].sort();
@@ -98,7 +128,7 @@ export class IntentClassifier {
     const featureIndex = new Map<string, number>();
     const data: { idx: Int32Array; val: Float64Array; y: number }[] = [];
     for (const s of samples) {
-      const fv = featurize(s.text);
+      const fv = featurize(stripGreeting(s.text));
       const idx = new Int32Array(fv.size);
       const val = new Float64Array(fv.size);
       let k = 0;
@@ -152,7 +182,7 @@ export class IntentClassifier {
 
   /** Every intent with its softmax probability, best first. */
   classify(text: string): IntentScore[] {
-    const fv = featurize(text);
+    const fv = featurize(stripGreeting(text));
     const idx: number[] = [];
     const val: number[] = [];
     for (const [name, v] of fv) {

@@ -27,11 +27,11 @@ const WORD_WEIGHT = 3;
  * Naive Bayes treats overlapping n-grams as independent and so is wildly overconfident; the summed
  * log-likelihood is divided by this temperature per feature to give usable confidences.
  */
-const TEMPERATURE = 0.35;
+const TEMPERATURE = 0.6;
 
 function features(text: string): string[] {
   const out: string[] = [];
-  for (const tok of tokenize(text)) {
+  for (const tok of tokenize(text, { expandSms: false })) {
     if (/\d/.test(tok)) continue;
     for (let w = 0; w < WORD_WEIGHT; w++) out.push(`w:${tok}`);
     const padded = ` ${tok} `;

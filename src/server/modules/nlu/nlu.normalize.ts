@@ -104,7 +104,8 @@ export function normalizeText(text: string): string {
  * Tokens of the normalised text. Identity numbers, references ("REC-2026-000123", "2026/1234"),
  * amounts and e-mail addresses stay whole; the rest splits on anything that is not a letter or digit.
  */
-export function tokenize(text: string): string[] {
+export function tokenize(text: string, opts: { expandSms?: boolean } = {}): string[] {
+  const expandSms = opts.expandSms ?? true;
   const folded = foldText(text)
     // Catalan middle dot (col·lecció, sol·licitud) and its common substitutes.
     .replace(/l[·.\-]l/g, 'll')
@@ -118,7 +119,8 @@ export function tokenize(text: string): string[] {
     const parts = isCompact ? [raw] : raw.split(/[-/.@]/);
     for (const part of parts) {
       if (!part) continue;
-      const mapped = SMS_WORDS[part];
+      // Language identification keeps SMS spellings: "xfa" and "q" say nothing about es vs ca once expanded to Spanish.
+      const mapped = expandSms ? SMS_WORDS[part] : undefined;
       if (mapped) tokens.push(...mapped.split(' '));
       else tokens.push(part);
     }
