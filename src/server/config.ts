@@ -8,8 +8,8 @@ import { z } from 'zod';
  * a bad value stops the start with a message naming the variable and the problem.
  */
 const ZEnv = z.object({
-  /** TCP port for HTTP. */
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** TCP port for HTTP (0 picks a free one). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Interface to bind; 0.0.0.0 in containers. */
   HOST: z.string().min(1).default('127.0.0.1'),
   /** The address citizens use (links in PDFs, QR codes, e-mails). Defaults to http://localhost:PORT. */
@@ -35,6 +35,23 @@ const ZEnv = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   /** Sender address for e-mails. */
   MAIL_FROM: z.string().default('Ventanilla <no-reply@ventanilla.localhost>'),
+  /** Port of the HTTPS endpoint that asks for a citizen certificate (DNIe, FNMT); off when unset. */
+  TLS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** PEM certificate and key for the TLS_PORT server; the demo CA issues one for localhost when unset. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** PEM bundle of the CAs trusted for citizen certificates (e.g. AC RAIZ DNIE 2 + FNMT); the demo CA when unset. */
+  CLIENT_CA_FILE: z.string().min(1).optional(),
+  /** Optional CRL (PEM or DER) signed by a CA in CLIENT_CA_FILE; listed certificates are refused. */
+  CLIENT_CRL_FILE: z.string().min(1).optional(),
+  /** Behind a TLS-terminating proxy: the header carrying the client certificate PEM (e.g. x-ssl-client-cert). Never set it unless the proxy strips that header from clients. */
+  TRUST_PROXY_CLIENT_CERT_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be a header name').optional(),
+  /** OpenID Connect (Cl@ve-like) per council, JSON: {"<tenant>": {"issuer", "clientId", "clientSecret", "dniClaim"?, "scope"?}}. Off when unset. */
+  OIDC_PROVIDERS: z.string().optional(),
+  /** Load the demo citizens, cards and staff of data/demo into the demo councils on start (only into empty tables). */
+  DEMO_DATA: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+    .default(true),
   /** production turns on secure cookies and HSTS; set it behind HTTPS. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });

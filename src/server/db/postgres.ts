@@ -3,10 +3,10 @@ import { parseInt8, TYPE_OIDS, type Db, type Queryable, type QueryResult, type R
 
 const identity = (v: string) => v;
 const typeParser = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
     if (oid === TYPE_OIDS.int8) return parseInt8;
     if (oid === TYPE_OIDS.numeric || oid === TYPE_OIDS.date) return identity;
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
 };
 

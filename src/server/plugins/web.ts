@@ -57,10 +57,10 @@ export const webPlugin = fp(
         index: false,
         wildcard: false,
         cacheControl: false,
-        setHeaders(res, file) {
+        setHeaders(reply: FastifyReply, file: string) {
           // Vite fingerprints assets, so they never change under the same name.
-          if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-          else res.setHeader('cache-control', 'no-cache');
+          if (file.includes(`${path.sep}assets${path.sep}`)) void reply.header('cache-control', 'public, max-age=31536000, immutable');
+          else void reply.header('cache-control', 'no-cache');
         },
       });
     }

@@ -36,8 +36,6 @@ CREATE TABLE knowledge_pages (
   content_type text NOT NULL,
   -- {"ca": "https://.../ca/padro.html"}: hreflang alternates declared by the page.
   alternates jsonb NOT NULL DEFAULT '{}'::jsonb,
-  etag text,
-  last_modified text,
   content_hash text NOT NULL,
   fetched_at timestamptz NOT NULL DEFAULT now(),
   last_crawl_id bigint REFERENCES knowledge_crawls(id) ON DELETE SET NULL,
@@ -88,6 +86,20 @@ CREATE TABLE knowledge_faqs (
   ) STORED
 );
 CREATE INDEX knowledge_faqs_tenant ON knowledge_faqs (tenant_id);
+
+-- Every URL fetched with success, with its validators for conditional GET, and the page it feeds
+-- (itself, or the canonical/duplicate page it was folded into). A recrawl asks each with If-None-Match.
+CREATE TABLE knowledge_urls (
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  site text NOT NULL,
+  url text NOT NULL,
+  etag text,
+  last_modified text,
+  page_url text,
+  checked_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, url)
+);
+CREATE INDEX knowledge_urls_site ON knowledge_urls (tenant_id, site);
 
 -- Words seen in the indexed text (unaccented, lower case), to correct typos in questions with pg_trgm.
 CREATE TABLE knowledge_vocab (

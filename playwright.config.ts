@@ -1,0 +1,29 @@
+import { defineConfig } from '@playwright/test';
+
+const PORT = Number(process.env.E2E_PORT ?? 3190);
+
+// Debian's Chromium (apt-get install chromium); Playwright never downloads a browser here.
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.e2e.ts',
+  outputDir: 'test-results/e2e',
+  timeout: 60_000,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+    screenshot: 'only-on-failure',
+  },
+  webServer: {
+    // A fresh embedded database each run, so journeys start from the demo data.
+    command: `rm -rf var/e2e && node bin/ventanilla.js serve`,
+    env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: 'var/e2e', LOG_LEVEL: 'warn', DATABASE_URL: process.env.E2E_DATABASE_URL ?? '' },
+    url: `http://127.0.0.1:${PORT}/ready`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+  },
+});

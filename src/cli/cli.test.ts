@@ -1,0 +1,84 @@
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../server/app.ts';
+
+const run = promisify(execFile);
+const BIN = path.join(ROOT_DIR, 'bin/ventanilla.js');
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd: ROOT_DIR });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the ventanilla command', () => {
+  it('validates a good profile and explains a broken one with file, field and problem', async () => {
+    const ok = await cli(['tenant', 'validate', 'tenants/medina-rioseco.yaml']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('valid profile for "medina-rioseco"');
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vt-cli-'));
+    const bad = path.join(dir, 'medina-rioseco.yaml');
+    writeFileSync(bad, readFileSync(path.join(ROOT_DIR, 'tenants/medina-rioseco.yaml'), 'utf8').replace('defaultLanguage: es', 'defaultLanguage: ca'));
+    const res = await cli(['tenant', 'validate', bad]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(bad);
+    expect(res.stderr).toContain('defaultLanguage: must be one of the enabled languages (es, en)');
+  });
+
+  it('refuses to start with a broken profile in TENANTS_DIR and says which one', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vt-cli-'));
+    cpSync(path.join(ROOT_DIR, 'tenants'), dir, { recursive: true });
+    writeFileSync(path.join(dir, 'alacant.yaml'), readFileSync(path.join(dir, 'alacant.yaml'), 'utf8').replace('timeZone: Europe/Madrid', 'timeZone: Mars/Olympus'));
+    const res = await cli(['migrate'], { TENANTS_DIR: dir, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'vt-data-')), DATABASE_URL: '' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(path.join(dir, 'alacant.yaml'));
+    expect(res.stderr).toContain('timeZone: must be an IANA time zone');
+  });
+
+  it('refuses a bad environment variable by name', async () => {
+    const res = await cli(['migrate'], { PORT: '99999' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/PORT: /);
+  });
+
+  it('refuses a second process on the same embedded database instead of corrupting it', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-lock-'));
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'info' };
+    const first = await cli(['migrate'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Applied \d+ migration/);
+    // Hold the database open with a running server, then try a second process.
+    const server = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
+        server.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('Ventanilla serving')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        server.on('exit', () => reject(new Error('server exited')));
+      });
+      const second = await cli(['migrate'], env);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('is in use by another process');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+    const again = await cli(['migrate'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('up to date');
+  }, 120_000);
+});
