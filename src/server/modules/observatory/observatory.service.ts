@@ -1,0 +1,762 @@
+/**
+ * The observatory's behaviour: the gazetteer, officers' accounts, project records and their workflow,
+ * discovery (full text, filters, Km0, "councils like mine", similar projects), reuse and notifications.
+ * Never imports Fastify; the routes, the CLI, the forum and jobs call it with an `actor`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { Db, Queryable } from '../../db/db.ts';
+import { AppError } from '../../errors.ts';
+import type { Language } from '../../../shared/languages.ts';
+import * as repo from './observatory.repository.ts';
+import type {
+  Account, AdoptInput, EntityView, HistoryEntry, Municipality, ObsNotification, ObsRole, Portfolio, ProjectDetail, ProjectInput,
+  ProjectPatch, ProjectSearchQuery, ProjectSearchResult, ProjectSummary, RegisterInput, Text,
+} from './observatory.schemas.ts';
+import { pickText, populationBand, slugify } from './observatory.text.ts';
+
+export const MUNICIPALITIES_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../data/municipalities/municipios.json');
+
+/** Who is acting: a signed-in officer, or the system (seeds, importers, jobs, CLI). */
+export type ObsActor =
+  | { kind: 'account'; id: string; role: ObsRole; ine5: string | null; isVerified: boolean }
+  | { kind: 'system' };
+
+/** Default radius of a Km0 search and the "not nearby" distance of a like-mine search, in km. */
+export const DEFAULT_NEAR_KM = 50;
+export const DEFAULT_LIKE_MIN_KM = 50;
+/** A published record should be confirmed by its owner or an editor at least this often. */
+export const REVIEW_INTERVAL_DAYS = 365;
+/** E-mail verification links live this long (ms). */
+const VERIFY_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
+
+const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
+
+function toMunicipality(r: repo.MunicipalityRow): Municipality {
+  return {
+    ine5: r.ine5, name: r.name, provinceCode: r.province_code, province: r.province, regionCode: r.region_code, region: r.region,
+    population: r.population, band: r.band, lat: r.lat, lon: r.lon,
+  };
+}
+
+export function toAccount(r: repo.AccountRow): Account {
+  return {
+    id: r.id, email: r.email, handle: r.handle, displayName: r.display_name, role: r.role, ine5: r.ine5,
+    organisation: r.organisation, language: r.language, isVerified: r.email_verified_at !== null,
+  };
+}
+
+/** The actor for a stored account (what a session resolves to). */
+export function actorFor(r: repo.AccountRow): ObsActor {
+  return { kind: 'account', id: r.id, role: r.role, ine5: r.ine5, isVerified: r.email_verified_at !== null };
+}
+
+function requireAccount(actor: ObsActor | undefined): ObsActor {
+  if (!actor) throw new AppError('observatory.sign_in_required', { status: 401 });
+  if (actor.kind === 'account' && !actor.isVerified) throw new AppError('observatory.email_not_verified', { status: 403 });
+  return actor;
+}
+
+const isEditor = (a: ObsActor | undefined) => a?.kind === 'system' || (a?.kind === 'account' && a.role === 'editor');
+const isOwner = (a: ObsActor | undefined, p: { owner_account_id: string | null }) =>
+  a?.kind === 'account' && p.owner_account_id !== null && p.owner_account_id === a.id;
+const accountId = (a: ObsActor | undefined) => (a?.kind === 'account' ? a.id : null);
+
+function entityOf(r: repo.ProjectListRow): EntityView {
+  return {
+    kind: r.entity_kind,
+    ine5: r.ine5,
+    name: r.m_name ?? r.entity_name ?? '',
+    country: r.country,
+    provinceCode: r.province_code,
+    province: r.province,
+    regionCode: r.region_code,
+    region: r.region,
+    population: r.population,
+    band: r.band,
+    lat: r.lat,
+    lon: r.lon,
+  };
+}
+
+function toSummary(r: repo.ProjectListRow, lang: Language): ProjectSummary {
+  const title = pickText(r.title, lang);
+  const summary = pickText(r.summary, title.language ?? lang);
+  const s: ProjectSummary = {
+    id: r.id, slug: r.slug, status: r.status, title: title.text, textLanguage: title.language ?? 'es',
+    summary: summary.text || pickText(r.description, title.language ?? lang).text.slice(0, 280),
+    area: r.area, type: r.type, phase: r.phase, technologies: r.technologies, council: entityOf(r),
+    savedCentsPerYear: r.saved_cents_per_year, adoptionCount: Number(r.adoption_count), isDemo: r.is_demo, source: r.source,
+    updatedAt: r.updated_at.toISOString(),
+  };
+  // Two decimals: 10 m is finer than any council's reference point.
+  if (r.distance_km !== null && r.distance_km !== undefined) s.distanceKm = Math.round(r.distance_km * 100) / 100;
+  return s;
+}
+
+/** The fields of a ProjectInput as database columns (owner, status and source are set by the caller). */
+async function inputToColumns(db: Queryable, input: ProjectPatch & { portfolioSlug?: string }): Promise<Partial<repo.ProjectWrite>> {
+  const c: Partial<repo.ProjectWrite> = {};
+  if (input.ine5 !== undefined) {
+    const m = await repo.findMunicipality(db, input.ine5);
+    if (!m) throw new AppError('observatory.unknown_municipality', { status: 422, params: { ine5: input.ine5 } });
+    Object.assign(c, { ine5: m.ine5, entity_name: null, country: 'ES', entity_population: null, entity_lat: null, entity_lon: null,
+                       entity_kind: input.entityKind ?? 'municipality' });
+  } else if (input.foreignEntity) {
+    const f = input.foreignEntity;
+    Object.assign(c, { ine5: null, entity_kind: f.kind, entity_name: f.name, country: f.country, entity_population: f.population ?? null,
+                       entity_lat: f.lat ?? null, entity_lon: f.lon ?? null });
+  } else if (input.entityKind) {
+    c.entity_kind = input.entityKind;
+  }
+  if (input.title) c.title = input.title;
+  if (input.contacts) c.contacts = input.contacts;
+  if (input.summary) c.summary = input.summary;
+  if (input.description) c.description = input.description;
+  if (input.valueText) c.value_text = input.valueText;
+  if (input.barriers) c.barriers = input.barriers;
+  if (input.benefits) c.benefits = input.benefits;
+  if (input.metrics) {
+    const m = input.metrics;
+    c.saved_cents_per_year = m.savedCentsPerYear ?? null;
+    c.staff_hours_saved_per_year = m.staffHoursSavedPerYear ?? null;
+    c.citizens_served = m.citizensServed ?? null;
+    c.procedures_per_year = m.proceduresPerYear ?? null;
+    c.investment_cents = m.investmentCents ?? null;
+  }
+  if (input.technologies) c.technologies = input.technologies;
+  if (input.methodologies) c.methodologies = input.methodologies;
+  if (input.tools) c.tools = input.tools;
+  if (input.phase) c.phase = input.phase;
+  if (input.type) c.type = input.type;
+  if (input.area) c.area = input.area;
+  if (input.documentation) c.documentation = input.documentation;
+  if (input.portfolioSlug !== undefined) {
+    const pf = await repo.findPortfolio(db, input.portfolioSlug);
+    if (!pf) throw new AppError('observatory.unknown_portfolio', { status: 422 });
+    c.portfolio_id = pf.id;
+  }
+  return c;
+}
+
+/** JSON with sorted keys: jsonb does not keep key order, so plain JSON.stringify would see false changes. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+function diff(before: Partial<repo.ProjectWrite>, after: Partial<repo.ProjectWrite>): Record<string, { before: unknown; after: unknown }> {
+  const out: Record<string, { before: unknown; after: unknown }> = {};
+  for (const key of Object.keys(after) as (keyof repo.ProjectWrite)[]) {
+    const b = before[key] ?? null;
+    const a = after[key] ?? null;
+    if (canonical(b) !== canonical(a)) out[key] = { before: b, after: a };
+  }
+  return out;
+}
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+/** Sends e-mail; the app wires nodemailer (SMTP_URL) or an outbox folder, tests a list. */
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+}
+
+export interface ObservatoryDeps {
+  db: Db;
+  /** The clock (tests move it); defaults to the real one. */
+  now?: () => Date;
+  /** Public address for links in e-mails. */
+  publicUrl?: string;
+}
+
+export class ObservatoryService {
+  private readonly db: Db;
+  private readonly now: () => Date;
+  private readonly publicUrl: string;
+
+  constructor(deps: ObservatoryDeps) {
+    this.db = deps.db;
+    this.now = deps.now ?? (() => new Date());
+    this.publicUrl = (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
+  }
+
+  // ------------------------------------------------------------ gazetteer
+
+  /** Loads the shipped IGN/CNIG gazetteer into global_municipalities; a no-op when already loaded. */
+  async ensureMunicipalities(file = MUNICIPALITIES_FILE): Promise<{ loaded: number; total: number }> {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { columns: string[]; rows: [string, string, string, string, number, number, number][] };
+    const have = await repo.countMunicipalities(this.db);
+    if (have === doc.rows.length) return { loaded: 0, total: have };
+    const rows = doc.rows.map(([ine5, name, provinceCode, , population, lat, lon]) => ({ ine5, name, provinceCode, population, lat, lon }));
+    await this.db.transaction(async (tx) => repo.upsertMunicipalities(tx, rows));
+    return { loaded: rows.length, total: await repo.countMunicipalities(this.db) };
+  }
+
+  async municipality(ine5: string): Promise<Municipality> {
+    const m = await repo.findMunicipality(this.db, ine5);
+    if (!m) throw new AppError('observatory.unknown_municipality', { status: 404, params: { ine5 } });
+    return toMunicipality(m);
+  }
+
+  /** Municipalities for a picker: by name (accent-insensitive, fuzzy) or INE code prefix. */
+  async searchMunicipalities(q: string | undefined, limit = 20): Promise<Municipality[]> {
+    const rows = q && q.trim() ? await repo.searchMunicipalities(this.db, q.trim(), limit) : await repo.largestMunicipalities(this.db, limit);
+    return rows.map(toMunicipality);
+  }
+
+  // ------------------------------------------------------------ accounts
+
+  /**
+   * Registers an officer. Returns the account and the e-mail verification token (to mail as a link;
+   * only its hash is stored). When the council has an allow-list, the e-mail domain must be on it.
+   */
+  async register(input: RegisterInput): Promise<{ account: Account; verificationToken: string }> {
+    const email = input.email.trim().toLowerCase();
+    const domain = email.split('@')[1] ?? '';
+    if (input.ine5) {
+      await this.municipality(input.ine5);
+      const allowed = await repo.allowedDomains(this.db, input.ine5);
+      if (allowed.length > 0 && !allowed.some((d) => domain === d || domain.endsWith(`.${d}`))) {
+        throw new AppError('observatory.domain_not_allowed', { status: 403, params: { domain } });
+      }
+    }
+    if (await repo.findAccountByEmail(this.db, email)) throw new AppError('observatory.email_taken', { status: 409 });
+    let handle = input.handle ?? (email.split('@')[0] ?? 'user').replace(/[^a-zA-Z0-9_.-]/g, '').slice(0, 30);
+    if (handle.length < 2) handle = `user${handle}`;
+    if (input.handle && (await repo.handleTaken(this.db, handle))) throw new AppError('observatory.handle_taken', { status: 409 });
+    for (let i = 2; await repo.handleTaken(this.db, handle); i++) handle = `${handle.replace(/\d+$/, '')}${i}`;
+    const token = randomBytes(24).toString('base64url');
+    // argon2id with the library's defaults (m=19 MiB, t=2, p=1: the OWASP minimum).
+    const passwordHash = await argonHash(input.password);
+    const row = await repo.insertAccount(this.db, {
+      email, handle, displayName: input.displayName, passwordHash, ine5: input.ine5 ?? null, organisation: input.organisation ?? null,
+      language: input.language, verifyTokenHash: sha256(token), verifyExpiresAt: new Date(this.now().getTime() + VERIFY_TOKEN_TTL_MS),
+    });
+    return { account: toAccount(row), verificationToken: token };
+  }
+
+  /** The verification e-mail for a new account (the caller sends it through a Mailer). */
+  verificationMail(account: Account, token: string): Mail {
+    const link = `${this.publicUrl}/observatory/verify?token=${encodeURIComponent(token)}`;
+    const subject = { es: 'Confirma tu correo en el Observatorio', ca: 'Confirma el teu correu a l\'Observatori', en: 'Confirm your e-mail for the Observatory' }[account.language];
+    const body = { es: 'Abre este enlace para confirmar tu cuenta:', ca: 'Obri este enllaç per a confirmar el teu compte:', en: 'Open this link to confirm your account:' }[account.language];
+    return { to: account.email, subject, text: `${body}\n${link}\n`, html: `<p>${body}</p><p><a href="${link}">${link}</a></p>` };
+  }
+
+  async verifyEmail(token: string): Promise<Account> {
+    const row = await repo.consumeVerifyToken(this.db, sha256(token), this.now());
+    if (!row) throw new AppError('observatory.invalid_token', { status: 400 });
+    return toAccount(row);
+  }
+
+  /** Checks e-mail and password; the same error for an unknown e-mail and a wrong password. */
+  async authenticate(email: string, password: string): Promise<{ account: Account; actor: ObsActor }> {
+    const row = await repo.findAccountByEmail(this.db, email.trim());
+    const ok = row ? await argonVerify(row.password_hash, password) : false;
+    if (!row || !ok) throw new AppError('observatory.bad_credentials', { status: 401 });
+    if (!row.email_verified_at) throw new AppError('observatory.email_not_verified', { status: 403 });
+    return { account: toAccount(row), actor: actorFor(row) };
+  }
+
+  async account(id: string): Promise<Account | undefined> {
+    const row = await repo.findAccountById(this.db, id);
+    return row ? toAccount(row) : undefined;
+  }
+
+  /** Resolves a session's account id to an actor (undefined when the account is gone). */
+  async actorForAccount(id: string): Promise<ObsActor | undefined> {
+    const row = await repo.findAccountById(this.db, id);
+    return row ? actorFor(row) : undefined;
+  }
+
+  /** Gives a role; only the system (CLI, seeds) may, so no officer can promote themselves. */
+  async setRole(actor: ObsActor, accountIdToChange: string, role: ObsRole): Promise<void> {
+    if (actor.kind !== 'system') throw new AppError('observatory.forbidden', { status: 403 });
+    await repo.setAccountRole(this.db, accountIdToChange, role);
+  }
+
+  /** Restricts registration for a council to e-mail domains (system only). */
+  async allowDomain(actor: ObsActor, ine5: string, domain: string): Promise<void> {
+    if (actor.kind !== 'system') throw new AppError('observatory.forbidden', { status: 403 });
+    await repo.addAllowedDomain(this.db, ine5, domain.replace(/^@/, ''));
+  }
+
+  // ------------------------------------------------------------ projects
+
+  /** Creates a draft owned by the actor (system: with options for seeds/importers). */
+  async createProject(
+    actor: ObsActor | undefined,
+    input: ProjectInput,
+    opts: { status?: 'draft' | 'published'; source?: string; sourceId?: string; attribution?: string; isDemo?: boolean; ownerAccountId?: string } = {},
+  ): Promise<ProjectDetail> {
+    const a = requireAccount(actor);
+    if (a.kind !== 'system' && (opts.status === 'published' || opts.source || opts.isDemo || opts.ownerAccountId)) {
+      throw new AppError('observatory.forbidden', { status: 403 });
+    }
+    const row = await this.db.transaction(async (tx) => {
+      const cols = await inputToColumns(tx, input);
+      let slug = input.slug ?? slugify(pickText(input.title, 'es').text);
+      for (let i = 2; await repo.slugTaken(tx, slug); i++) slug = `${(input.slug ?? slugify(pickText(input.title, 'es').text)).slice(0, 70)}-${i}`;
+      const status = opts.status ?? 'draft';
+      const write: repo.ProjectWrite = {
+        slug, status, owner_account_id: opts.ownerAccountId ?? accountId(a), entity_kind: 'municipality', ine5: null, entity_name: null,
+        country: 'ES', entity_population: null, entity_lat: null, entity_lon: null, contacts: [], title: input.title, summary: {},
+        description: {}, value_text: {}, barriers: {}, benefits: {}, saved_cents_per_year: null, staff_hours_saved_per_year: null,
+        citizens_served: null, procedures_per_year: null, investment_cents: null, technologies: [], methodologies: [], tools: [],
+        phase: input.phase, type: input.type, area: input.area, documentation: [], portfolio_id: null, source: opts.source ?? 'user',
+        source_id: opts.sourceId ?? null, attribution: opts.attribution ?? null, is_demo: opts.isDemo ?? false,
+        ...cols,
+      };
+      const created = await repo.insertProject(tx, write);
+      if (status === 'published') {
+        await repo.updateProject(tx, created.id, {}, { publishedAt: this.now(), reviewedAt: this.now() });
+      }
+      await repo.insertHistory(tx, {
+        projectId: created.id, actorAccountId: accountId(a), action: 'create', statusFrom: null, statusTo: status,
+        changes: diff({}, cols),
+      });
+      return created;
+    });
+    return this.getProject(actor, row.id, 'es');
+  }
+
+  /**
+   * Upserts a record from a seed or importer, keyed by (source, sourceId): inserts it published, or
+   * updates the changed fields (history only when something changed). Returns what happened.
+   */
+  async upsertFromSource(
+    input: ProjectInput,
+    opts: { source: string; sourceId: string; attribution?: string; isDemo?: boolean; ownerAccountId?: string },
+  ): Promise<'created' | 'updated' | 'unchanged'> {
+    const existing = await repo.findProjectBySource(this.db, opts.source, opts.sourceId);
+    if (!existing) {
+      await this.createProject({ kind: 'system' }, input, { ...opts, status: 'published' });
+      return 'created';
+    }
+    return this.db.transaction(async (tx) => {
+      const cols = await inputToColumns(tx, { ...input, contacts: input.contacts, documentation: input.documentation });
+      if (opts.attribution !== undefined) cols.attribution = opts.attribution;
+      if (opts.isDemo !== undefined) cols.is_demo = opts.isDemo;
+      if (opts.ownerAccountId !== undefined) cols.owner_account_id = opts.ownerAccountId;
+      const changes = diff(existing, cols);
+      if (Object.keys(changes).length === 0) return 'unchanged';
+      const changed = Object.fromEntries(Object.keys(changes).map((k) => [k, cols[k as keyof repo.ProjectWrite]])) as Partial<repo.ProjectWrite>;
+      await repo.updateProject(tx, existing.id, changed);
+      await repo.insertHistory(tx, { projectId: existing.id, actorAccountId: null, action: 'import', statusFrom: existing.status, statusTo: existing.status, changes });
+      return 'updated';
+    });
+  }
+
+  private async loadForWrite(tx: Queryable, idOrSlug: string): Promise<repo.ProjectRow> {
+    const p = await repo.findProject(tx, idOrSlug);
+    if (!p) throw new AppError('observatory.project_not_found', { status: 404 });
+    return p;
+  }
+
+  /** Owners and editors edit; every change is kept in the history (before/after per field). */
+  async updateProject(actor: ObsActor | undefined, idOrSlug: string, patch: ProjectPatch): Promise<ProjectDetail> {
+    const a = requireAccount(actor);
+    const id = await this.db.transaction(async (tx) => {
+      const p = await this.loadForWrite(tx, idOrSlug);
+      if (!isOwner(a, p) && !isEditor(a)) throw new AppError('observatory.forbidden', { status: 403 });
+      if (p.status === 'archived') throw new AppError('observatory.invalid_transition', { status: 409, params: { from: p.status, to: p.status } });
+      const cols = await inputToColumns(tx, patch);
+      const changes = diff(p, cols);
+      if (Object.keys(changes).length === 0) return p.id;
+      await repo.updateProject(tx, p.id, cols);
+      await repo.insertHistory(tx, { projectId: p.id, actorAccountId: accountId(a), action: 'update', statusFrom: p.status, statusTo: p.status, changes });
+      return p.id;
+    });
+    return this.getProject(actor, id, 'es');
+  }
+
+  private async transition(
+    actor: ObsActor | undefined,
+    idOrSlug: string,
+    action: 'submit' | 'publish' | 'reject' | 'review' | 'archive',
+    comment?: string,
+  ): Promise<ProjectDetail> {
+    const a = requireAccount(actor);
+    const id = await this.db.transaction(async (tx) => {
+      const p = await this.loadForWrite(tx, idOrSlug);
+      const now = this.now();
+      let to = p.status;
+      const extra: { submittedAt?: Date; publishedAt?: Date; reviewedAt?: Date } = {};
+      switch (action) {
+        case 'submit':
+          if (!isOwner(a, p) && !isEditor(a)) throw new AppError('observatory.forbidden', { status: 403 });
+          if (p.status !== 'draft') throw new AppError('observatory.invalid_transition', { status: 409, params: { from: p.status, to: 'submitted' } });
+          to = 'submitted';
+          extra.submittedAt = now;
+          break;
+        case 'publish':
+          // Only an editor reviews and publishes, even their own records' owners cannot skip review.
+          if (!isEditor(a)) throw new AppError('observatory.editor_required', { status: 403 });
+          if (p.status !== 'submitted') throw new AppError('observatory.invalid_transition', { status: 409, params: { from: p.status, to: 'published' } });
+          to = 'published';
+          extra.publishedAt = now;
+          extra.reviewedAt = now;
+          break;
+        case 'reject':
+          if (!isEditor(a)) throw new AppError('observatory.editor_required', { status: 403 });
+          if (p.status !== 'submitted') throw new AppError('observatory.invalid_transition', { status: 409, params: { from: p.status, to: 'draft' } });
+          to = 'draft';
+          break;
+        case 'review':
+          // "Still accurate": resets the yearly reminder.
+          if (!isOwner(a, p) && !isEditor(a)) throw new AppError('observatory.forbidden', { status: 403 });
+          if (p.status !== 'published') throw new AppError('observatory.invalid_transition', { status: 409, params: { from: p.status, to: 'published' } });
+          extra.reviewedAt = now;
+          break;
+        case 'archive':
+          if (!isOwner(a, p) && !isEditor(a)) throw new AppError('observatory.forbidden', { status: 403 });
+          to = 'archived';
+          break;
+      }
+      await repo.updateProject(tx, p.id, to !== p.status ? { status: to } : {}, extra);
+      await repo.insertHistory(tx, { projectId: p.id, actorAccountId: accountId(a), action, statusFrom: p.status, statusTo: to, changes: {}, comment: comment ?? null });
+      if (action === 'publish' || action === 'reject') {
+        if (p.owner_account_id) {
+          await repo.insertNotifications(tx, [{ accountId: p.owner_account_id, kind: action === 'publish' ? 'project_published' : 'project_rejected',
+            subjectType: 'project', subjectId: p.id, data: { slug: p.slug, title: p.title, comment: comment ?? null } }]);
+        }
+      }
+      return p.id;
+    });
+    return this.getProject(actor, id, 'es');
+  }
+
+  /** Draft -> submitted (owner or editor). */
+  submitProject(actor: ObsActor | undefined, idOrSlug: string): Promise<ProjectDetail> {
+    return this.transition(actor, idOrSlug, 'submit');
+  }
+
+  /** Submitted -> published (editor only): the review. */
+  publishProject(actor: ObsActor | undefined, idOrSlug: string, comment?: string): Promise<ProjectDetail> {
+    return this.transition(actor, idOrSlug, 'publish', comment);
+  }
+
+  /** Submitted -> draft with the editor's comment for the owner. */
+  rejectProject(actor: ObsActor | undefined, idOrSlug: string, comment?: string): Promise<ProjectDetail> {
+    return this.transition(actor, idOrSlug, 'reject', comment);
+  }
+
+  /** Confirms a published record is still accurate (resets the yearly reminder). */
+  markReviewed(actor: ObsActor | undefined, idOrSlug: string, comment?: string): Promise<ProjectDetail> {
+    return this.transition(actor, idOrSlug, 'review', comment);
+  }
+
+  archiveProject(actor: ObsActor | undefined, idOrSlug: string): Promise<ProjectDetail> {
+    return this.transition(actor, idOrSlug, 'archive');
+  }
+
+  private canSee(actor: ObsActor | undefined, p: repo.ProjectRow): boolean {
+    return p.status === 'published' || isOwner(actor, p) || isEditor(actor);
+  }
+
+  /** One project with everything its page shows; unpublished ones only for their owner and editors. */
+  async getProject(actor: ObsActor | undefined, idOrSlug: string, lang: Language): Promise<ProjectDetail> {
+    const p = await repo.findProject(this.db, idOrSlug);
+    if (!p || !this.canSee(actor, p)) throw new AppError('observatory.project_not_found', { status: 404 });
+    const [row] = await repo.searchProjects(this.db, {
+      statuses: [p.status], ids: [p.id], includeDemo: true, lang, sort: 'recent', limit: 1, offset: 0,
+    });
+    if (!row) throw new AppError('observatory.project_not_found', { status: 404 });
+    const summary = toSummary(row, lang);
+    const tl = (t: Text) => {
+      const picked = pickText(t, lang);
+      return { text: picked.text, language: picked.language, all: t };
+    };
+    const portfolio = p.portfolio_id ? await repo.findPortfolio(this.db, p.portfolio_id) : undefined;
+    const adoptions = await repo.listAdoptions(this.db, p.id);
+    return {
+      ...summary,
+      titleText: tl(p.title), summaryText: tl(p.summary), description: tl(p.description), valueText: tl(p.value_text),
+      barriers: tl(p.barriers), benefits: tl(p.benefits),
+      metrics: {
+        ...(p.saved_cents_per_year !== null ? { savedCentsPerYear: p.saved_cents_per_year } : {}),
+        ...(p.staff_hours_saved_per_year !== null ? { staffHoursSavedPerYear: p.staff_hours_saved_per_year } : {}),
+        ...(p.citizens_served !== null ? { citizensServed: p.citizens_served } : {}),
+        ...(p.procedures_per_year !== null ? { proceduresPerYear: p.procedures_per_year } : {}),
+        ...(p.investment_cents !== null ? { investmentCents: p.investment_cents } : {}),
+      },
+      methodologies: p.methodologies, tools: p.tools,
+      contacts: p.contacts as ProjectDetail['contacts'],
+      documentation: p.documentation as ProjectDetail['documentation'],
+      ownerAccountId: p.owner_account_id, attribution: p.attribution,
+      portfolio: portfolio ? { slug: portfolio.slug, title: pickText(portfolio.title, lang).text } : null,
+      adoptions: adoptions.map((x) => ({ ine5: x.ine5, name: x.name, stage: x.stage, at: x.at.toISOString(), note: x.note })),
+      version: p.version, createdAt: p.created_at.toISOString(),
+      publishedAt: p.published_at?.toISOString() ?? null, reviewedAt: p.reviewed_at?.toISOString() ?? null,
+      can: {
+        edit: isOwner(actor, p) || isEditor(actor),
+        submit: p.status === 'draft' && (isOwner(actor, p) || isEditor(actor)),
+        publish: p.status === 'submitted' && isEditor(actor),
+      },
+    };
+  }
+
+  /** The raw owner id and title of a project (for the forum's notifications); undefined when unknown. */
+  async projectOwner(idOrSlug: string): Promise<{ id: string; slug: string; ownerAccountId: string | null; title: Text; area: string; status: string } | undefined> {
+    const p = await repo.findProject(this.db, idOrSlug);
+    return p ? { id: p.id, slug: p.slug, ownerAccountId: p.owner_account_id, title: p.title, area: p.area, status: p.status } : undefined;
+  }
+
+  /**
+   * The search behind GET /api/v1/observatory/projects: published projects matching the text and filters;
+   * `near` adds distance_km and keeps those within `km`; `like` keeps councils of the same band and kind
+   * farther than `minKm`.
+   */
+  async searchProjects(actor: ObsActor | undefined, query: ProjectSearchQuery, lang: Language): Promise<ProjectSearchResult> {
+    void actor;
+    const language = query.lang ?? lang;
+    let reference: Municipality | undefined;
+    const filter: repo.ProjectFilter = {
+      statuses: ['published'], includeDemo: query.includeDemo ?? true, lang: language, limit: query.limit, offset: query.offset,
+      sort: query.sort ?? (query.q ? 'relevance' : query.near ? 'distance' : 'recent'),
+      ...(query.q ? { q: query.q } : {}),
+      ...(query.area ? { areas: query.area } : {}),
+      ...(query.type ? { types: query.type } : {}),
+      ...(query.phase ? { phases: query.phase } : {}),
+      ...(query.technology ? { technologies: query.technology } : {}),
+      ...(query.band ? { bands: query.band } : {}),
+      ...(query.province ? { provinces: query.province } : {}),
+      ...(query.region ? { regions: query.region } : {}),
+      ...(query.country ? { countries: query.country } : {}),
+    };
+    if (query.near) {
+      reference = await this.municipality(query.near);
+      filter.from = { lat: reference.lat, lon: reference.lon };
+      filter.maxKm = query.km ?? DEFAULT_NEAR_KM;
+    }
+    if (query.like) {
+      const like = await this.municipality(query.like);
+      reference ??= like;
+      filter.from ??= { lat: like.lat, lon: like.lon };
+      filter.like = { band: like.band, minKm: query.minKm ?? DEFAULT_LIKE_MIN_KM, excludeIne5: like.ine5 };
+    }
+    const [rows, facets] = await Promise.all([repo.searchProjects(this.db, filter), repo.projectFacets(this.db, filter)]);
+    const count = (key: 'area' | 'type' | 'phase') => {
+      const out: Record<string, number> = {};
+      for (const f of facets) out[f[key]] = (out[f[key]] ?? 0) + Number(f.n);
+      return out;
+    };
+    const result: ProjectSearchResult = {
+      total: Number(rows[0]?.total ?? 0), limit: query.limit, offset: query.offset,
+      items: rows.map((r) => toSummary(r, language)),
+      facets: { area: count('area'), type: count('type'), phase: count('phase') },
+    };
+    if (reference) {
+      result.reference = {
+        kind: 'municipality', ine5: reference.ine5, name: reference.name, country: 'ES', provinceCode: reference.provinceCode,
+        province: reference.province, regionCode: reference.regionCode, region: reference.region, population: reference.population,
+        band: populationBand(reference.population), lat: reference.lat, lon: reference.lon,
+      };
+    }
+    return result;
+  }
+
+  /** Projects like this one (same area, shared tags, overlapping words), published only. */
+  async similarProjects(actor: ObsActor | undefined, idOrSlug: string, lang: Language, limit = 5): Promise<ProjectSummary[]> {
+    const p = await repo.findProject(this.db, idOrSlug);
+    if (!p || !this.canSee(actor, p)) throw new AppError('observatory.project_not_found', { status: 404 });
+    const scored = await repo.similarProjects(this.db, p.id, limit);
+    if (scored.length === 0) return [];
+    const rows = await repo.searchProjects(this.db, {
+      statuses: ['published'], ids: scored.map((s) => s.id), includeDemo: true, lang, sort: 'recent', limit, offset: 0,
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return scored.flatMap((s) => {
+      const r = byId.get(s.id);
+      return r ? [toSummary(r, lang)] : [];
+    });
+  }
+
+  async history(actor: ObsActor | undefined, idOrSlug: string): Promise<HistoryEntry[]> {
+    const p = await repo.findProject(this.db, idOrSlug);
+    if (!p || !this.canSee(actor, p)) throw new AppError('observatory.project_not_found', { status: 404 });
+    const rows = await repo.listHistory(this.db, p.id);
+    return rows.map((h) => ({
+      id: Number(h.id), at: h.at.toISOString(), actorAccountId: h.actor_account_id, action: h.action, statusFrom: h.status_from,
+      statusTo: h.status_to, changes: h.changes, comment: h.comment,
+    }));
+  }
+
+  /** Records that a council adopted (or is adopting, or is interested in) a project; tells the owner. */
+  async adopt(actor: ObsActor | undefined, idOrSlug: string, input: AdoptInput): Promise<ProjectDetail> {
+    const a = requireAccount(actor);
+    const p = await repo.findProject(this.db, idOrSlug);
+    if (!p || p.status !== 'published') throw new AppError('observatory.project_not_found', { status: 404 });
+    const ine5 = input.ine5 ?? (input.entityName ? undefined : a.kind === 'account' ? a.ine5 ?? undefined : undefined);
+    if (!ine5 && !input.entityName) throw new AppError('observatory.adopter_required', { status: 422 });
+    if (ine5) await this.municipality(ine5);
+    if (ine5 && ine5 === p.ine5) throw new AppError('observatory.cannot_adopt_own', { status: 422 });
+    await this.db.transaction(async (tx) => {
+      await repo.upsertAdoption(tx, { projectId: p.id, ine5: ine5 ?? null, entityName: ine5 ? null : input.entityName ?? null,
+        stage: input.stage, note: input.note ?? null, accountId: accountId(a) });
+      await repo.insertHistory(tx, { projectId: p.id, actorAccountId: accountId(a), action: 'adopt', statusFrom: p.status, statusTo: p.status,
+        changes: { adoption: { before: null, after: { ine5: ine5 ?? null, entityName: input.entityName ?? null, stage: input.stage } } } });
+      if (p.owner_account_id && p.owner_account_id !== accountId(a)) {
+        await repo.insertNotifications(tx, [{ accountId: p.owner_account_id, kind: 'project_adopted', subjectType: 'project', subjectId: p.id,
+          data: { slug: p.slug, title: p.title, ine5: ine5 ?? null, entityName: input.entityName ?? null, stage: input.stage } }]);
+      }
+    });
+    return this.getProject(actor, p.id, 'es');
+  }
+
+  /** Published records not reviewed for REVIEW_INTERVAL_DAYS (the reminder job's input). */
+  async listStaleProjects(now = this.now(), days = REVIEW_INTERVAL_DAYS): Promise<{ id: string; slug: string; ownerAccountId: string | null; lastReviewedAt: string }[]> {
+    const before = new Date(now.getTime() - days * 24 * 3600 * 1000);
+    const rows = await repo.projectsReviewedBefore(this.db, before);
+    return rows.map((p) => ({
+      id: p.id, slug: p.slug, ownerAccountId: p.owner_account_id,
+      lastReviewedAt: (p.reviewed_at ?? p.published_at ?? p.updated_at).toISOString(),
+    }));
+  }
+
+  /**
+   * The reminder job hook: notifies each stale record's owner (in-app, so it reaches the digest) once per
+   * interval. Returns how many reminders were created.
+   */
+  async remindStaleProjects(now = this.now()): Promise<number> {
+    const stale = await this.listStaleProjects(now);
+    const items: { accountId: string; kind: string; subjectType: string; subjectId: string; data: Record<string, unknown> }[] = [];
+    for (const s of stale) {
+      if (!s.ownerAccountId) continue;
+      // One reminder per review cycle: none yet since the record was last reviewed.
+      const recent = await repo.listNotifications(this.db, s.ownerAccountId, false, 500);
+      const since = new Date(s.lastReviewedAt).getTime();
+      if (recent.some((n) => n.kind === 'review_reminder' && n.subject_id === s.id && n.created_at.getTime() >= since)) continue;
+      items.push({ accountId: s.ownerAccountId, kind: 'review_reminder', subjectType: 'project', subjectId: s.id, data: { slug: s.slug, lastReviewedAt: s.lastReviewedAt } });
+    }
+    await repo.insertNotifications(this.db, items);
+    return items.length;
+  }
+
+  // ------------------------------------------------------------ portfolios
+
+  async portfolio(slug: string, lang: Language): Promise<Portfolio> {
+    const p = await repo.findPortfolio(this.db, slug);
+    if (!p) throw new AppError('observatory.portfolio_not_found', { status: 404 });
+    return {
+      slug: p.slug, ine5: p.ine5, title: pickText(p.title, lang).text, description: pickText(p.description, lang).text,
+      budgetCents: p.budget_cents, periodStart: p.period_start, periodEnd: p.period_end,
+      objectives: p.objectives.map((o) => ({ key: o.key, title: pickText(o.title, lang).text })),
+      lines: p.lines.map((l) => ({ name: pickText(l.name, lang).text, objective: l.objective, budgetCents: l.budgetCents ?? null,
+        budgetYear: l.budgetYear ?? null, projectSlug: l.projectSlug ?? null })),
+      isDemo: p.is_demo,
+    };
+  }
+
+  async portfolios(lang: Language): Promise<Portfolio[]> {
+    const rows = await repo.listPortfolios(this.db);
+    return Promise.all(rows.map((r) => this.portfolio(r.slug, lang)));
+  }
+
+  // ------------------------------------------------------------ notifications
+
+  /** Creates in-app notifications (used by the forum too). */
+  async notify(items: readonly { accountId: string; kind: string; subjectType: string; subjectId: string; data: Record<string, unknown> }[], tx?: Queryable): Promise<void> {
+    await repo.insertNotifications(tx ?? this.db, items);
+  }
+
+  async notifications(actor: ObsActor | undefined, opts: { onlyUnread?: boolean; limit?: number } = {}): Promise<ObsNotification[]> {
+    const a = requireAccount(actor);
+    if (a.kind !== 'account') return [];
+    const rows = await repo.listNotifications(this.db, a.id, opts.onlyUnread ?? false, opts.limit ?? 50);
+    return rows.map((n) => ({ id: Number(n.id), kind: n.kind, subjectType: n.subject_type, subjectId: n.subject_id, data: n.data,
+      createdAt: n.created_at.toISOString(), readAt: n.read_at?.toISOString() ?? null }));
+  }
+
+  async markNotificationsRead(actor: ObsActor | undefined, ids: number[] | 'all'): Promise<number> {
+    const a = requireAccount(actor);
+    if (a.kind !== 'account') return 0;
+    return repo.markNotificationsRead(this.db, a.id, ids);
+  }
+
+  /**
+   * Builds one digest e-mail per account from its unread notifications not yet e-mailed since `since`.
+   * Pure with respect to sending: `sendDigests` mails them and marks them e-mailed.
+   */
+  async buildDigests(since: Date): Promise<{ accountId: string; notificationIds: number[]; mail: Mail }[]> {
+    const rows = await repo.pendingDigestNotifications(this.db, since);
+    const byAccount = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const list = byAccount.get(r.account_id) ?? [];
+      list.push(r);
+      byAccount.set(r.account_id, list);
+    }
+    const out: { accountId: string; notificationIds: number[]; mail: Mail }[] = [];
+    for (const [acc, list] of byAccount) {
+      const first = list[0];
+      if (!first) continue;
+      const lang = first.language;
+      const lines = list.map((n) => digestLine(n, lang, this.publicUrl));
+      const subject = {
+        es: `Observatorio: ${list.length} novedades`, ca: `Observatori: ${list.length} novetats`, en: `Observatory: ${list.length} updates`,
+      }[lang];
+      const hello = { es: `Hola, ${first.display_name}:`, ca: `Hola, ${first.display_name}:`, en: `Hello ${first.display_name},` }[lang];
+      out.push({
+        accountId: acc,
+        notificationIds: list.map((n) => Number(n.id)),
+        mail: {
+          to: first.email, subject,
+          text: `${hello}\n\n${lines.map((l) => `- ${l.text} ${l.url}`).join('\n')}\n`,
+          html: `<p>${escapeHtml(hello)}</p><ul>${lines.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.text)}</a></li>`).join('')}</ul>`,
+        },
+      });
+    }
+    return out;
+  }
+
+  /** Sends the digests through `mailer` and marks their notifications e-mailed; returns the number sent. */
+  async sendDigests(mailer: Mailer, since: Date): Promise<number> {
+    const digests = await this.buildDigests(since);
+    let sent = 0;
+    for (const d of digests) {
+      await mailer.send(d.mail);
+      await repo.markNotificationsEmailed(this.db, d.notificationIds, this.now());
+      sent++;
+    }
+    return sent;
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+function digestLine(n: repo.NotificationRow, lang: Language, base: string): { text: string; url: string } {
+  const d = n.data;
+  const title = typeof d.title === 'string' ? d.title : pickText((d.title ?? {}) as Text, lang).text || (typeof d.threadTitle === 'string' ? d.threadTitle : '');
+  const url =
+    n.subject_type === 'project' ? `${base}/observatory/projects/${String(d.slug ?? n.subject_id)}`
+    : n.subject_type === 'thread' ? `${base}/observatory/forum/threads/${n.subject_id}`
+    : n.subject_type === 'request' ? `${base}/observatory/requests/${n.subject_id}`
+    : `${base}/observatory`;
+  const labels: Record<string, Record<Language, string>> = {
+    mention: { es: 'Te han mencionado en', ca: 'T\'han mencionat en', en: 'You were mentioned in' },
+    reply: { es: 'Nueva respuesta en', ca: 'Nova resposta en', en: 'New reply in' },
+    project_thread: { es: 'Nuevo mensaje sobre tu proyecto', ca: 'Nou missatge sobre el teu projecte', en: 'New message about your project' },
+    request: { es: 'Nueva solicitud sobre', ca: 'Nova sol·licitud sobre', en: 'New request about' },
+    request_status: { es: 'Tu solicitud ha cambiado de estado:', ca: 'La teua sol·licitud ha canviat d\'estat:', en: 'Your request changed status:' },
+    project_published: { es: 'Publicado:', ca: 'Publicat:', en: 'Published:' },
+    project_rejected: { es: 'Devuelto para revisar:', ca: 'Retornat per a revisar:', en: 'Returned for changes:' },
+    project_adopted: { es: 'Otro ayuntamiento ha reutilizado', ca: 'Un altre ajuntament ha reutilitzat', en: 'Another council reused' },
+    review_reminder: { es: 'Revisa si sigue vigente:', ca: 'Revisa si continua vigent:', en: 'Please check it is still current:' },
+    flag: { es: 'Mensaje denunciado en', ca: 'Missatge denunciat en', en: 'Post flagged in' },
+  };
+  const label = labels[n.kind]?.[lang] ?? n.kind;
+  return { text: `${label} ${title}`.trim(), url };
+}
