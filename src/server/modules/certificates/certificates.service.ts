@@ -147,6 +147,11 @@ export class CertificatesService {
     };
   }
 
+  /** The council's time zone for showing times (Europe/Madrid when the council is unknown here). */
+  councilTimeZone(tenantId: string): string {
+    return this.deps.tenants.loaded(tenantId)?.profile.timeZone ?? 'Europe/Madrid';
+  }
+
   /** The original signed bytes for a code, or a 404 `certificates.not_found`. */
   async originalPdf(input: string): Promise<{ pdf: Buffer; fileName: string }> {
     const code = normalizeCsvCode(input);

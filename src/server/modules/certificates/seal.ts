@@ -38,6 +38,11 @@ export function sealSourceFromEnv(env: Readonly<Record<string, string | undefine
   return { p12Path, password: env[`SEAL_P12_PASSWORD_${suffix}`] ?? '' };
 }
 
+// PKCS#12 bag types (RFC 7292); forge's oids table is typed as possibly undefined.
+const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
+const OID_KEY_BAG = '1.2.840.113549.1.12.10.1.1';
+const OID_CERT_BAG = '1.2.840.113549.1.12.10.1.3';
+
 const DEMO_CA_NAME = 'Ventanilla Demo Seal CA';
 
 function secretsDir(dataDir: string): string {
@@ -165,13 +170,12 @@ export function parseSealP12(p12: Buffer, password: string, tenantId: string, so
   } catch (err) {
     throw new Error(`Cannot open the seal ${label} for council "${tenantId}" (wrong password or not a PKCS#12 file): ${(err as Error).message}`);
   }
-  const keyBag =
-    parsed.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag]?.[0] ??
-    parsed.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag]?.[0];
+  const bags = (oid: string): forge.pkcs12.Bag[] => parsed.getBags({ bagType: oid })[oid] ?? [];
+  const keyBag = bags(OID_SHROUDED_KEY_BAG)[0] ?? bags(OID_KEY_BAG)[0];
   const key = keyBag?.key;
   if (!key) throw new Error(`The seal ${label} for council "${tenantId}" holds no private key`);
   const rsaKey = key as forge.pki.rsa.PrivateKey;
-  const certs = (parsed.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [])
+  const certs = bags(OID_CERT_BAG)
     .map((b) => b.cert)
     .filter((c): c is forge.pki.Certificate => c !== undefined && c !== null);
   const own = certs.find((c) => {
