@@ -1,0 +1,137 @@
+import type { Queryable } from '../../db/db.ts';
+
+export type FilingStatus = 'registered' | 'in_review' | 'needs_info' | 'resolved' | 'rejected';
+
+export interface FilingRow {
+  id: string;
+  tenant_id: string;
+  registry_number: string;
+  year: number;
+  sequence: number;
+  dni: string;
+  subject: string;
+  body: string;
+  department_id: string;
+  status: FilingStatus;
+  receipt_code: string | null;
+  language: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface AttachmentRow {
+  id: string;
+  filing_id: string;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+}
+
+export interface HistoryRow {
+  status: FilingStatus;
+  note: string | null;
+  actor_type: string;
+  at: Date;
+}
+
+const COLS = `id, tenant_id, registry_number, year, sequence, dni, subject, body, department_id, status, receipt_code, language, created_at, updated_at`;
+
+/** The only SQL for the filings registry. */
+export const filingsRepository = {
+  /**
+   * The next registry number for a council and year. The counter row is updated inside the filing's transaction:
+   * concurrent filings queue on its row lock, and a rolled-back filing gives its number back, so numbers never skip.
+   */
+  async nextNumber(q: Queryable, tenantId: string, year: number): Promise<number> {
+    const res = await q.query<{ last_number: number }>(
+      `INSERT INTO filing_counters (tenant_id, year, last_number) VALUES ($1, $2, 1)
+       ON CONFLICT (tenant_id, year) DO UPDATE SET last_number = filing_counters.last_number + 1
+       RETURNING last_number`,
+      [tenantId, year],
+    );
+    const n = res.rows[0]?.last_number;
+    if (n === undefined) throw new Error('counter returned no row');
+    return Number(n);
+  },
+
+  async insert(q: Queryable, f: Omit<FilingRow, 'created_at' | 'updated_at' | 'receipt_code'> & { channel: string; kioskId: string | null }): Promise<FilingRow> {
+    const res = await q.query<FilingRow>(
+      `INSERT INTO filings (id, tenant_id, registry_number, year, sequence, dni, subject, body, department_id, status, language, channel, kiosk_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLS}`,
+      [f.id, f.tenant_id, f.registry_number, f.year, f.sequence, f.dni, f.subject, f.body, f.department_id, f.status, f.language, f.channel, f.kioskId],
+    );
+    const row = res.rows[0];
+    if (!row) throw new Error('insert returned no row');
+    return row;
+  },
+
+  async insertAttachment(q: Queryable, tenantId: string, a: AttachmentRow): Promise<void> {
+    await q.query(
+      `INSERT INTO filing_attachments (id, tenant_id, filing_id, file_name, mime_type, size_bytes, sha256, storage_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [a.id, tenantId, a.filing_id, a.file_name, a.mime_type, a.size_bytes, a.sha256, a.storage_key],
+    );
+  },
+
+  async addHistory(q: Queryable, tenantId: string, filingId: string, status: FilingStatus, note: string | null, actorType: string, actorId: string | null): Promise<void> {
+    await q.query(
+      `INSERT INTO filing_status_history (tenant_id, filing_id, status, note, actor_type, actor_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [tenantId, filingId, status, note, actorType, actorId],
+    );
+  },
+
+  async setStatus(q: Queryable, tenantId: string, id: string, status: FilingStatus): Promise<FilingRow | undefined> {
+    const res = await q.query<FilingRow>(`UPDATE filings SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING ${COLS}`, [tenantId, id, status]);
+    return res.rows[0];
+  },
+
+  async setReceiptCode(q: Queryable, tenantId: string, id: string, code: string): Promise<void> {
+    await q.query(`UPDATE filings SET receipt_code = $3 WHERE tenant_id = $1 AND id = $2 AND receipt_code IS NULL`, [tenantId, id, code]);
+  },
+
+  /** A citizen's filing (never another citizen's). */
+  async findForCitizen(q: Queryable, tenantId: string, dni: string, id: string): Promise<FilingRow | undefined> {
+    const res = await q.query<FilingRow>(`SELECT ${COLS} FROM filings WHERE tenant_id = $1 AND dni = $2 AND id = $3`, [tenantId, dni, id]);
+    return res.rows[0];
+  },
+
+  async findByNumberForCitizen(q: Queryable, tenantId: string, dni: string, number: string): Promise<FilingRow | undefined> {
+    const res = await q.query<FilingRow>(`SELECT ${COLS} FROM filings WHERE tenant_id = $1 AND dni = $2 AND registry_number = $3`, [tenantId, dni, number]);
+    return res.rows[0];
+  },
+
+  async findById(q: Queryable, tenantId: string, id: string): Promise<FilingRow | undefined> {
+    const res = await q.query<FilingRow>(`SELECT ${COLS} FROM filings WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    return res.rows[0];
+  },
+
+  async listForCitizen(q: Queryable, tenantId: string, dni: string): Promise<FilingRow[]> {
+    const res = await q.query<FilingRow>(`SELECT ${COLS} FROM filings WHERE tenant_id = $1 AND dni = $2 ORDER BY created_at DESC, sequence DESC`, [tenantId, dni]);
+    return res.rows;
+  },
+
+  async listForDepartment(q: Queryable, tenantId: string, departmentId: string | undefined, limit: number): Promise<FilingRow[]> {
+    const res = await q.query<FilingRow>(
+      `SELECT ${COLS} FROM filings WHERE tenant_id = $1 AND ($2::text IS NULL OR department_id = $2) ORDER BY created_at DESC LIMIT $3`,
+      [tenantId, departmentId ?? null, limit],
+    );
+    return res.rows;
+  },
+
+  async attachments(q: Queryable, tenantId: string, filingId: string): Promise<AttachmentRow[]> {
+    const res = await q.query<AttachmentRow>(
+      `SELECT id, filing_id, file_name, mime_type, size_bytes, sha256, storage_key FROM filing_attachments WHERE tenant_id = $1 AND filing_id = $2 ORDER BY file_name, id`,
+      [tenantId, filingId],
+    );
+    return res.rows;
+  },
+
+  async history(q: Queryable, tenantId: string, filingId: string): Promise<HistoryRow[]> {
+    const res = await q.query<HistoryRow>(`SELECT status, note, actor_type, at FROM filing_status_history WHERE tenant_id = $1 AND filing_id = $2 ORDER BY at, id`, [
+      tenantId,
+      filingId,
+    ]);
+    return res.rows;
+  },
+};

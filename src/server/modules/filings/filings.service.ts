@@ -1,0 +1,288 @@
+/**
+ * Generic filing (instancia general): subject, text, department, attachments; a gapless registry number per
+ * council and year; all attachments or nothing; a signed receipt; a status history staff update.
+ * Free of Fastify: the assistant calls create/status with (tenant, dni, input, context).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import type { Db } from '../../db/db.ts';
+import { AppError } from '../../errors.ts';
+import type { Language } from '../../../shared/languages.ts';
+import type { FilingReceiptData } from '../certificates/filing-receipt.renderer.ts';
+import { citizenActor, recordEvent, recordStep, type Actor, type ProcedureContext } from '../connectors/procedure-context.ts';
+import { localize, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
+import { filingsRepository as repo, type AttachmentRow, type FilingRow, type FilingStatus } from './filings.repository.ts';
+import type { FileStorage } from './filings.storage.ts';
+
+/** Accepted attachment types, decided from the bytes, never from the name or the declared type. */
+export const ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export const FILING_STATUSES: readonly FilingStatus[] = ['registered', 'in_review', 'needs_info', 'resolved', 'rejected'];
+
+export interface FilingLimits {
+  /** Attachments per filing. */
+  maxFiles: number;
+  /** Bytes per attachment. */
+  maxFileBytes: number;
+}
+export const DEFAULT_LIMITS: FilingLimits = { maxFiles: 5, maxFileBytes: 10 * 1024 * 1024 };
+
+export interface NewAttachment {
+  fileName: string;
+  data: Buffer;
+}
+
+export interface CreateFilingInput {
+  subject: string;
+  body: string;
+  departmentId: string;
+  attachments?: NewAttachment[] | undefined;
+}
+
+export interface FilingSummary {
+  id: string;
+  registryNumber: string;
+  subject: string;
+  departmentId: string;
+  departmentName: string;
+  status: FilingStatus;
+  createdAt: string;
+  receiptCode: string | null;
+}
+
+export interface FilingDetail extends FilingSummary {
+  body: string;
+  attachments: { id: string; fileName: string; mimeType: string; sizeBytes: number; sha256: string }[];
+  history: { status: FilingStatus; note: string | null; at: string; by: string }[];
+}
+
+export interface FilingReceiptIssuer {
+  issueFilingReceipt(data: FilingReceiptData): Promise<{ code: string }>;
+  originalPdf(code: string): Promise<{ pdf: Buffer; fileName: string }>;
+}
+
+export interface FilingsDeps {
+  db: Db;
+  tenants: TenantRegistry;
+  storage: FileStorage;
+  receipts?: FilingReceiptIssuer | undefined;
+  limits?: Partial<FilingLimits>;
+  now?: () => Date;
+  onError?: (err: unknown, what: string) => void;
+}
+
+const localYear = (d: Date, timeZone: string): number => Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(d));
+
+/** Keeps a file name printable and short; the stored key never uses it. */
+function cleanFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? 'file';
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 120);
+  return cleaned || 'file';
+}
+
+export type FilingsService = ReturnType<typeof createFilingsService>;
+
+export function createFilingsService(deps: FilingsDeps) {
+  const { db, tenants, storage } = deps;
+  const limits: FilingLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const now = deps.now ?? (() => new Date());
+
+  const deptName = (tenant: TenantProfile, id: string, lang: Language) => localize(tenant.departments.find((d) => d.id === id)?.names, lang, tenant) || id;
+
+  const summary = (tenant: TenantProfile, f: FilingRow, lang: Language): FilingSummary => ({
+    id: f.id,
+    registryNumber: f.registry_number,
+    subject: f.subject,
+    departmentId: f.department_id,
+    departmentName: deptName(tenant, f.department_id, lang),
+    status: f.status,
+    createdAt: new Date(f.created_at).toISOString(),
+    receiptCode: f.receipt_code,
+  });
+
+  async function detail(tenant: TenantProfile, f: FilingRow, lang: Language): Promise<FilingDetail> {
+    const [atts, hist] = await Promise.all([repo.attachments(db, tenant.id, f.id), repo.history(db, tenant.id, f.id)]);
+    return {
+      ...summary(tenant, f, lang),
+      body: f.body,
+      attachments: atts.map((a) => ({ id: a.id, fileName: a.file_name, mimeType: a.mime_type, sizeBytes: Number(a.size_bytes), sha256: a.sha256 })),
+      history: hist.map((h) => ({ status: h.status, note: h.note, at: new Date(h.at).toISOString(), by: h.actor_type })),
+    };
+  }
+
+  /** Checks count, size and sniffed type of every attachment before anything is written. */
+  async function inspect(files: NewAttachment[]): Promise<{ fileName: string; data: Buffer; mime: string; sha256: string }[]> {
+    if (files.length > limits.maxFiles) throw new AppError('filings.too_many_files', { status: 413, params: { max: limits.maxFiles } });
+    const out = [];
+    for (const f of files) {
+      if (f.data.length === 0) throw new AppError('filings.empty_file', { status: 400, params: { name: cleanFileName(f.fileName) } });
+      if (f.data.length > limits.maxFileBytes) throw new AppError('filings.file_too_large', { status: 413, params: { name: cleanFileName(f.fileName), maxMb: Math.floor(limits.maxFileBytes / 1_048_576) } });
+      const type = await fileTypeFromBuffer(f.data);
+      const mime = type?.mime;
+      if (!mime || !(ACCEPTED_TYPES as readonly string[]).includes(mime)) {
+        throw new AppError('filings.unsupported_type', { status: 415, params: { name: cleanFileName(f.fileName) } });
+      }
+      out.push({ fileName: cleanFileName(f.fileName), data: f.data, mime, sha256: createHash('sha256').update(f.data).digest('hex') });
+    }
+    return out;
+  }
+
+  async function issueReceipt(tenantId: string, f: FilingRow, attachments: AttachmentRow[]): Promise<string | undefined> {
+    const council = tenants.loaded(tenantId);
+    if (!deps.receipts || !council) return undefined;
+    const lang = council.profile.languages.includes(f.language as Language) ? (f.language as Language) : council.profile.defaultLanguage;
+    const nameRow = await db.query<{ name: string }>(`SELECT given_name || ' ' || surname AS name FROM padron_inhabitants WHERE tenant_id = $1 AND dni = $2`, [tenantId, f.dni]);
+    const doc = await deps.receipts.issueFilingReceipt({
+      council,
+      language: lang,
+      registryNumber: f.registry_number,
+      registeredAt: new Date(f.created_at),
+      applicant: { dni: f.dni, name: nameRow.rows[0]?.name ?? f.dni },
+      department: deptName(council.profile, f.department_id, lang),
+      subject: f.subject,
+      text: f.body,
+      attachments: attachments.map((a) => ({ name: a.file_name, sizeBytes: Number(a.size_bytes), sha256: a.sha256 })),
+    });
+    await repo.setReceiptCode(db, tenantId, f.id, doc.code);
+    return doc.code;
+  }
+
+  return {
+    limits,
+
+    /**
+     * Registers a filing. Attachments are checked, written to temporary files, then the registry number, the filing,
+     * its attachments, its first status and the audit row are written in one transaction; only after the commit are
+     * the files moved into place. Any failure removes the temporary files and leaves no number used.
+     */
+    async create(tenantId: string, dni: string, input: CreateFilingInput, ctx: ProcedureContext): Promise<FilingDetail> {
+      const tenant = tenants.get(tenantId);
+      if (!tenant.departments.some((d) => d.id === input.departmentId)) throw new AppError('filings.department_not_found', { status: 400 });
+      const subject = input.subject.trim();
+      const body = input.body.trim();
+      if (subject.length < 3 || subject.length > 200) throw new AppError('filings.invalid_subject', { status: 400 });
+      if (body.length < 1 || body.length > 20_000) throw new AppError('filings.invalid_body', { status: 400 });
+      const files = await inspect(input.attachments ?? []);
+      const temps: string[] = [];
+      let created: { filing: FilingRow; attachments: AttachmentRow[] };
+      try {
+        for (const f of files) temps.push(await storage.putTemp(f.data));
+        const year = localYear(now(), tenant.timeZone);
+        created = await db.transaction(async (tx) => {
+          const seq = await repo.nextNumber(tx, tenantId, year);
+          const id = randomUUID();
+          const filing = await repo.insert(tx, {
+            id,
+            tenant_id: tenantId,
+            registry_number: `REG-${year}-${String(seq).padStart(6, '0')}`,
+            year,
+            sequence: seq,
+            dni,
+            subject,
+            body,
+            department_id: input.departmentId,
+            status: 'registered',
+            language: ctx.lang,
+            channel: ctx.channel,
+            kioskId: ctx.kioskId ?? null,
+          });
+          const attachments: AttachmentRow[] = [];
+          for (const f of files) {
+            const attId = randomUUID();
+            const row: AttachmentRow = {
+              id: attId,
+              filing_id: id,
+              file_name: f.fileName,
+              mime_type: f.mime,
+              size_bytes: f.data.length,
+              sha256: f.sha256,
+              storage_key: `${tenantId}/${year}/${id}/${attId}`,
+            };
+            await repo.insertAttachment(tx, tenantId, row);
+            attachments.push(row);
+          }
+          await repo.addHistory(tx, tenantId, id, 'registered', null, 'citizen', dni);
+          await recordStep(tx, tenantId, citizenActor(dni), ctx, {
+            action: 'filing.created',
+            subjectType: 'filing',
+            subjectId: id,
+            details: { registryNumber: filing.registry_number, departmentId: input.departmentId, attachments: attachments.length },
+          });
+          await recordEvent(tx, tenantId, ctx, 'filing.created', { data: { departmentId: input.departmentId, attachments: attachments.length } });
+          return { filing, attachments };
+        });
+      } catch (err) {
+        await Promise.all(temps.map((k) => storage.discard(k).catch(() => undefined)));
+        throw err;
+      }
+      for (const [i, a] of created.attachments.entries()) {
+        const temp = temps[i];
+        if (temp) await storage.commit(temp, a.storage_key);
+      }
+      const code = await issueReceipt(tenantId, created.filing, created.attachments).catch((err: unknown) => {
+        deps.onError?.(err, 'filing receipt');
+        return undefined;
+      });
+      return detail(tenant, { ...created.filing, receipt_code: code ?? null }, ctx.lang);
+    },
+
+    /** The citizen's filings, newest first. */
+    async listMine(tenantId: string, dni: string, lang: Language): Promise<FilingSummary[]> {
+      const tenant = tenants.get(tenantId);
+      return (await repo.listForCitizen(db, tenantId, dni)).map((f) => summary(tenant, f, lang));
+    },
+
+    /** One of the citizen's filings with attachments and history; anyone else's is `filings.not_found` (404). */
+    async get(tenantId: string, dni: string, id: string, lang: Language): Promise<FilingDetail> {
+      const tenant = tenants.get(tenantId);
+      const f = await repo.findForCitizen(db, tenantId, dni, id);
+      if (!f) throw new AppError('filings.not_found', { status: 404 });
+      return detail(tenant, f, lang);
+    },
+
+    /** The status of one of the citizen's filings by its registry number (the `filing.status` procedure). */
+    async status(tenantId: string, dni: string, registryNumber: string, lang: Language): Promise<FilingDetail> {
+      const tenant = tenants.get(tenantId);
+      const f = await repo.findByNumberForCitizen(db, tenantId, dni, registryNumber.trim().toUpperCase());
+      if (!f) throw new AppError('filings.not_found', { status: 404 });
+      return detail(tenant, f, lang);
+    },
+
+    /** The bytes of one attachment of the citizen's filing. */
+    async attachment(tenantId: string, dni: string, filingId: string, attachmentId: string): Promise<{ data: Buffer; fileName: string; mimeType: string }> {
+      const f = await repo.findForCitizen(db, tenantId, dni, filingId);
+      const a = f ? (await repo.attachments(db, tenantId, f.id)).find((x) => x.id === attachmentId) : undefined;
+      if (!a) throw new AppError('filings.not_found', { status: 404 });
+      return { data: await storage.read(a.storage_key), fileName: a.file_name, mimeType: a.mime_type };
+    },
+
+    /** The signed receipt (justificante) PDF, issued now if the first attempt failed. */
+    async receiptPdf(tenantId: string, dni: string, filingId: string): Promise<{ pdf: Buffer; fileName: string }> {
+      const f = await repo.findForCitizen(db, tenantId, dni, filingId);
+      if (!f) throw new AppError('filings.not_found', { status: 404 });
+      if (!deps.receipts) throw new AppError('filings.receipt_unavailable', { status: 503 });
+      const code = f.receipt_code ?? (await issueReceipt(tenantId, f, await repo.attachments(db, tenantId, f.id)));
+      if (!code) throw new AppError('filings.receipt_unavailable', { status: 503 });
+      return deps.receipts.originalPdf(code);
+    },
+
+    /** Staff: the council's filings, optionally for one department. */
+    async listForStaff(tenantId: string, opts: { departmentId?: string | undefined; limit?: number | undefined }, lang: Language): Promise<FilingSummary[]> {
+      const tenant = tenants.get(tenantId);
+      return (await repo.listForDepartment(db, tenantId, opts.departmentId, Math.min(opts.limit ?? 100, 500))).map((f) => summary(tenant, f, lang));
+    },
+
+    /** Staff: moves a filing to a new status with an optional note; the history keeps every step. */
+    async updateStatus(tenantId: string, staff: Actor, filingId: string, input: { status: FilingStatus; note?: string | undefined }, ctx: ProcedureContext): Promise<FilingDetail> {
+      const tenant = tenants.get(tenantId);
+      const row = await db.transaction(async (tx) => {
+        const f = await repo.setStatus(tx, tenantId, filingId, input.status);
+        if (!f) throw new AppError('filings.not_found', { status: 404 });
+        await repo.addHistory(tx, tenantId, filingId, input.status, input.note?.trim() || null, staff.type, staff.id ?? null);
+        await recordStep(tx, tenantId, staff, ctx, { action: 'filing.status_changed', subjectType: 'filing', subjectId: filingId, details: { status: input.status } });
+        return f;
+      });
+      return detail(tenant, row, ctx.lang);
+    },
+  };
+}
