@@ -5,6 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
+import { createCertificatesModule } from './certificates/index.ts';
+import { createIdentityModule, sessionPlugin } from './identity/index.ts';
+import { createKiosksRoutes, createKiosksService, kioskPlugin } from './kiosks/index.ts';
+import { createNluModule } from './nlu/index.ts';
+import { SpeechService, speechRoutes } from './speech/index.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import type { LoadedTenant, TenantRegistry } from './tenants/index.ts';
 import { tenantsRoutes } from './tenants/tenants.routes.ts';
@@ -17,6 +22,19 @@ export interface ModuleDeps {
 }
 
 export async function registerModules(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
+  // Kiosk identification first (sign-ins record the kiosk), then identity: its session plugin sets
+  // req.auth and checks CSRF for every module registered after it.
+  const kiosks = createKiosksService(deps.db);
+  await app.register(kioskPlugin, { kiosks });
+  const identity = createIdentityModule({ db: deps.db, config: deps.config });
+  await app.register(sessionPlugin, identity.session);
+  await app.register(identity.routes);
   await app.register(systemRoutes(deps.db));
   await app.register(tenantsRoutes(deps.tenants));
+  await app.register(createKiosksRoutes({ kiosks, identity: identity.service, db: deps.db, isProduction: deps.config.isProduction }));
+  await app.register(speechRoutes(new SpeechService()));
+  const certificates = createCertificatesModule({ db: deps.db, tenants: deps.tenants, publicUrl: deps.config.PUBLIC_URL, dataDir: deps.config.dataDir });
+  await app.register(certificates.routes);
+  const nlu = createNluModule({ db: deps.db, tenants: deps.tenants });
+  await app.register(nlu.routes);
 }

@@ -1,0 +1,82 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../errors.ts';
+import type { Kiosk, TenantProfile } from '../tenants/index.ts';
+import type { KiosksRepository } from './kiosks.repository.ts';
+
+/** A kiosk counts as online while its heartbeats (every 30 s) keep coming; 3 missed beats and it is offline. */
+export const HEARTBEAT_INTERVAL_MS = 30_000;
+export const OFFLINE_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS;
+
+export interface KioskFleetEntry {
+  id: string;
+  names: Kiosk['names'];
+  officeId: string | null;
+  address: string | null;
+  coordinates: { lat: number; lon: number };
+  isOnline: boolean;
+  lastSeenAt: string | null;
+  lastActivityAt: string | null;
+  todayEvents: number;
+  info: Record<string, unknown>;
+}
+
+function sha256Hex(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Midnight today in the council's time zone, as a UTC instant. */
+export function startOfDayIn(timeZone: string, now: Date): Date {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? '0');
+  const localAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const offsetMs = localAsUtc - Math.floor(now.getTime() / 1000) * 1000;
+  return new Date(Date.UTC(get('year'), get('month') - 1, get('day')) - offsetMs);
+}
+
+/** Kiosk identity (secret token), heartbeats and the fleet view. */
+export class KiosksService {
+  constructor(private readonly repo: KiosksRepository) {}
+
+  /** The kiosk whose token this is, compared in constant time against the profile's SHA-256. */
+  authenticate(tenant: TenantProfile, kioskId: string, token: string): Kiosk {
+    const kiosk = tenant.kiosks.find((k) => k.id === kioskId);
+    const given = sha256Hex(token);
+    const expected = kiosk ? Buffer.from(kiosk.tokenSha256, 'hex') : Buffer.alloc(32);
+    // Compare even for an unknown kiosk, so timing does not tell which ids exist.
+    const isMatch = timingSafeEqual(given, expected);
+    if (!kiosk || !isMatch) throw new AppError('kiosks.invalid_token', { status: 401 });
+    return kiosk;
+  }
+
+  async heartbeat(tenant: TenantProfile, kioskId: string, input: { lastActivityAt?: string | undefined; info?: Record<string, unknown> | undefined }, now = new Date()): Promise<{ nextInMs: number }> {
+    const last = input.lastActivityAt ? new Date(input.lastActivityAt) : null;
+    // A kiosk clock may be wrong; never record activity in the future.
+    const activity = last && !Number.isNaN(last.getTime()) && last <= now ? last : null;
+    await this.repo.recordHeartbeat(tenant.id, kioskId, now, activity, input.info ?? {});
+    return { nextInMs: HEARTBEAT_INTERVAL_MS };
+  }
+
+  /** Every kiosk of the council with online/offline, last activity and today's usage. */
+  async fleet(tenant: TenantProfile, now = new Date()): Promise<KioskFleetEntry[]> {
+    const [statuses, usage] = await Promise.all([this.repo.statuses(tenant.id), this.repo.usageSince(tenant.id, startOfDayIn(tenant.timeZone, now))]);
+    const byId = new Map(statuses.map((s) => [s.kiosk_id, s]));
+    return tenant.kiosks.map((k) => {
+      const s = byId.get(k.id);
+      const u = usage.get(k.id);
+      const lastActivity = [s?.last_activity_at ?? null, u?.lastAt ?? null].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
+      const office = k.officeId ? tenant.offices.find((o) => o.id === k.officeId) : undefined;
+      return {
+        id: k.id,
+        names: k.names,
+        officeId: k.officeId ?? null,
+        address: k.address ?? office?.address ?? null,
+        coordinates: k.coordinates,
+        isOnline: s ? now.getTime() - s.last_seen_at.getTime() <= OFFLINE_AFTER_MS : false,
+        lastSeenAt: s ? s.last_seen_at.toISOString() : null,
+        lastActivityAt: lastActivity ? lastActivity.toISOString() : null,
+        todayEvents: u?.events ?? 0,
+        info: s?.info ?? {},
+      };
+    });
+  }
+}
