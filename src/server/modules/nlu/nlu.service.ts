@@ -97,6 +97,8 @@ export class NluService {
   private models: BaseModels | undefined;
   private evalSetCache: Example[] | undefined;
   private readonly perTenant = new Map<string, TenantModel>();
+  /** Evaluations by training set: evaluating trains a split model, so it is done once per model. */
+  private readonly evaluations = new WeakMap<readonly Example[], Map<string, EvaluationSummary>>();
 
   /** Cheap: the models are trained at the first parse (or warmUp), from data/nlu unless a corpus is given. */
   constructor(private readonly deps: NluServiceDeps = {}) {}
@@ -220,6 +222,18 @@ export class NluService {
   }
 
   private evaluateModel(examples: readonly Example[], tenant?: TenantProfile): EvaluationSummary {
+    // The independent set is filtered by the council's languages, so they are part of the key.
+    const key = (tenant?.languages ?? LANGUAGES).join(',');
+    const byLangs = this.evaluations.get(examples) ?? new Map<string, EvaluationSummary>();
+    this.evaluations.set(examples, byLangs);
+    const cached = byLangs.get(key);
+    if (cached) return cached;
+    const summary = this.computeEvaluation(examples, tenant);
+    byLangs.set(key, summary);
+    return summary;
+  }
+
+  private computeEvaluation(examples: readonly Example[], tenant?: TenantProfile): EvaluationSummary {
     const { train, test } = splitExamples(examples);
     const splitModel = IntentClassifier.train(train);
     const allowed = tenant?.languages ?? LANGUAGES;
