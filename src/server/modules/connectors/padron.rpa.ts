@@ -1,0 +1,128 @@
+/**
+ * A padrón reachable only through its web forms: a headless Chromium (playwright-core) signs in, fills the search
+ * form and reads the result table, as a clerk would. One browser per process, one fresh context (cookies) per
+ * lookup, lookups queued so a legacy application never sees more sessions than `maxConcurrent`.
+ * The selectors below match the legacy app in fixtures/; a council adapts `RpaPadronScript` to its own screens.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AppError } from '../../errors.ts';
+import type { Household, Inhabitant, PadronConnector } from './connectors.types.ts';
+
+/** Flags for a server without a display, GPU or outbound network. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface RpaConnectorOptions {
+  baseUrl: string;
+  user: string;
+  password: string;
+  /** Chromium binary; Debian's by default. */
+  executablePath?: string;
+  /** Per page navigation, milliseconds. */
+  timeoutMs?: number;
+  maxConcurrent?: number;
+}
+
+/** "12/03/1948" -> "1948-03-12"; empty -> undefined. */
+export function isoFromDmy(dmy: string): string | undefined {
+  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(dmy.trim());
+  return m ? `${m[3]}-${m[2]}-${m[1]}` : undefined;
+}
+
+async function signIn(page: Page, opts: RpaConnectorOptions): Promise<void> {
+  await page.goto(`${opts.baseUrl}/login`);
+  await page.fill('input[name="usuario"]', opts.user);
+  await page.fill('input[name="clave"]', opts.password);
+  await Promise.all([page.waitForURL(/\/menu$/), page.click('input[type="submit"]')]);
+}
+
+/** The value cell next to a label cell in the legacy result table. */
+async function cell(page: Page, label: string): Promise<string> {
+  return (await page.locator(`#resultado tr:has(td:text-is("${label}")) td:nth-child(2)`).innerText()).trim();
+}
+
+export interface RpaPadronConnector extends PadronConnector {
+  /** Closes the browser (at shutdown). */
+  close(): Promise<void>;
+}
+
+export function createRpaPadronConnector(opts: RpaConnectorOptions): RpaPadronConnector {
+  let browser: Promise<Browser> | undefined;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const max = opts.maxConcurrent ?? 2;
+
+  const getBrowser = () =>
+    (browser ??= chromium.launch({ executablePath: opts.executablePath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true }).catch((err: unknown) => {
+      browser = undefined;
+      throw err;
+    }));
+
+  async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    const context = await (await getBrowser()).newContext({ javaScriptEnabled: true });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(opts.timeoutMs ?? 10_000);
+      await signIn(page, opts);
+      return await fn(page);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('padron.connector_unavailable', { status: 503, log: `padrón RPA: ${(err as Error).message}`, cause: err });
+    } finally {
+      await context.close().catch(() => undefined);
+      running--;
+      waiting.shift()?.();
+    }
+  }
+
+  return {
+    kind: 'rpa',
+    async findInhabitant(_tenantId, dni) {
+      return withPage(async (page): Promise<Inhabitant | undefined> => {
+        await page.goto(`${opts.baseUrl}/consulta`);
+        await page.fill('input[name="txtDNI"]', dni);
+        await Promise.all([page.waitForLoadState('load'), page.click('input[name="btnBuscar"]')]);
+        await page.waitForSelector('#resultado, #sin-resultados');
+        if ((await page.locator('#sin-resultados').count()) > 0) return undefined;
+        const registeredSince = isoFromDmy(await cell(page, 'F. ALTA'));
+        if (!registeredSince) throw new AppError('padron.connector_unavailable', { status: 503, log: 'padrón RPA: no registration date on the result page' });
+        return {
+          dni: await cell(page, 'DNI/NIE'),
+          givenName: await cell(page, 'NOMBRE'),
+          surname: await cell(page, 'APELLIDOS'),
+          birthDate: isoFromDmy(await cell(page, 'F. NACIMIENTO')),
+          householdId: await cell(page, 'HOJA PADRONAL'),
+          registeredSince,
+        };
+      });
+    },
+    async findHousehold(_tenantId, householdId) {
+      return withPage(async (page): Promise<Household | undefined> => {
+        await page.goto(`${opts.baseUrl}/hoja`);
+        await page.fill('input[name="txtHoja"]', householdId);
+        await Promise.all([page.waitForLoadState('load'), page.click('input[type="submit"]')]);
+        await page.waitForSelector('#hoja, #sin-resultados');
+        if ((await page.locator('#sin-resultados').count()) > 0) return undefined;
+        const address = (await page.locator('#domicilio').innerText()).trim();
+        const rows = await page.locator('#habitantes tr.habitante').evaluateAll((trs) =>
+          trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())),
+        );
+        const members: Inhabitant[] = rows.map(([dni = '', givenName = '', surname = '', birth = '', since = '']) => ({
+          dni,
+          givenName,
+          surname,
+          birthDate: isoFromDmy(birth),
+          householdId,
+          registeredSince: isoFromDmy(since) ?? '',
+        }));
+        return { id: householdId, address, members };
+      });
+    },
+    async close() {
+      const b = browser;
+      browser = undefined;
+      if (b) await (await b).close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Padrón certificates: the register's data through a PadronConnector, sealed by the certificates module.
+ * Free of Fastify: the assistant and the CLI call getCertificateData/issueCertificate directly.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Db } from '../../db/db.ts';
+import { AppError } from '../../errors.ts';
+import type { Language } from '../../../shared/languages.ts';
+import type { PadronCertificateData } from '../certificates/padron-certificate.renderer.ts';
+import type { Household, Inhabitant, PadronConnector } from '../connectors/connectors.types.ts';
+import { citizenActor, recordEvent, recordStep, type ProcedureContext } from '../connectors/procedure-context.ts';
+import { tenantLanguage, type TenantRegistry } from '../tenants/index.ts';
+
+export type CertificateKind = 'individual' | 'collective';
+
+export interface IssuedCertificate {
+  code: string;
+  displayCode: string;
+  verifyUrl: string;
+  /** Where the signed-in citizen downloads the PDF (relative to the council's base URL). */
+  pdfPath: string;
+  fileName: string;
+  kind: CertificateKind;
+  language: Language;
+}
+
+/** What the padrón service needs from the certificates module (CertificatesService fits). */
+export interface PadronCertificateIssuer {
+  issuePadronCertificate(data: PadronCertificateData, subjectDni?: string): Promise<{ code: string; displayCode: string; verifyUrl: string; fileName: string }>;
+  originalPdf(code: string): Promise<{ pdf: Buffer; fileName: string }>;
+}
+
+export interface PadronDeps {
+  db: Db;
+  tenants: TenantRegistry;
+  connector: PadronConnector;
+  certificates: PadronCertificateIssuer;
+}
+
+/** "Calle Mayor 8, 2º A, 47800 Medina de Rioseco" -> line, postal code, municipality. */
+export function splitAddress(address: string, fallbackMunicipality: string): PadronCertificateData['address'] {
+  const parts = address.split(',').map((s) => s.trim()).filter(Boolean);
+  const last = parts.at(-1) ?? '';
+  const m = /^(\d{5})\s+(.+)$/.exec(last);
+  if (m?.[1] && m[2]) return { line: parts.slice(0, -1).join(', ') || address, postalCode: m[1], municipality: m[2] };
+  return { line: address, postalCode: '', municipality: fallbackMunicipality };
+}
+
+const toPrinted = (i: Inhabitant) => ({ dni: i.dni, givenName: i.givenName, surname: i.surname, birthDate: i.birthDate ?? '', registeredSince: i.registeredSince });
+
+const IDEMPOTENCY_SCOPE = 'padron.certificate';
+
+export type PadronService = ReturnType<typeof createPadronService>;
+
+export function createPadronService(deps: PadronDeps) {
+  const { db, tenants, connector } = deps;
+
+  async function certificateData(tenantId: string, dni: string, opts: { collective: boolean; language?: Language | undefined }): Promise<PadronCertificateData> {
+    const council = tenants.loaded(tenantId);
+    if (!council) throw new AppError('tenants.not_found', { status: 404, params: { id: tenantId } });
+    const person = await connector.findInhabitant(tenantId, dni);
+    if (!person) throw new AppError('padron.not_registered', { status: 404 });
+    const household: Household | undefined = await connector.findHousehold(tenantId, person.householdId);
+    if (!household) throw new AppError('padron.not_registered', { status: 404, log: `household ${person.householdId} missing` });
+    const municipality = council.profile.names.es ?? council.profile.id;
+    return {
+      council,
+      language: tenantLanguage(council.profile, opts.language),
+      kind: opts.collective ? 'collective' : 'individual',
+      householdId: household.id,
+      address: splitAddress(household.address, municipality),
+      inhabitants: opts.collective ? household.members.map(toPrinted) : [toPrinted(person)],
+    };
+  }
+
+  async function issue(tenantId: string, dni: string, input: { kind: CertificateKind; language?: Language | undefined }, ctx: ProcedureContext): Promise<IssuedCertificate> {
+    const data = await certificateData(tenantId, dni, { collective: input.kind === 'collective', language: input.language ?? ctx.lang });
+    const doc = await deps.certificates.issuePadronCertificate(data, dni);
+    await db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO padron_certificate_requests (id, tenant_id, dni, collective, language, code) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        randomUUID(),
+        tenantId,
+        dni,
+        input.kind === 'collective',
+        data.language,
+        doc.code,
+      ]);
+      await recordStep(tx, tenantId, citizenActor(dni), ctx, { action: 'certificate.issued', subjectType: 'document', subjectId: doc.code, details: { kind: input.kind, language: data.language } });
+      await recordEvent(tx, tenantId, { ...ctx, lang: data.language }, 'certificate.issued', { data: { kind: input.kind } });
+    });
+    return {
+      code: doc.code,
+      displayCode: doc.displayCode,
+      verifyUrl: doc.verifyUrl,
+      pdfPath: `/t/${tenantId}/api/v1/certificates/padron/${doc.code}/pdf`,
+      fileName: doc.fileName,
+      kind: input.kind,
+      language: data.language,
+    };
+  }
+
+  return {
+    /** The data a padrón certificate prints for the citizen (the household's members when collective). */
+    getCertificateData: certificateData,
+
+    /**
+     * Issues a sealed certificate for the citizen. With an idempotency key, a retry (double tap at a kiosk, a network
+     * retry) returns the first certificate instead of issuing another; the same key with different input is refused.
+     */
+    async issueCertificate(
+      tenantId: string,
+      dni: string,
+      input: { kind: CertificateKind; language?: Language | undefined },
+      ctx: ProcedureContext,
+      idempotencyKey?: string | undefined,
+    ): Promise<IssuedCertificate> {
+      if (!idempotencyKey) return issue(tenantId, dni, input, ctx);
+      const scope = `${IDEMPOTENCY_SCOPE}:${dni}`;
+      const hash = createHash('sha256').update(JSON.stringify({ kind: input.kind, language: input.language ?? null })).digest('hex');
+      const claimed = await db.query(
+        `INSERT INTO idempotency_keys (tenant_id, key, scope, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key`,
+        [tenantId, idempotencyKey, scope, hash],
+      );
+      if (claimed.rows.length === 0) {
+        const seen = await db.query<{ request_hash: string; response: IssuedCertificate | null }>(
+          `SELECT request_hash, response FROM idempotency_keys WHERE tenant_id = $1 AND scope = $2 AND key = $3`,
+          [tenantId, scope, idempotencyKey],
+        );
+        const row = seen.rows[0];
+        if (row && row.request_hash !== hash) throw new AppError('common.idempotency_mismatch', { status: 422 });
+        if (!row?.response) throw new AppError('common.conflict', { status: 409, log: 'same idempotency key still in progress' });
+        return row.response;
+      }
+      try {
+        const result = await issue(tenantId, dni, input, ctx);
+        await db.query(`UPDATE idempotency_keys SET status_code = 201, response = $4::jsonb WHERE tenant_id = $1 AND scope = $2 AND key = $3`, [
+          tenantId,
+          scope,
+          idempotencyKey,
+          JSON.stringify(result),
+        ]);
+        return result;
+      } catch (err) {
+        // Nothing was issued: free the key so the citizen can retry with it.
+        await db.query(`DELETE FROM idempotency_keys WHERE tenant_id = $1 AND scope = $2 AND key = $3`, [tenantId, scope, idempotencyKey]);
+        throw err;
+      }
+    },
+
+    /** The PDF of a certificate the citizen was issued; another citizen's code is `padron.not_found` (404). */
+    async certificatePdf(tenantId: string, dni: string, code: string): Promise<{ pdf: Buffer; fileName: string }> {
+      const own = await db.query(`SELECT 1 FROM padron_certificate_requests WHERE tenant_id = $1 AND dni = $2 AND code = $3`, [tenantId, dni, code.toUpperCase()]);
+      if (own.rows.length === 0) throw new AppError('padron.not_found', { status: 404 });
+      return deps.certificates.originalPdf(code.toUpperCase());
+    },
+
+    /** The certificates the citizen was issued, newest first. */
+    async listMine(tenantId: string, dni: string): Promise<{ code: string; kind: CertificateKind; language: string; issuedAt: string }[]> {
+      const res = await db.query<{ code: string; collective: boolean; language: string; created_at: Date }>(
+        `SELECT code, collective, language, created_at FROM padron_certificate_requests WHERE tenant_id = $1 AND dni = $2 ORDER BY created_at DESC LIMIT 100`,
+        [tenantId, dni],
+      );
+      return res.rows.map((r) => ({ code: r.code, kind: r.collective ? 'collective' : 'individual', language: r.language, issuedAt: new Date(r.created_at).toISOString() }));
+    },
+  };
+}
