@@ -7,8 +7,11 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { createCertificatesModule } from './certificates/index.ts';
 import { createIdentityModule, sessionPlugin } from './identity/index.ts';
+import { createAnalyticsModule } from './analytics/index.ts';
 import { createKiosksRoutes, createKiosksService, kioskPlugin } from './kiosks/index.ts';
 import { createNluModule } from './nlu/index.ts';
+import { createObservatoryModule } from './observatory/index.ts';
+import { createForumModule } from './forum/index.ts';
 import { SpeechService, speechRoutes } from './speech/index.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import type { LoadedTenant, TenantRegistry } from './tenants/index.ts';
@@ -33,8 +36,14 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   await app.register(tenantsRoutes(deps.tenants));
   await app.register(createKiosksRoutes({ kiosks, identity: identity.service, db: deps.db, isProduction: deps.config.isProduction }));
   await app.register(speechRoutes(new SpeechService()));
+  await app.register(createAnalyticsModule(deps.db).routes);
   const certificates = createCertificatesModule({ db: deps.db, tenants: deps.tenants, publicUrl: deps.config.PUBLIC_URL, dataDir: deps.config.dataDir });
   await app.register(certificates.routes);
   const nlu = createNluModule({ db: deps.db, tenants: deps.tenants });
   await app.register(nlu.routes);
+  // Observatory + forum (issue 8): global, cross-council; officers sign in with their own cookie (vt_obs).
+  const obsSession = { secret: deps.config.SESSION_SECRET, isProduction: deps.config.isProduction };
+  const observatory = createObservatoryModule({ db: deps.db, session: obsSession, publicUrl: deps.config.PUBLIC_URL });
+  await app.register(observatory.routes);
+  await app.register(createForumModule({ db: deps.db, observatory: observatory.service, session: obsSession }).routes);
 }

@@ -1,0 +1,136 @@
+import { AppError } from '../../errors.ts';
+import type { TenantProfile } from '../tenants/index.ts';
+import { PROCEDURE_EVENT_TYPES, type AnalyticsRepository, type Range } from './analytics.repository.ts';
+
+/** Longest range one report covers, in days: a year and a bit, enough for annual reporting. */
+export const MAX_RANGE_DAYS = 400;
+
+export interface AnalyticsReport {
+  range: { from: string; to: string; timeZone: string };
+  totals: {
+    procedures: number;
+    certificates: number;
+    payments: number;
+    paidCents: number;
+    queries: number;
+    resolvedQueries: number;
+    /** Share of assistant queries marked resolved, 0..1; null when there were none. */
+    resolutionRate: number | null;
+    handoffs: number;
+  };
+  proceduresPerDay: { day: string; byType: Record<string, number> }[];
+  queriesPerDay: { day: string; byLanguage: Record<string, number> }[];
+  handoffsPerDay: { day: string; count: number }[];
+  topUnanswered: { question: string; count: number }[];
+  kiosks: { kioskId: string; total: number; byType: Record<string, number> }[];
+}
+
+function isoDate(d: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/** The council's figures for a date range, computed only from stored events. */
+export class AnalyticsService {
+  constructor(private readonly repo: AnalyticsRepository) {}
+
+  /** Validates a range (defaults: the last 30 days up to today in the council's time zone). */
+  resolveRange(tenant: TenantProfile, from: string | undefined, to: string | undefined, now = new Date()): Range {
+    const today = isoDate(now, tenant.timeZone);
+    const end = to ?? today;
+    const start = from ?? new Date(Date.parse(`${end}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+    if (Number.isNaN(Date.parse(`${start}T00:00:00Z`)) || Number.isNaN(Date.parse(`${end}T00:00:00Z`))) throw new AppError('analytics.invalid_range');
+    if (start > end) throw new AppError('analytics.invalid_range');
+    if ((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000 > MAX_RANGE_DAYS) {
+      throw new AppError('analytics.range_too_long', { params: { max: MAX_RANGE_DAYS } });
+    }
+    return { tenantId: tenant.id, timeZone: tenant.timeZone, from: start, to: end };
+  }
+
+  async report(range: Range): Promise<AnalyticsReport> {
+    const [procedures, queries, handoffs, unanswered, kiosks, totals] = await Promise.all([
+      this.repo.proceduresPerDay(range),
+      this.repo.queriesPerDay(range),
+      this.repo.handoffsPerDay(range),
+      this.repo.topUnanswered(range, 20),
+      this.repo.perKiosk(range),
+      this.repo.totals(range),
+    ]);
+    const days = daysBetween(range.from, range.to);
+    // Every day appears, with zeros, so charts and tables have no gaps.
+    const proceduresPerDay = days.map((day) => ({
+      day,
+      byType: Object.fromEntries(PROCEDURE_EVENT_TYPES.map((t) => [t, procedures.find((p) => p.day === day && p.type === t)?.n ?? 0])),
+    }));
+    const languages = [...new Set(queries.map((q) => q.language))].sort();
+    const queriesPerDay = days.map((day) => ({
+      day,
+      byLanguage: Object.fromEntries(languages.map((l) => [l, queries.find((q) => q.day === day && q.language === l)?.n ?? 0])),
+    }));
+    const kioskMap = new Map<string, Record<string, number>>();
+    for (const k of kiosks) kioskMap.set(k.kiosk_id, { ...(kioskMap.get(k.kiosk_id) ?? {}), [k.type]: k.n });
+    return {
+      range: { from: range.from, to: range.to, timeZone: range.timeZone },
+      totals: {
+        procedures: totals.procedures,
+        certificates: totals.certificates,
+        payments: totals.payments,
+        paidCents: totals.paid_cents,
+        queries: totals.queries,
+        resolvedQueries: totals.resolved,
+        resolutionRate: totals.queries ? totals.resolved / totals.queries : null,
+        handoffs: totals.handoffs,
+      },
+      proceduresPerDay,
+      queriesPerDay,
+      handoffsPerDay: days.map((day) => ({ day, count: handoffs.find((h) => h.day === day)?.n ?? 0 })),
+      topUnanswered: unanswered.map((u) => ({ question: u.question, count: u.n })),
+      kiosks: [...kioskMap.entries()].map(([kioskId, byType]) => ({ kioskId, byType, total: Object.values(byType).reduce((a, b) => a + b, 0) })),
+    };
+  }
+
+  /** One CSV table per figure, RFC 4180 quoting, for spreadsheets. */
+  toCsv(report: AnalyticsReport, table: 'procedures' | 'queries' | 'handoffs' | 'kiosks' | 'unanswered'): string {
+    const esc = (v: string | number) => {
+      const s = String(v);
+      // A leading = + - @ would run as a formula in a spreadsheet.
+      const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+      return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    };
+    const rows: (string | number)[][] = [];
+    switch (table) {
+      case 'procedures':
+        rows.push(['day', ...PROCEDURE_EVENT_TYPES]);
+        for (const d of report.proceduresPerDay) rows.push([d.day, ...PROCEDURE_EVENT_TYPES.map((t) => d.byType[t] ?? 0)]);
+        break;
+      case 'queries': {
+        const langs = Object.keys(report.queriesPerDay[0]?.byLanguage ?? {});
+        rows.push(['day', ...langs]);
+        for (const d of report.queriesPerDay) rows.push([d.day, ...langs.map((l) => d.byLanguage[l] ?? 0)]);
+        break;
+      }
+      case 'handoffs':
+        rows.push(['day', 'handoffs']);
+        for (const d of report.handoffsPerDay) rows.push([d.day, d.count]);
+        break;
+      case 'kiosks':
+        rows.push(['kiosk', 'total']);
+        for (const k of report.kiosks) rows.push([k.kioskId, k.total]);
+        break;
+      case 'unanswered':
+        rows.push(['question', 'count']);
+        for (const u of report.topUnanswered) rows.push([u.question, u.count]);
+        break;
+      default: {
+        const never: never = table;
+        throw new Error(`unknown table ${String(never)}`);
+      }
+    }
+    return rows.map((r) => r.map(esc).join(',')).join('\r\n') + '\r\n';
+  }
+}
