@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
@@ -110,6 +111,23 @@ describe('sessions', () => {
     expect(here.statusCode).toBe(200);
     const there = await app.inject({ method: 'GET', url: '/t/medina-rioseco/api/v1/me', headers: { cookie } });
     expect(there.statusCode).toBe(401);
+  });
+
+  it('treats a session past its idle or absolute expiry as signed out', async () => {
+    const idle = await cardSignIn('alacant', '4000000000000002', '2345');
+    const absolute = await cardSignIn('alacant', '4000000000000002', '2345');
+    // The row id is the SHA-256 of the cookie's value (the part before the signature).
+    const rowId = (r: typeof idle) => {
+      const v = r.cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? '';
+      return createHash('sha256').update(decodeURIComponent(v).slice(0, decodeURIComponent(v).lastIndexOf('.'))).digest('base64url');
+    };
+    const a = await ta.t.db.query(`UPDATE sessions SET idle_expires_at = now() - interval '1 second' WHERE id = $1`, [rowId(idle)]);
+    const b = await ta.t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, [rowId(absolute)]);
+    expect([a.rowCount, b.rowCount]).toEqual([1, 1]);
+    for (const r of [idle, absolute]) {
+      const me = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-tenant': 'alacant', cookie: cookieOf(r) } });
+      expect(me.statusCode).toBe(401);
+    }
   });
 
   it('ignores a cookie whose signature was tampered with', async () => {
