@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createBus } from './bus/bus.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { TenantRegistry, type LoadedTenant } from './modules/tenants/index.ts';
@@ -74,7 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsPlugin);
   await app.register(openapiPlugin, { publicUrl: deps.config.PUBLIC_URL, version: VERSION });
 
-  await registerModules(app, { config: deps.config, db: deps.db, tenants: registry, loadedTenants: deps.tenants });
+  const bus = await createBus(deps.db, deps.config.REDIS_URL);
+  await registerModules(app, { config: deps.config, db: deps.db, bus, tenants: registry, loadedTenants: deps.tenants });
 
   await app.register(webPlugin, { distDir: deps.webDistDir ?? WEB_DIST_DIR, tenants: registry });
 
@@ -82,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.status(404).send({ error: { code: 'common.not_found', message: (await import('./errors.ts')).translateErrorCode('common.not_found', req.lang) } });
   });
   app.addHook('onClose', async () => {
+    await bus.close();
     await deps.db.close();
   });
   return app;

@@ -4,8 +4,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
+import type { Bus } from '../bus/bus.ts';
 import type { Db } from '../db/db.ts';
 import { createCertificatesModule } from './certificates/index.ts';
+import { createProcedureModules } from './connectors/procedures.wiring.ts';
 import { createIdentityModule, sessionPlugin } from './identity/index.ts';
 import { createAnalyticsModule } from './analytics/index.ts';
 import { createKiosksRoutes, createKiosksService, kioskPlugin } from './kiosks/index.ts';
@@ -20,6 +22,8 @@ import { tenantsRoutes } from './tenants/tenants.routes.ts';
 export interface ModuleDeps {
   config: Config;
   db: Db;
+  /** Pub/sub between instances (Redis or LISTEN/NOTIFY) for live features. */
+  bus: Bus;
   tenants: TenantRegistry;
   loadedTenants: readonly LoadedTenant[];
 }
@@ -39,6 +43,10 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   await app.register(createAnalyticsModule(deps.db).routes);
   const certificates = createCertificatesModule({ db: deps.db, tenants: deps.tenants, publicUrl: deps.config.PUBLIC_URL, dataDir: deps.config.dataDir });
   await app.register(certificates.routes);
+  // Procedures (issue 5): padrón certificates, appointments, payments, filings over the embedded registers.
+  const procedures = createProcedureModules({ db: deps.db, tenants: deps.tenants, config: deps.config, certificates: certificates.service, log: app.log });
+  await procedures.register(app);
+  app.addHook('onClose', async () => procedures.close());
   const nlu = createNluModule({ db: deps.db, tenants: deps.tenants });
   await app.register(nlu.routes);
   // Observatory + forum (issue 8): global, cross-council; officers sign in with their own cookie (vt_obs).
