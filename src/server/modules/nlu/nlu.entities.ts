@@ -82,6 +82,16 @@ const HOUR_WORDS: Readonly<Record<string, number>> = {
 };
 const HOUR_RE = `\\d{1,2}|${Object.keys(HOUR_WORDS).sort((a, b) => b.length - a.length).join('|')}`;
 
+const AMOUNT = String.raw`(\d{1,3}(?:[.\s]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?)`;
+const MONEY_AFTER_RE = new RegExp(String.raw`(?<![\d.,])${AMOUNT}\s*(?:€|euros?|eur)(?![a-z])`, 'g');
+const MONEY_BEFORE_RE = new RegExp(String.raw`€\s*${AMOUNT}(?![\d])`, 'g');
+const WEEKDAY_DATE_RE = new RegExp(
+  String.raw`\b(?:(?:el|this|next|on|el proximo|el proxim|proximo|proxim|este|aquest)\s+)?(${WEEKDAY_RE})(?:\s+(?:que viene|que ve|proximo|proxim|de la semana que viene|de la setmana que ve|next week))?\b`,
+  'g',
+);
+const DAY_MONTH_RE = new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:de\s+|d'|of\s+)?(${MONTH_RE})\b(?:\s*(?:de\s+|del\s+)?(\d{4}))?`, 'g');
+const MONTH_DAY_RE = new RegExp(String.raw`\b(${MONTH_RE})\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4}))?`, 'g');
+
 type PartOfDay = 'morning' | 'afternoon' | 'evening' | 'night';
 const PART_OF_DAY: readonly [RegExp, PartOfDay][] = [
   [/\b(?:por la|de la|en la|a la|esta|this|in the|pel|de|al|per la|aquest)\s+(?:manana|mati|morning)\b/g, 'morning'],
@@ -94,6 +104,29 @@ const PART_OF_DAY: readonly [RegExp, PartOfDay][] = [
 function hourValue(raw: string): number | undefined {
   if (/^\d+$/.test(raw)) return Number(raw);
   return HOUR_WORDS[raw];
+}
+
+const ES_CA_TIME_RE = new RegExp(
+  String.raw`\b(?:a|sobre|hacia|cap a|para)\s+(?:las|la|les|l')\s*(${HOUR_RE})(?:(?:[:.h])(\d{2}))?(?:\s*(?:y|i)\s*(media|mitja|cuarto|quart))?(?:\s*(?:menos|menys)\s*(cuarto|quart))?(?:\s*(?:h|horas|hores)\b)?`,
+  'g',
+);
+const EN_TIME_RE = new RegExp(String.raw`\b(?:at|around|by)\s+(?:(half past|quarter past|quarter to)\s+)?(${HOUR_RE})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'clock|oclock)?`, 'g');
+
+/** One alternation per council's office list, built once (offices change only with the profile). */
+const officeMatchers = new WeakMap<readonly OfficeNames[], { re: RegExp; byTerm: Map<string, string> } | undefined>();
+function officeMatcher(offices: readonly OfficeNames[]): { re: RegExp; byTerm: Map<string, string> } | undefined {
+  if (officeMatchers.has(offices)) return officeMatchers.get(offices);
+  const byTerm = new Map<string, string>();
+  for (const o of offices) {
+    for (const n of [...Object.values(o.names), ...o.aliases]) {
+      const term = n ? foldText(n).trim() : '';
+      if (term.length >= 3 && !byTerm.has(term)) byTerm.set(term, o.id);
+    }
+  }
+  const terms = [...byTerm.keys()].sort((a, b) => b.length - a.length);
+  const matcher = terms.length ? { re: new RegExp(String.raw`(?<![a-z0-9])(?:${terms.map(escapeRegExp).join('|')})(?![a-z0-9])`, 'g'), byTerm } : undefined;
+  officeMatchers.set(offices, matcher);
+  return matcher;
 }
 
 /** Yes / no words; only read as an answer at the very start of a short reply. */
@@ -140,12 +173,11 @@ export function extractEntities(text: string, ctx: EntityContext): Entity[] {
   }
 
   // Money -> integer cents: "25 euros", "25,50 €", "1.234,56€", "€12.50", "30 eur".
-  const amount = String.raw`(\d{1,3}(?:[.\s]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?)`;
-  for (const m of f.matchAll(new RegExp(String.raw`(?<![\d.,])${amount}\s*(?:€|euros?|eur)(?![a-z])`, 'g'))) {
+  for (const m of f.matchAll(MONEY_AFTER_RE)) {
     const cents = toCents(m[1] ?? '');
     if (cents !== undefined) push('money', cents, m.index, m.index + m[0].length, 4);
   }
-  for (const m of f.matchAll(new RegExp(String.raw`€\s*${amount}(?![\d])`, 'g'))) {
+  for (const m of f.matchAll(MONEY_BEFORE_RE)) {
     const cents = toCents(m[1] ?? '');
     if (cents !== undefined) push('money', cents, m.index, m.index + m[0].length, 4);
   }
@@ -179,7 +211,7 @@ export function extractEntities(text: string, ctx: EntityContext): Entity[] {
     addDate(addDays(today, 1), m.index, m.index + m[0].length);
   }
   for (const m of f.matchAll(/\b(?:ayer|ahir|yesterday)\b/g)) addDate(addDays(today, -1), m.index, m.index + m[0].length);
-  for (const m of f.matchAll(new RegExp(String.raw`\b(?:(?:el|this|next|on|el proximo|el pr[oò]xim|proximo|proxim|este|aquest)\s+)?(${WEEKDAY_RE})(?:\s+(?:que viene|que ve|proximo|proxim|de la semana que viene|de la setmana que ve|next week))?\b`, 'g'))) {
+  for (const m of f.matchAll(WEEKDAY_DATE_RE)) {
     const wd = WEEKDAYS[m[1] ?? ''];
     if (wd === undefined) continue;
     // "el jueves" / "this thursday": the nearest one after today. "el jueves que viene", "dijous que ve",
@@ -193,13 +225,13 @@ export function extractEntities(text: string, ctx: EntityContext): Entity[] {
     }
   }
   // "el 3 de diciembre", "3 d'octubre", "3 de desembre de 2026", "dia 3 de marzo".
-  for (const m of f.matchAll(new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:de\s+|d'|of\s+)?(${MONTH_RE})\b(?:\s*(?:de\s+|del\s+)?(\d{4}))?`, 'g'))) {
+  for (const m of f.matchAll(DAY_MONTH_RE)) {
     const month = MONTHS[m[2] ?? ''];
     if (month === undefined) continue;
     addDate(futureYear(month, Number(m[1]), m[3] ? Number(m[3]) : undefined), m.index, m.index + m[0].length);
   }
   // "December 3rd", "december 3 2026".
-  for (const m of f.matchAll(new RegExp(String.raw`\b(${MONTH_RE})\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4}))?`, 'g'))) {
+  for (const m of f.matchAll(MONTH_DAY_RE)) {
     const month = MONTHS[m[1] ?? ''];
     if (month === undefined) continue;
     addDate(futureYear(month, Number(m[2]), m[3] ? Number(m[3]) : undefined), m.index, m.index + m[0].length);
@@ -249,8 +281,7 @@ export function extractEntities(text: string, ctx: EntityContext): Entity[] {
     if (/cuarto|quart|quarter/.test(w)) return 15;
     return 0;
   };
-  const esCaTime = new RegExp(String.raw`\b(?:a|sobre|hacia|cap a|para)\s+(?:las|la|les|l')\s*(${HOUR_RE})(?:(?:[:.h])(\d{2}))?(?:\s*(?:y|i)\s*(media|mitja|cuarto|quart))?(?:\s*(?:menos|menys)\s*(cuarto|quart))?(?:\s*(?:h|horas|hores)\b)?`, 'g');
-  for (const m of f.matchAll(esCaTime)) {
+  for (const m of f.matchAll(ES_CA_TIME_RE)) {
     let minute = m[2] ? Number(m[2]) : minuteWords(m[3]);
     let hour = m[1] ?? '';
     if (m[4]) {
@@ -261,8 +292,7 @@ export function extractEntities(text: string, ctx: EntityContext): Entity[] {
     }
     addTime(hour, minute, m.index, m.index + m[0].length);
   }
-  const enTime = new RegExp(String.raw`\b(?:at|around|by)\s+(?:(half past|quarter past|quarter to)\s+)?(${HOUR_RE})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'clock|oclock)?`, 'g');
-  for (const m of f.matchAll(enTime)) {
+  for (const m of f.matchAll(EN_TIME_RE)) {
     let hour = m[2] ?? '';
     let minute = m[3] ? Number(m[3]) : minuteWords(m[1]);
     if (m[1] === 'quarter to') {
@@ -279,16 +309,12 @@ export function extractEntities(text: string, ctx: EntityContext): Entity[] {
   for (const m of f.matchAll(/(?<![\d/.:-])([01]?\d|2[0-3])\s?h\b/g)) addTime(m[1] ?? '', 0, m.index, m.index + m[0].length);
 
   // Offices: names in every language and the council's aliases, longest first, on word boundaries.
-  const officeTerms: { term: string; id: string }[] = [];
-  for (const o of ctx.offices ?? []) {
-    for (const n of Object.values(o.names)) if (n) officeTerms.push({ term: foldText(n), id: o.id });
-    for (const a of o.aliases) officeTerms.push({ term: foldText(a), id: o.id });
-  }
-  officeTerms.sort((a, b) => b.term.length - a.term.length);
-  for (const { term, id } of officeTerms) {
-    if (term.length < 3) continue;
-    const re = new RegExp(String.raw`(?<![a-z0-9])${escapeRegExp(term)}(?![a-z0-9])`, 'g');
-    for (const m of f.matchAll(re)) push('office', id, m.index, m.index + m[0].length, 2);
+  const office = ctx.offices ? officeMatcher(ctx.offices) : undefined;
+  if (office) {
+    for (const m of f.matchAll(office.re)) {
+      const id = office.byTerm.get(m[0]);
+      if (id) push('office', id, m.index, m.index + m[0].length, 2);
+    }
   }
 
   // Yes / no: first words of a short answer ("si", "vale gracias", "no, gracias").

@@ -136,7 +136,7 @@ export class NluService {
     const entities = extractEntities(input.text, {
       now: input.now ?? new Date(),
       timeZone: tenant?.timeZone ?? DEFAULT_TIME_ZONE,
-      offices: tenant?.offices.map((o) => ({ id: o.id, names: o.names, aliases: o.aliases })) ?? [],
+      offices: tenant?.offices,
     });
     return {
       language,
