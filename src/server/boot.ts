@@ -3,6 +3,8 @@ import type { Db } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { openPglite } from './db/pglite.ts';
 import { openPostgres } from './db/postgres.ts';
+import { seedDemoIdentities } from './modules/identity/index.ts';
+import { seedDemoRegisters } from './modules/connectors/index.ts';
 import { loadTenantsDir, upsertTenants, type LoadedTenant } from './modules/tenants/index.ts';
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
@@ -28,6 +30,10 @@ export async function boot(config: Config): Promise<Booted> {
   try {
     const migrationsApplied = await migrate(db);
     await upsertTenants(db, tenants);
+    // Demo citizens, cards and staff into councils whose tables are empty (DEMO_DATA, default on).
+    if (config.DEMO_DATA) await seedDemoIdentities(db);
+    // Demo padrón, receipts, fines and filings for the same citizens (idempotent).
+    if (config.DEMO_DATA) await seedDemoRegisters(db, tenants.map((t) => t.profile));
     return { db, tenants, migrationsApplied };
   } catch (err) {
     await db.close();
