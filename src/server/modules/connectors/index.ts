@@ -1,0 +1,14 @@
+/** The registers behind the procedures, as connectors (embedded, REST/JSON, RPA), plus the audit/step helpers. */
+export type { PadronConnector, Inhabitant, Household } from './connectors.types.ts';
+/** The padrón in our own database (default). */
+export { createEmbeddedPadronConnector } from './padron.embedded.ts';
+/** A padrón behind a REST/JSON service. */
+export { createRestPadronConnector, type RestConnectorOptions } from './padron.rest.ts';
+/** A padrón behind a legacy web application, driven with headless Chromium. */
+export { createRpaPadronConnector, CHROMIUM_ARGS, type RpaConnectorOptions, type RpaPadronConnector } from './padron.rpa.ts';
+/** Where a procedure step comes from, and the audit/event rows it leaves. */
+export { recordStep, recordEvent, citizenActor, systemActor, systemContext, type ProcedureContext, type Actor } from './procedure-context.ts';
+/** Request -> ProcedureContext for routes. */
+export { procedureContext } from './procedure-http.ts';
+/** Demo data for the embedded registers (DEMO_DATA). */
+export { seedDemoRegisters, loadDemoData } from './demo-seed.ts';

@@ -1,0 +1,176 @@
+/**
+ * The procedures over HTTP with real sign-ins (demo cards): certificates, appointments, payments and filings,
+ * and every citizen endpoint called with another citizen's ids answers 404.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPoppler } from '../certificates/certificates.test-helpers.ts';
+import { localToUtc } from '../appointments/index.ts';
+import { TINY_PNG, tinyPdf } from '../filings/filings.test-support.ts';
+import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../identity/index.ts';
+import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { seedDemoRegisters } from './demo-seed.ts';
+
+interface Session {
+  headers: Record<string, string>;
+}
+
+let ta: TestApp;
+let maria: Session; // 12345678Z, household ALC-H-0001
+let amina: Session; // X1234567L
+let agent: Session;
+
+async function signIn(url: string, payload: Record<string, string>): Promise<Session> {
+  const res = await ta.app.inject({ method: 'POST', url, headers: { 'x-tenant': 'alacant' }, payload });
+  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
+  const csrf = res.json<{ csrfToken: string }>().csrfToken;
+  return { headers: { 'x-tenant': 'alacant', cookie: `${SESSION_COOKIE}=${cookie?.value ?? ''}`, [CSRF_HEADER]: csrf } };
+}
+
+function multipart(fields: Record<string, string>, files: { name: string; data: Buffer; type: string }[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----vt' + Math.random().toString(16).slice(2);
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+beforeAll(async () => {
+  ta = await createTestApp();
+  await seedDemoIdentities(ta.t.db);
+  await seedDemoRegisters(ta.t.db, ta.t.tenants.map((t) => t.profile));
+  maria = await signIn('/api/v1/auth/card', { card: '4000000000000001', pin: '1234' });
+  amina = await signIn('/api/v1/auth/card', { card: '4000000000000003', pin: '3456' });
+  agent = await signIn('/api/v1/auth/staff', { email: 'agent@alacant.example.org', password: 'demo-agent-alacant' });
+}, 120_000);
+afterAll(async () => ta.close());
+
+describe('padrón certificate over HTTP', () => {
+  it('issues a signed collective certificate once per Idempotency-Key and serves the PDF only to its citizen', async () => {
+    const req = { method: 'POST' as const, url: '/api/v1/certificates/padron', headers: { ...maria.headers, 'idempotency-key': 'kiosk-tap-1' }, payload: { kind: 'collective', language: 'ca' } };
+    const first = await ta.app.inject(req);
+    expect(first.statusCode).toBe(201);
+    const again = await ta.app.inject(req);
+    expect(again.json()).toEqual(first.json());
+    const doc = first.json<{ code: string; url: string; language: string }>();
+    expect(doc.language).toBe('ca');
+    const pdf = await ta.app.inject({ method: 'GET', url: doc.url, headers: maria.headers });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(runPoppler('pdfsig', pdf.rawPayload)).toContain('Signature is Valid');
+    const text = runPoppler('pdftotext', pdf.rawPayload);
+    expect(text).toContain('23456789D');
+    const other = await ta.app.inject({ method: 'GET', url: doc.url, headers: amina.headers });
+    expect(other.statusCode).toBe(404);
+    const mismatch = await ta.app.inject({ ...req, payload: { kind: 'individual' } });
+    expect(mismatch.statusCode).toBe(422);
+    const events = await ta.t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE type = 'certificate.issued' AND language = 'ca' AND channel = 'web'`);
+    expect(events.rows[0]?.n).toBe(1);
+    const audit = await ta.t.db.query<{ actor_id: string }>(`SELECT actor_id FROM audit_log WHERE action = 'certificate.issued'`);
+    expect(audit.rows.map((r) => r.actor_id)).toEqual(['12345678Z']);
+  }, 60_000);
+
+  it('refuses a certificate without a session', async () => {
+    const res = await ta.app.inject({ method: 'POST', url: '/api/v1/certificates/padron', headers: { 'x-tenant': 'alacant' }, payload: { kind: 'individual' } });
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('appointments over HTTP', () => {
+  it("books, lists and cancels, and answers 404 for another citizen's appointment", async () => {
+    const avail = await ta.app.inject({ method: 'GET', url: '/api/v1/appointments/availability?serviceId=padron&officeId=benalua&days=10', headers: { 'x-tenant': 'alacant' } });
+    expect(avail.statusCode).toBe(200);
+    const slot = avail.json<{ days: { slots: { startsAt: string; free: number }[] }[] }>().days[0]?.slots.find((s) => s.free > 0);
+    if (!slot) throw new Error('no free slot');
+    const booked = await ta.app.inject({ method: 'POST', url: '/api/v1/appointments', headers: maria.headers, payload: { serviceId: 'padron', officeId: 'benalua', startsAt: slot.startsAt } });
+    expect(booked.statusCode).toBe(201);
+    const id = booked.json<{ id: string }>().id;
+    for (const [method, url, payload] of [
+      ['GET', `/api/v1/appointments/${id}`, undefined],
+      ['POST', `/api/v1/appointments/${id}/cancel`, undefined],
+      ['POST', `/api/v1/appointments/${id}/reschedule`, { startsAt: slot.startsAt }],
+    ] as const) {
+      const res = await ta.app.inject({ method, url, headers: amina.headers, ...(payload ? { payload } : {}) });
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+    }
+    const mine = await ta.app.inject({ method: 'GET', url: '/api/v1/appointments', headers: amina.headers });
+    expect(mine.json<{ appointments: unknown[] }>().appointments).toEqual([]);
+    const cancel = await ta.app.inject({ method: 'POST', url: `/api/v1/appointments/${id}/cancel`, headers: maria.headers });
+    expect(cancel.json<{ status: string }>().status).toBe('cancelled');
+  });
+
+  it('answers 409 appointments.slot_full with a translated message when the last place is gone', async () => {
+    const startsAt = localToUtc('2026-12-10', '08:30', 'Europe/Madrid').toISOString();
+    const body = { serviceId: 'tributos', officeId: 'centre', startsAt };
+    const now = Date.now();
+    if (new Date(startsAt).getTime() < now) return; // the fixed date is in the past on a late machine clock
+    expect((await ta.app.inject({ method: 'POST', url: '/api/v1/appointments', headers: maria.headers, payload: body })).statusCode).toBe(201);
+    const full = await ta.app.inject({ method: 'POST', url: '/api/v1/appointments?lang=en', headers: amina.headers, payload: body });
+    expect(full.statusCode).toBe(409);
+    expect(full.json()).toEqual({ error: { code: 'appointments.slot_full', message: 'There are no free places left at that time. Please choose another.' } });
+  });
+});
+
+describe('payments over HTTP', () => {
+  it('pays through the sandbox gateway once, even when Pay is pressed twice, and serves the signed receipt', async () => {
+    const pending = await ta.app.inject({ method: 'GET', url: '/api/v1/payments/pending', headers: maria.headers });
+    const ibi = pending.json<{ items: { id: string; taxCode: string }[] }>().items.find((i) => i.taxCode === 'IBI');
+    if (!ibi) throw new Error('no IBI');
+    const started = await ta.app.inject({ method: 'POST', url: '/api/v1/payments', headers: maria.headers, payload: { debtId: ibi.id } });
+    expect(started.statusCode).toBe(201);
+    const s = started.json<{ paymentId: string; orderId: string; redirectForm: { url: string; fields: Record<string, string> } }>();
+    const pageUrl = `${new URL(s.redirectForm.url).pathname}?p=${encodeURIComponent(s.redirectForm.fields.p ?? '')}`;
+    for (let i = 0; i < 2; i++) {
+      const pay = await ta.app.inject({ method: 'POST', url: pageUrl, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'decision=pay' });
+      expect(pay.statusCode).toBe(303);
+    }
+    const payment = await ta.app.inject({ method: 'GET', url: `/api/v1/payments/${s.paymentId}`, headers: maria.headers });
+    expect(payment.json<{ status: string }>().status).toBe('paid');
+    const notes = await ta.t.db.query<{ outcome: string }>(`SELECT outcome FROM payment_notifications WHERE order_id = $1 ORDER BY id`, [s.orderId]);
+    expect(notes.rows.map((r) => r.outcome)).toEqual(['paid', 'duplicate']);
+    const receipt = await ta.app.inject({ method: 'GET', url: `/api/v1/payments/${s.paymentId}/receipt`, headers: maria.headers });
+    expect(receipt.headers['content-type']).toBe('application/pdf');
+    expect(runPoppler('pdfsig', receipt.rawPayload)).toContain('Signature is Valid');
+    for (const url of [`/api/v1/payments/${s.paymentId}`, `/api/v1/payments/${s.paymentId}/receipt`, `/api/v1/payments/debts/${ibi.id}`]) {
+      expect((await ta.app.inject({ method: 'GET', url, headers: amina.headers })).statusCode, url).toBe(404);
+    }
+    expect((await ta.app.inject({ method: 'POST', url: '/api/v1/payments', headers: amina.headers, payload: { debtId: ibi.id } })).statusCode).toBe(404);
+  }, 60_000);
+});
+
+describe('filings over HTTP', () => {
+  it('files with attachments, lets staff move it on, and hides it from other citizens', async () => {
+    const form = multipart({ subject: 'Licencia de obra menor', body: 'Solicito licencia para reformar el baño.', departmentId: 'urbanismo' }, [
+      { name: 'presupuesto.pdf', data: await tinyPdf(), type: 'application/pdf' },
+      { name: 'foto.png', data: TINY_PNG, type: 'image/png' },
+    ]);
+    const res = await ta.app.inject({ method: 'POST', url: '/api/v1/filings', headers: { ...maria.headers, ...form.headers }, payload: form.payload });
+    expect(res.statusCode, res.body).toBe(201);
+    const f = res.json<{ id: string; registryNumber: string; attachments: { id: string }[] }>();
+    expect(f.registryNumber).toMatch(/^REG-\d{4}-\d{6}$/);
+    expect(f.attachments).toHaveLength(2);
+    const list = await ta.app.inject({ method: 'GET', url: '/api/v1/filings', headers: maria.headers });
+    expect(list.json<{ filings: { id: string }[] }>().filings.map((x) => x.id)).toContain(f.id);
+    for (const url of [`/api/v1/filings/${f.id}`, `/api/v1/filings/${f.id}/receipt`, `/api/v1/filings/${f.id}/attachments/${f.attachments[0]?.id ?? ''}`, `/api/v1/filings/status/${f.registryNumber}`]) {
+      expect((await ta.app.inject({ method: 'GET', url, headers: amina.headers })).statusCode, url).toBe(404);
+    }
+    expect((await ta.app.inject({ method: 'POST', url: `/api/v1/staff/filings/${f.id}/status`, headers: maria.headers, payload: { status: 'resolved' } })).statusCode).toBe(401);
+    const moved = await ta.app.inject({ method: 'POST', url: `/api/v1/staff/filings/${f.id}/status`, headers: agent.headers, payload: { status: 'in_review', note: 'Asignada' } });
+    expect(moved.statusCode).toBe(200);
+    const status = await ta.app.inject({ method: 'GET', url: `/api/v1/filings/status/${f.registryNumber}`, headers: maria.headers });
+    expect(status.json<{ status: string }>().status).toBe('in_review');
+  }, 60_000);
+
+  it('refuses a renamed executable with 415 and too many files with 413', async () => {
+    const fake = multipart({ subject: 'Factura', body: 'Adjunto factura', departmentId: 'hacienda' }, [{ name: 'factura.pdf', data: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100)]), type: 'application/pdf' }]);
+    const res = await ta.app.inject({ method: 'POST', url: '/api/v1/filings', headers: { ...maria.headers, ...fake.headers }, payload: fake.payload });
+    expect(res.statusCode).toBe(415);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('filings.unsupported_type');
+    const many = multipart({ subject: 'Fotos', body: 'Muchas fotos', departmentId: 'hacienda' }, Array.from({ length: 6 }, (_, i) => ({ name: `f${i}.png`, data: TINY_PNG, type: 'image/png' })));
+    const tooMany = await ta.app.inject({ method: 'POST', url: '/api/v1/filings', headers: { ...maria.headers, ...many.headers }, payload: many.payload });
+    expect(tooMany.statusCode).toBe(413);
+  });
+});

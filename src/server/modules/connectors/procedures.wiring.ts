@@ -1,0 +1,99 @@
+/**
+ * Builds the procedure modules (padrón, appointments, payments, filings) with their connectors, mailer and
+ * gateways, for the composition root (registry.ts). One place to swap the embedded registers for a council's own.
+ */
+import path from 'node:path';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/db.ts';
+import { createMailer, type Mailer } from '../../mail/index.ts';
+import { createAppointmentsModule, type AppointmentsService } from '../appointments/index.ts';
+import type { CertificatesService } from '../certificates/index.ts';
+import { createFilingsModule, createLocalFileStorage, type FileStorage, type FilingsService } from '../filings/index.ts';
+import { createPadronModule, type PadronService } from '../padron/index.ts';
+import { SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from '../payments/gateway/index.ts';
+import { createPaymentsModule, type PaymentsService } from '../payments/index.ts';
+import type { TenantRegistry } from '../tenants/index.ts';
+import type { PadronConnector } from './connectors.types.ts';
+import { createEmbeddedPadronConnector } from './padron.embedded.ts';
+
+export interface ProcedureModulesDeps {
+  db: Db;
+  tenants: TenantRegistry;
+  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'dataDir'>;
+  certificates: CertificatesService;
+  log: FastifyBaseLogger;
+  /** Overrides: another register, mailer, storage or extra gateways (e.g. a configured RedsysGateway). */
+  padronConnector?: PadronConnector;
+  mailer?: Mailer;
+  storage?: FileStorage;
+  gateways?: Record<string, PaymentGateway>;
+  defaultGateway?: string;
+}
+
+export interface ProcedureModules {
+  padron: PadronService;
+  appointments: AppointmentsService;
+  payments: PaymentsService;
+  filings: FilingsService;
+  /** Registers every route plugin of the procedures (and the sandbox gateway's page). */
+  register(app: FastifyInstance): Promise<void>;
+  close(): void;
+}
+
+/** The tenant in a notification URL we built ourselves: `${PUBLIC_URL}/t/<tenant>/api/v1/payments/notifications/<gw>`. */
+function tenantOfNotifyUrl(url: string): string | undefined {
+  return /\/t\/([a-z0-9][a-z0-9-]{0,62})\/api\/v1\/payments\/notifications\//.exec(url)?.[1];
+}
+
+export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureModules {
+  const mailer = deps.mailer ?? createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
+  const onError = (err: unknown, what: string) => deps.log.error({ err }, `procedures: ${what} failed`);
+  const connector = deps.padronConnector ?? createEmbeddedPadronConnector(deps.db);
+  const padron = createPadronModule({ db: deps.db, tenants: deps.tenants, connector, certificates: deps.certificates });
+  const appointments = createAppointmentsModule({ db: deps.db, tenants: deps.tenants, mailer, onMailError: (err) => onError(err, 'appointment e-mail') });
+
+  // The sandbox hands its notification straight to the payments service (same process): no loopback HTTP request.
+  let payments: ReturnType<typeof createPaymentsModule> | undefined;
+  const sandbox = new SandboxGateway({
+    secret: deps.config.SESSION_SECRET,
+    publicUrl: deps.config.PUBLIC_URL,
+    deliver: async (notifyUrl, fields) => {
+      const tenantId = tenantOfNotifyUrl(notifyUrl);
+      if (!tenantId || !payments) throw new Error(`sandbox: cannot route notification to ${notifyUrl}`);
+      await payments.service.handleNotification(tenantId, 'sandbox', fields);
+    },
+  });
+  payments = createPaymentsModule({
+    db: deps.db,
+    tenants: deps.tenants,
+    gateways: { sandbox, ...deps.gateways },
+    defaultGateway: deps.defaultGateway ?? 'sandbox',
+    publicUrl: deps.config.PUBLIC_URL,
+    receipts: deps.certificates,
+    mailer,
+    onError,
+  });
+  const filings = createFilingsModule({
+    db: deps.db,
+    tenants: deps.tenants,
+    storage: deps.storage ?? createLocalFileStorage(path.join(deps.config.dataDir, 'files')),
+    receipts: deps.certificates,
+    onError,
+  });
+  const paymentsModule = payments;
+  return {
+    padron: padron.service,
+    appointments: appointments.service,
+    payments: paymentsModule.service,
+    filings: filings.service,
+    async register(app) {
+      await app.register(padron.routes);
+      await app.register(appointments.routes);
+      await app.register(paymentsModule.routes);
+      await app.register(sandboxGatewayRoutes(sandbox));
+      await app.register(filings.routes);
+    },
+    close: () => mailer.close(),
+  };
+}

@@ -1,0 +1,28 @@
+/** Taxes and fines: pending receipts, payments through a gateway, idempotent notifications, receipts, reminders. */
+import type { Db } from '../../db/db.ts';
+import type { Mailer, SmsSender } from '../../mail/index.ts';
+import type { TenantRegistry } from '../tenants/index.ts';
+import type { PaymentGateway } from './gateway/index.ts';
+import { paymentsRoutes } from './payments.routes.ts';
+import { createPaymentsService, type PaymentReceiptIssuer } from './payments.service.ts';
+
+/** The service (listPending, getDebt, startPayment, handleNotification, receiptPdf, sendReminders...): free of Fastify. */
+export { createPaymentsService, REMINDER_DAYS_BEFORE_END, type PaymentsService, type PendingItem, type PaymentView, type StartedPayment, type NotificationOutcome, type PaymentReceiptIssuer } from './payments.service.ts';
+/** Integer-cent rules: the fine reduction inside the voluntary period. */
+export { amountDueCents, isInVoluntaryPeriod } from './payments.amounts.ts';
+
+/** Builds the payments module for the registry. */
+export function createPaymentsModule(deps: {
+  db: Db;
+  tenants: TenantRegistry;
+  gateways: Record<string, PaymentGateway>;
+  defaultGateway: string;
+  publicUrl: string;
+  receipts?: PaymentReceiptIssuer;
+  mailer?: Mailer;
+  sms?: SmsSender;
+  onError?: (err: unknown, what: string) => void;
+}) {
+  const service = createPaymentsService(deps);
+  return { service, routes: paymentsRoutes(service) };
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { procedureContext } from '../connectors/procedure-http.ts';
+import { requireCitizen } from '../identity/index.ts';
+import {
+  ZGatewayParamsSchema,
+  ZIdParamsSchema,
+  ZPaymentListSchema,
+  ZPaymentSchema,
+  ZPendingItemSchema,
+  ZPendingListSchema,
+  ZReminderPrefsSchema,
+  ZStartPaymentSchema,
+  ZStartedPaymentSchema,
+} from './payments.schemas.ts';
+import type { PaymentsService } from './payments.service.ts';
+
+const TAGS = ['payments'];
+
+/** Receipts and fines of the signed-in citizen, starting payments, the gateway's notifications, receipts. */
+export function paymentsRoutes(service: PaymentsService) {
+  return async (app: FastifyInstance) => {
+    // Gateways post notifications as HTML forms (Redsys); encapsulated to this plugin.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 65_536 }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    });
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    r.get('/api/v1/payments/pending', { schema: { tags: TAGS, summary: 'What I have to pay', response: { 200: ZPendingListSchema } } }, async (req) => {
+      const me = requireCitizen(req);
+      const items = await service.listPending(me.tenantId, me.dni, req.lang);
+      return { items, totalDueCents: items.reduce((s, i) => s + i.amountDueCents, 0) };
+    });
+
+    r.get('/api/v1/payments/debts/:id', { schema: { tags: TAGS, summary: 'One of my receipts or fines', params: ZIdParamsSchema, response: { 200: ZPendingItemSchema } } }, async (req) => {
+      const me = requireCitizen(req);
+      return service.getDebt(me.tenantId, me.dni, req.params.id, req.lang);
+    });
+
+    r.post('/api/v1/payments', { schema: { tags: TAGS, summary: 'Start paying a receipt or fine; returns the form that leads to the gateway', body: ZStartPaymentSchema, response: { 201: ZStartedPaymentSchema } } }, async (req, reply) => {
+      const me = requireCitizen(req);
+      return reply.code(201).send(await service.startPayment(me.tenantId, me.dni, req.body, procedureContext(req)));
+    });
+
+    r.get('/api/v1/payments', { schema: { tags: TAGS, summary: 'My payments', response: { 200: ZPaymentListSchema } } }, async (req) => {
+      const me = requireCitizen(req);
+      return { payments: await service.listPayments(me.tenantId, me.dni) };
+    });
+
+    r.get('/api/v1/payments/:id', { schema: { tags: TAGS, summary: 'One of my payments', params: ZIdParamsSchema, response: { 200: ZPaymentSchema } } }, async (req) => {
+      const me = requireCitizen(req);
+      return service.getPayment(me.tenantId, me.dni, req.params.id);
+    });
+
+    r.get('/api/v1/payments/:id/receipt', { schema: { tags: TAGS, summary: 'The signed payment receipt (PDF)', params: ZIdParamsSchema } }, async (req, reply) => {
+      const me = requireCitizen(req);
+      const doc = await service.receiptPdf(me.tenantId, me.dni, req.params.id, procedureContext(req));
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="${doc.fileName}"`).header('cache-control', 'private, no-store').send(doc.pdf);
+    });
+
+    r.put('/api/v1/payments/reminders', { schema: { tags: TAGS, summary: 'Turn payment reminders on or off', body: ZReminderPrefsSchema } }, async (req, reply) => {
+      const me = requireCitizen(req);
+      await service.setReminderPreferences(me.tenantId, me.dni, { email: req.body.email, isEmail: req.body.isEmail, isSms: req.body.isSms }, procedureContext(req));
+      return reply.code(204).send();
+    });
+
+    // Server to server from the gateway: no session, no CSRF; the gateway's signature is the authentication.
+    r.post(
+      '/api/v1/payments/notifications/:gateway',
+      { schema: { tags: TAGS, summary: 'Gateway notification (signed); idempotent', params: ZGatewayParamsSchema }, config: { csrf: false } },
+      async (req) => {
+        const tenant = req.requireTenant();
+        const result = await service.handleNotification(tenant.id, req.params.gateway, req.body);
+        return { outcome: result.outcome };
+      },
+    );
+  };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+export const ZPendingItemSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['receipt', 'liquidation', 'self_assessment', 'fine']),
+  taxCode: z.string(),
+  taxName: z.string(),
+  reference: z.string(),
+  concept: z.string(),
+  fiscalYear: z.number(),
+  amountCents: z.number().int(),
+  amountDueCents: z.number().int(),
+  reductionPercent: z.number().int(),
+  isInVoluntaryPeriod: z.boolean(),
+  voluntaryStart: z.string(),
+  voluntaryEnd: z.string(),
+  status: z.enum(['pending', 'paid']),
+});
+export const ZPendingListSchema = z.object({ items: z.array(ZPendingItemSchema), totalDueCents: z.number().int() });
+
+export const ZStartPaymentSchema = z.object({ debtId: z.string().min(1).max(200), gateway: z.string().max(32).optional() });
+export const ZStartedPaymentSchema = z.object({
+  paymentId: z.string(),
+  orderId: z.string(),
+  amountCents: z.number().int(),
+  redirectForm: z.object({ url: z.string(), method: z.enum(['POST', 'GET']), fields: z.record(z.string(), z.string()) }),
+});
+
+export const ZPaymentSchema = z.object({
+  id: z.string(),
+  debtId: z.string(),
+  orderId: z.string(),
+  gateway: z.string(),
+  amountCents: z.number().int(),
+  status: z.enum(['created', 'paid', 'denied', 'rejected']),
+  receiptCode: z.string().nullable(),
+  createdAt: z.string(),
+  settledAt: z.string().nullable(),
+});
+export const ZPaymentListSchema = z.object({ payments: z.array(ZPaymentSchema) });
+
+export const ZReminderPrefsSchema = z.object({ isEmail: z.boolean(), isSms: z.boolean().default(false), email: z.string().email().max(254).optional() });
+
+export const ZIdParamsSchema = z.object({ id: z.string().min(1).max(200) });
+export const ZGatewayParamsSchema = z.object({ gateway: z.string().min(1).max(32) });
