@@ -1,0 +1,162 @@
+/**
+ * Lexicons: reviewable text files under data/moderation/lexicons/<lang>/, one phrase per line, grouped in
+ * [sections]. A phrase is a sequence of word patterns:
+ *   word     the word, or within one typo when it has 6+ letters ("suicidarme" ~ "suicidarne")
+ *   word=    the exact word only (short or ambiguous words)
+ *   stem*    any word starting with the stem ("maltrat*" = maltrata, maltratado...)
+ *   a|b|c    any of the alternatives
+ *   ..       up to two words of anything ("marido .. pega*" = "mi marido siempre me pega")
+ * Section names: crisis.<self_harm|violence|gender_violence|emergency>, abuse,
+ * out_of_scope.<legal|medical|political>, out_of_scope.other_administration:<referral>, negative.
+ * Negative phrases ("me muero de ganas", "matar el tiempo") hide their words from every other section.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LANGUAGES, type Language } from '../../../shared/languages.ts';
+import { editDistance, foldForModeration, type Token } from './moderation.normalize.ts';
+
+/** data/moderation: lexicons, evaluation sets, plain-language and inclusive-language lists. */
+export const MODERATION_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../data/moderation');
+
+type WordPattern = { kind: 'word'; alternatives: { value: string; isPrefix: boolean; isFuzzy: boolean }[] } | { kind: 'gap'; max: number };
+
+export interface LexiconEntry {
+  section: string;
+  lang: Language;
+  /** The line as written, for explanations and reviews. */
+  source: string;
+  file: string;
+  line: number;
+  pattern: WordPattern[];
+}
+
+const GAP_MAX_WORDS = 2;
+const FUZZY_MIN_LETTERS = 6;
+
+function parseWord(word: string): WordPattern {
+  if (word === '..') return { kind: 'gap', max: GAP_MAX_WORDS };
+  const alternatives = word.split('|').map((alt) => {
+    const isPrefix = alt.endsWith('*');
+    const isExact = alt.endsWith('=');
+    const value = foldForModeration(alt.replace(/[*=]$/, '')).replace(/[^a-z0-9]/g, '');
+    return { value, isPrefix, isFuzzy: !isExact && value.length >= FUZZY_MIN_LETTERS };
+  });
+  return { kind: 'word', alternatives: alternatives.filter((a) => a.value.length > 0) };
+}
+
+/** Parses one lexicon file's text. Apostrophes and hyphens split words, as in messages ("m'ha", "matar-me"). */
+export function parseLexicon(text: string, lang: Language, file: string): LexiconEntry[] {
+  const entries: LexiconEntry[] = [];
+  let section = '';
+  text.split(/\r?\n/).forEach((rawLine, index) => {
+    const line = rawLine.replace(/#.*$/, '').trim();
+    if (!line) return;
+    const header = /^\[([a-z_.:]+)\]$/.exec(line);
+    if (header) {
+      section = header[1] ?? '';
+      return;
+    }
+    if (!section) throw new Error(`${file}:${index + 1}: phrase outside a [section]`);
+    const words = foldForModeration(line)
+      .replace(/['’-]/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
+    const pattern = words.map(parseWord).filter((p) => p.kind === 'gap' || p.alternatives.length > 0);
+    if (pattern.length === 0) return;
+    entries.push({ section, lang, source: line, file, line: index + 1, pattern });
+  });
+  return entries;
+}
+
+let cache: LexiconEntry[] | undefined;
+
+/** Every lexicon entry of every language (read once). Messages are checked against all three: people mix languages. */
+export function loadLexicons(dir = path.join(MODERATION_DATA_DIR, 'lexicons')): LexiconEntry[] {
+  if (cache && dir === path.join(MODERATION_DATA_DIR, 'lexicons')) return cache;
+  const out: LexiconEntry[] = [];
+  for (const lang of LANGUAGES) {
+    const langDir = path.join(dir, lang);
+    for (const file of readdirSync(langDir).filter((f) => f.endsWith('.txt')).sort()) {
+      out.push(...parseLexicon(readFileSync(path.join(langDir, file), 'utf8'), lang, `${lang}/${file}`));
+    }
+  }
+  if (dir === path.join(MODERATION_DATA_DIR, 'lexicons')) cache = out;
+  return out;
+}
+
+function wordMatches(token: Token, pattern: Extract<WordPattern, { kind: 'word' }>): boolean {
+  for (const alt of pattern.alternatives) {
+    if (token.mask) {
+      // A masked word ("p*ta") matches a lexicon word of the same shape; stems are compared on their length.
+      if (token.mask.test(alt.value)) return true;
+      continue;
+    }
+    for (const form of token.forms) {
+      if (alt.isPrefix) {
+        if (form.startsWith(alt.value)) return true;
+        if (alt.isFuzzy || alt.value.length >= 5) {
+          const n = alt.value.length;
+          for (const len of [n - 1, n, n + 1]) {
+            if (form.length >= len && editDistance(form.slice(0, len), alt.value) <= 1) return true;
+          }
+        }
+      } else if (form === alt.value) {
+        return true;
+      } else if (alt.isFuzzy && form.length >= FUZZY_MIN_LETTERS - 1 && editDistance(form, alt.value) <= 1) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The index after the match of `pattern` starting at token `start`, or -1. */
+function matchAt(tokens: readonly Token[], hidden: readonly boolean[], pattern: readonly WordPattern[], pi: number, ti: number): number {
+  if (pi === pattern.length) return ti;
+  const p = pattern[pi];
+  if (!p) return -1;
+  if (p.kind === 'gap') {
+    for (let skip = 0; skip <= p.max && ti + skip <= tokens.length; skip++) {
+      const end = matchAt(tokens, hidden, pattern, pi + 1, ti + skip);
+      if (end >= 0) return end;
+    }
+    return -1;
+  }
+  const token = tokens[ti];
+  if (!token || hidden[ti] || !wordMatches(token, p)) return -1;
+  return matchAt(tokens, hidden, pattern, pi + 1, ti + 1);
+}
+
+/** A lexicon entry found in a message, with the token span it covered. */
+export interface LexiconHit {
+  entry: LexiconEntry;
+  start: number;
+  end: number;
+}
+
+/** Finds every entry of `entries` in the tokens; negatives first, and their words are hidden from the rest. */
+export function findHits(tokens: readonly Token[], entries: readonly LexiconEntry[]): { hits: LexiconHit[]; negatives: LexiconHit[] } {
+  const hidden = tokens.map(() => false);
+  const negatives: LexiconHit[] = [];
+  for (const entry of entries) {
+    if (entry.section !== 'negative') continue;
+    for (let i = 0; i < tokens.length; i++) {
+      const end = matchAt(tokens, hidden, entry.pattern, 0, i);
+      if (end > i) negatives.push({ entry, start: i, end });
+    }
+  }
+  for (const n of negatives) for (let i = n.start; i < n.end; i++) hidden[i] = true;
+  const hits: LexiconHit[] = [];
+  for (const entry of entries) {
+    if (entry.section === 'negative') continue;
+    for (let i = 0; i < tokens.length; i++) {
+      const end = matchAt(tokens, hidden, entry.pattern, 0, i);
+      if (end > i) {
+        hits.push({ entry, start: i, end });
+        break;
+      }
+    }
+  }
+  return { hits, negatives };
+}
