@@ -1,0 +1,253 @@
+/**
+ * The observatory's forum: threads by area and per project, sanitised Markdown posts, @mentions,
+ * watches with notifications, flags and a moderation queue, edit history, search, and tracked
+ * "contact the owner / request a visit / request a collaboration" requests. Never imports Fastify.
+ */
+import type { Db, Queryable } from '../../db/db.ts';
+import { AppError } from '../../errors.ts';
+import type { Language } from '../../../shared/languages.ts';
+import { pickText, type ObservatoryService, type ObsActor } from '../observatory/index.ts';
+import * as repo from './forum.repository.ts';
+import { extractMentions, renderMarkdown } from './forum.markdown.ts';
+import type {
+  CreateRequestInput, CreateThreadInput, FlagView, Post, RequestStatus, RequestView, Thread, ThreadDetail, ThreadListQuery, WatchTarget,
+} from './forum.schemas.ts';
+
+type AccountActor = Extract<ObsActor, { kind: 'account' }>;
+
+function requireMember(actor: ObsActor | undefined): AccountActor {
+  if (!actor) throw new AppError('forum.sign_in_required', { status: 401 });
+  if (actor.kind !== 'account') throw new AppError('forum.forbidden', { status: 403 });
+  if (!actor.isVerified) throw new AppError('forum.email_not_verified', { status: 403 });
+  return actor;
+}
+
+const isModerator = (a: ObsActor | undefined) => a?.kind === 'system' || (a?.kind === 'account' && a.role === 'moderator');
+
+function toThread(t: repo.ThreadRow): Thread {
+  return {
+    id: t.id, categoryId: t.category_id, projectId: t.project_id, projectSlug: t.project_slug, title: t.title,
+    authorAccountId: t.author_account_id, postCount: t.post_count, isLocked: t.is_locked,
+    createdAt: t.created_at.toISOString(), lastPostAt: t.last_post_at.toISOString(),
+  };
+}
+
+function toPost(p: repo.PostRow): Post {
+  return {
+    id: p.id, threadId: p.thread_id, author: { id: p.author_account_id, handle: p.handle, displayName: p.display_name },
+    bodyMd: p.body_md, bodyHtml: p.body_html, isHidden: p.is_hidden, createdAt: p.created_at.toISOString(), editedAt: p.edited_at?.toISOString() ?? null,
+  };
+}
+
+function toRequest(r: repo.RequestRow): RequestView {
+  return {
+    id: r.id, projectId: r.project_id, kind: r.kind, fromAccountId: r.from_account_id, toAccountId: r.to_account_id, message: r.message,
+    proposedDate: r.proposed_date, status: r.status, statusHistory: r.status_history, createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** Who may move a request to which status: the owner answers, the requester cancels. */
+const OWNER_MOVES: Record<RequestStatus, RequestStatus[]> = {
+  open: ['accepted', 'declined'], accepted: ['done', 'declined'], declined: [], done: [], cancelled: [],
+};
+
+export interface ForumDeps {
+  db: Db;
+  observatory: ObservatoryService;
+}
+
+export class ForumService {
+  private readonly db: Db;
+  private readonly obs: ObservatoryService;
+
+  constructor(deps: ForumDeps) {
+    this.db = deps.db;
+    this.obs = deps.observatory;
+  }
+
+  async categories(lang: Language): Promise<{ id: string; name: string; threadCount: number }[]> {
+    const rows = await repo.listCategories(this.db);
+    return rows.map((c) => ({ id: c.id, name: pickText(c.names, lang).text, threadCount: Number(c.thread_count) }));
+  }
+
+  async listThreads(query: ThreadListQuery): Promise<{ total: number; items: Thread[] }> {
+    let projectId = query.projectId;
+    if (projectId) projectId = (await this.obs.projectOwner(projectId))?.id ?? projectId;
+    const rows = await repo.listThreads(this.db, {
+      limit: query.limit, offset: query.offset,
+      ...(query.categoryId ? { categoryId: query.categoryId } : {}), ...(projectId ? { projectId } : {}), ...(query.q ? { q: query.q } : {}),
+    });
+    return { total: Number(rows[0]?.total ?? 0), items: rows.map(toThread) };
+  }
+
+  async getThread(actor: ObsActor | undefined, id: string): Promise<ThreadDetail> {
+    const t = await repo.findThread(this.db, id);
+    if (!t || (t.is_hidden && !isModerator(actor))) throw new AppError('forum.thread_not_found', { status: 404 });
+    const posts = await repo.listPosts(this.db, t.id, isModerator(actor));
+    return { ...toThread(t), posts: posts.map(toPost) };
+  }
+
+  /**
+   * Starts a free thread, or posts on a project's thread (created on first use: one thread per project).
+   * The project's owner is notified; the author starts watching the thread.
+   */
+  async createThread(actor: ObsActor | undefined, input: CreateThreadInput, lang: Language = 'es'): Promise<ThreadDetail> {
+    const a = requireMember(actor);
+    let threadId: string;
+    let projectOwner: string | null = null;
+    let title = input.title ?? '';
+    if (input.projectId) {
+      const p = await this.obs.projectOwner(input.projectId);
+      if (!p || p.status !== 'published') throw new AppError('forum.project_not_found', { status: 404 });
+      projectOwner = p.ownerAccountId;
+      title = input.title ?? pickText(p.title, lang).text;
+      const existing = await repo.findProjectThread(this.db, p.id);
+      threadId = existing?.id ?? (await repo.insertThread(this.db, { categoryId: p.area, projectId: p.id, title, authorAccountId: a.id }));
+      if (existing) title = existing.title;
+    } else {
+      if (!input.categoryId || !(await repo.categoryExists(this.db, input.categoryId))) throw new AppError('forum.category_not_found', { status: 404 });
+      threadId = await repo.insertThread(this.db, { categoryId: input.categoryId, projectId: null, title, authorAccountId: a.id });
+    }
+    await this.addPost(a, threadId, input.body, projectOwner);
+    return this.getThread(actor, threadId);
+  }
+
+  async reply(actor: ObsActor | undefined, threadId: string, body: string): Promise<Post> {
+    const a = requireMember(actor);
+    const t = await repo.findThread(this.db, threadId);
+    if (!t || t.is_hidden) throw new AppError('forum.thread_not_found', { status: 404 });
+    if (t.is_locked) throw new AppError('forum.thread_locked', { status: 409 });
+    const owner = t.project_id ? (await this.obs.projectOwner(t.project_id))?.ownerAccountId ?? null : null;
+    const postId = await this.addPost(a, t.id, body, owner);
+    const p = await repo.findPost(this.db, postId);
+    if (!p) throw new Error('post vanished');
+    return toPost(p);
+  }
+
+  /** Stores a post and notifies: mentioned people (mention), the project owner (project_thread), watchers (reply). */
+  private async addPost(a: AccountActor, threadId: string, body: string, projectOwner: string | null): Promise<string> {
+    const html = renderMarkdown(body);
+    return this.db.transaction(async (tx) => {
+      const postId = await repo.insertPost(tx, { threadId, authorAccountId: a.id, bodyMd: body, bodyHtml: html });
+      await repo.setWatch(tx, a.id, 'thread', threadId, true);
+      const t = await repo.findThread(tx, threadId);
+      if (!t) throw new Error('thread vanished');
+      const data = { threadTitle: t.title, postId, authorAccountId: a.id, projectSlug: t.project_slug };
+      const notified = new Set<string>([a.id]);
+      const items: { accountId: string; kind: string; subjectType: string; subjectId: string; data: Record<string, unknown> }[] = [];
+      const mentioned = await this.mentionedAccounts(tx, body);
+      for (const id of mentioned) {
+        if (notified.has(id)) continue;
+        notified.add(id);
+        items.push({ accountId: id, kind: 'mention', subjectType: 'thread', subjectId: threadId, data });
+      }
+      if (projectOwner && !notified.has(projectOwner)) {
+        notified.add(projectOwner);
+        items.push({ accountId: projectOwner, kind: 'project_thread', subjectType: 'thread', subjectId: threadId, data });
+      }
+      for (const id of await repo.watchersOf(tx, t)) {
+        if (notified.has(id)) continue;
+        notified.add(id);
+        items.push({ accountId: id, kind: 'reply', subjectType: 'thread', subjectId: threadId, data });
+      }
+      await this.obs.notify(items, tx);
+      return postId;
+    });
+  }
+
+  private async mentionedAccounts(tx: Queryable, body: string): Promise<string[]> {
+    const handles = extractMentions(body);
+    if (handles.length === 0) return [];
+    return repo.accountIdsByHandles(tx, handles);
+  }
+
+  /** Authors edit their posts, moderators any; the previous text is kept. */
+  async editPost(actor: ObsActor | undefined, postId: string, body: string): Promise<Post> {
+    const a = requireMember(actor);
+    const p = await repo.findPost(this.db, postId);
+    if (!p) throw new AppError('forum.post_not_found', { status: 404 });
+    if (p.author_account_id !== a.id && !isModerator(a)) throw new AppError('forum.forbidden', { status: 403 });
+    await this.db.transaction(async (tx) => repo.editPost(tx, postId, body, renderMarkdown(body), a.id));
+    const after = await repo.findPost(this.db, postId);
+    if (!after) throw new Error('post vanished');
+    return toPost(after);
+  }
+
+  async postHistory(postId: string): Promise<{ bodyMd: string; replacedAt: string; editorAccountId: string | null }[]> {
+    const rows = await repo.listRevisions(this.db, postId);
+    return rows.map((r) => ({ bodyMd: r.body_md, replacedAt: r.replaced_at.toISOString(), editorAccountId: r.editor_account_id }));
+  }
+
+  async watch(actor: ObsActor | undefined, targetType: WatchTarget, targetId: string, watch = true): Promise<void> {
+    const a = requireMember(actor);
+    await repo.setWatch(this.db, a.id, targetType, targetId, watch);
+  }
+
+  /** Flags a post for the moderators (each of them is notified). */
+  async flag(actor: ObsActor | undefined, postId: string, reason: string, note?: string): Promise<number> {
+    const a = requireMember(actor);
+    const p = await repo.findPost(this.db, postId);
+    if (!p) throw new AppError('forum.post_not_found', { status: 404 });
+    const id = await repo.insertFlag(this.db, { postId, reporterId: a.id, reason, note: note ?? null });
+    const mods = await repo.moderatorIds(this.db);
+    await this.obs.notify(mods.map((m) => ({ accountId: m, kind: 'flag', subjectType: 'thread', subjectId: p.thread_id, data: { postId, reason } })));
+    return id;
+  }
+
+  async moderationQueue(actor: ObsActor | undefined): Promise<FlagView[]> {
+    if (!isModerator(actor)) throw new AppError('forum.moderator_required', { status: 403 });
+    const rows = await repo.openFlags(this.db);
+    return rows.map((f) => ({ id: Number(f.id), postId: f.post_id, threadId: f.thread_id, reason: f.reason, note: f.note, status: f.status,
+      reporterAccountId: f.reporter_account_id, bodyMd: f.body_md, createdAt: f.created_at.toISOString() }));
+  }
+
+  /** Upheld hides the post; dismissed leaves it. */
+  async resolveFlag(actor: ObsActor | undefined, flagId: number, decision: 'upheld' | 'dismissed'): Promise<void> {
+    if (!isModerator(actor) || actor?.kind !== 'account') throw new AppError('forum.moderator_required', { status: 403 });
+    await this.db.transaction(async (tx) => {
+      const f = await repo.resolveFlag(tx, flagId, decision, actor.id);
+      if (!f) throw new AppError('forum.flag_not_found', { status: 404 });
+      if (decision === 'upheld') await repo.setPostHidden(tx, f.post_id, true);
+    });
+  }
+
+  /** "Contact the owner", "request a visit" or "request a collaboration": a tracked request to the project's owner. */
+  async createRequest(actor: ObsActor | undefined, projectIdOrSlug: string, input: CreateRequestInput): Promise<RequestView> {
+    const a = requireMember(actor);
+    const p = await this.obs.projectOwner(projectIdOrSlug);
+    if (!p || p.status !== 'published') throw new AppError('forum.project_not_found', { status: 404 });
+    if (p.ownerAccountId === a.id) throw new AppError('forum.own_project', { status: 422 });
+    const row = await this.db.transaction(async (tx) => {
+      const r = await repo.insertRequest(tx, { projectId: p.id, kind: input.kind, fromId: a.id, toId: p.ownerAccountId,
+        message: input.message, proposedDate: input.proposedDate ?? null });
+      if (p.ownerAccountId) {
+        await this.obs.notify([{ accountId: p.ownerAccountId, kind: 'request', subjectType: 'request', subjectId: r.id,
+          data: { kind: input.kind, title: p.title, slug: p.slug } }], tx);
+      }
+      return r;
+    });
+    return toRequest(row);
+  }
+
+  async setRequestStatus(actor: ObsActor | undefined, requestId: string, status: RequestStatus, note?: string): Promise<RequestView> {
+    const a = requireMember(actor);
+    const r = await repo.findRequest(this.db, requestId);
+    if (!r || (r.from_account_id !== a.id && r.to_account_id !== a.id)) throw new AppError('forum.request_not_found', { status: 404 });
+    const isRequester = r.from_account_id === a.id;
+    const allowed = isRequester ? (r.status === 'open' || r.status === 'accepted' ? ['cancelled'] : []) : OWNER_MOVES[r.status];
+    if (!allowed.includes(status)) throw new AppError('forum.invalid_status', { status: 409, params: { from: r.status, to: status } });
+    const updated = await this.db.transaction(async (tx) => {
+      const u = await repo.updateRequestStatus(tx, r.id, status, a.id, note ?? null);
+      const other = isRequester ? r.to_account_id : r.from_account_id;
+      if (other) await this.obs.notify([{ accountId: other, kind: 'request_status', subjectType: 'request', subjectId: r.id, data: { status, kind: r.kind } }], tx);
+      return u;
+    });
+    return toRequest(updated);
+  }
+
+  async requests(actor: ObsActor | undefined, box: 'in' | 'out'): Promise<RequestView[]> {
+    const a = requireMember(actor);
+    return (await repo.listRequests(this.db, a.id, box)).map(toRequest);
+  }
+}

@@ -1,0 +1,15 @@
+/** The observatory of local digital transformation: what other domains (forum, CLI, jobs, app) may use. */
+/** The service (gazetteer, accounts, projects, search, reuse, notifications, digests) and its actor/mailer types. */
+export { ObservatoryService, actorFor, toAccount, DEFAULT_NEAR_KM, DEFAULT_LIKE_MIN_KM, REVIEW_INTERVAL_DAYS, type ObsActor, type Mailer, type Mail, type ObservatoryDeps } from './observatory.service.ts';
+/** Idempotent seed of the gazetteer, the Smart City 2.0 portfolio and the demo projects. */
+export { seedObservatory, type SeedReport } from './observatory.seed.ts';
+/** `ventanilla observatory import-cases <csv>`: the JRC IPS-X importer (idempotent by case id). */
+export { importIpsCases, parseCsv, JRC_ATTRIBUTION, type ImportReport } from './observatory.importer.ts';
+/** Text fallback, population bands and the haversine distance, shared with the web app. */
+export { pickText, populationBand, haversineKm } from './observatory.text.ts';
+/** Schemas and enums (areas, types, phases, bands, roles) for routes and pages. */
+export * from './observatory.schemas.ts';
+/** The Fastify plugin and module factory for the composition root. */
+export { createObservatoryModule, type ObservatoryModuleDeps } from './observatory.module.ts';
+/** The observatory sign-in cookie helpers (reused by the forum's routes). */
+export { readObsActor, startObsSession, endObsSession, OBS_COOKIE, OBS_CSRF_HEADER, type ObsSessionOptions } from './observatory.session.ts';

@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ZAccountSchema, ZAdoptSchema, ZHistoryEntrySchema, ZLoginSchema, ZMunicipalityQuerySchema, ZMunicipalitySchema, ZNotificationSchema,
+  ZPortfolioSchema, ZProjectDetailSchema, ZProjectInputSchema, ZProjectPatchSchema, ZProjectSearchQuerySchema, ZProjectSearchResultSchema,
+  ZProjectSummarySchema, ZRegisterSchema, ZReviewSchema,
+} from './observatory.schemas.ts';
+import type { Mailer, ObsActor, ObservatoryService } from './observatory.service.ts';
+import { currentCsrfToken, endObsSession, readObsActor, startObsSession, type ObsSessionOptions } from './observatory.session.ts';
+
+const tags = ['observatory'];
+const Id = z.object({ id: z.string().min(1).max(200) });
+
+export interface ObservatoryRoutesDeps {
+  service: ObservatoryService;
+  session: ObsSessionOptions;
+  /** Sends the verification e-mail; without it the token is only logged in development. */
+  mailer?: Mailer;
+}
+
+/** /api/v1/observatory/...: search, records and their workflow, reuse, municipalities, accounts. */
+export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
+  const { service } = deps;
+  const actorOf = (req: FastifyRequest): Promise<ObsActor | undefined> => readObsActor(req, service, deps.session);
+
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    r.get('/api/v1/observatory/projects', {
+      schema: { tags, summary: 'Search published projects: text, filters, Km0 (near=<INE>&km=) and councils like mine (like=<INE>)',
+        querystring: ZProjectSearchQuerySchema, response: { 200: ZProjectSearchResultSchema } },
+    }, async (req) => service.searchProjects(await actorOf(req), req.query, req.lang));
+
+    r.post('/api/v1/observatory/projects', {
+      schema: { tags, summary: 'Create a draft project (signed-in officer)', body: ZProjectInputSchema, response: { 201: ZProjectDetailSchema } },
+    }, async (req, reply) => reply.code(201).send(await service.createProject(await actorOf(req), req.body)));
+
+    r.get('/api/v1/observatory/projects/:id', {
+      schema: { tags, summary: 'A project (by id or slug) with its six levels, reuse and permissions', params: Id, response: { 200: ZProjectDetailSchema } },
+    }, async (req) => service.getProject(await actorOf(req), req.params.id, req.lang));
+
+    r.patch('/api/v1/observatory/projects/:id', {
+      schema: { tags, summary: 'Edit a project (owner or editor); kept in the history', params: Id, body: ZProjectPatchSchema, response: { 200: ZProjectDetailSchema } },
+    }, async (req) => service.updateProject(await actorOf(req), req.params.id, req.body));
+
+    for (const [action, summary] of [
+      ['submit', 'Send a draft for review (owner)'],
+      ['publish', 'Publish a submitted project (editor)'],
+      ['reject', 'Return a submitted project to its owner (editor)'],
+      ['review', 'Confirm a published project is still accurate (owner or editor)'],
+      ['archive', 'Archive a project (owner or editor)'],
+    ] as const) {
+      r.post(`/api/v1/observatory/projects/:id/${action}`, {
+        schema: { tags, summary, params: Id, body: ZReviewSchema.optional(), response: { 200: ZProjectDetailSchema } },
+      }, async (req) => {
+        const actor = await actorOf(req);
+        const comment = req.body?.comment;
+        switch (action) {
+          case 'submit': return service.submitProject(actor, req.params.id);
+          case 'publish': return service.publishProject(actor, req.params.id, comment);
+          case 'reject': return service.rejectProject(actor, req.params.id, comment);
+          case 'review': return service.markReviewed(actor, req.params.id, comment);
+          case 'archive': return service.archiveProject(actor, req.params.id);
+        }
+      });
+    }
+
+    r.get('/api/v1/observatory/projects/:id/history', {
+      schema: { tags, summary: 'Every change to a project', params: Id, response: { 200: z.array(ZHistoryEntrySchema) } },
+    }, async (req) => service.history(await actorOf(req), req.params.id));
+
+    r.get('/api/v1/observatory/projects/:id/similar', {
+      schema: { tags, summary: 'Similar published projects', params: Id, response: { 200: z.array(ZProjectSummarySchema) } },
+    }, async (req) => service.similarProjects(await actorOf(req), req.params.id, req.lang));
+
+    r.post('/api/v1/observatory/projects/:id/adopt', {
+      schema: { tags, summary: 'Record that a council adopted (or is adopting) a project', params: Id, body: ZAdoptSchema, response: { 200: ZProjectDetailSchema } },
+    }, async (req) => service.adopt(await actorOf(req), req.params.id, req.body));
+
+    r.get('/api/v1/observatory/municipalities', {
+      schema: { tags, summary: 'Spanish municipalities for pickers (name or INE code; IGN/CNIG, CC BY 4.0)', querystring: ZMunicipalityQuerySchema,
+        response: { 200: z.array(ZMunicipalitySchema) } },
+    }, async (req) => service.searchMunicipalities(req.query.q, req.query.limit));
+
+    r.get('/api/v1/observatory/municipalities/:id', {
+      schema: { tags, summary: 'One municipality by INE code', params: Id, response: { 200: ZMunicipalitySchema } },
+    }, async (req) => service.municipality(req.params.id));
+
+    r.get('/api/v1/observatory/portfolios', {
+      schema: { tags, summary: 'Plans grouping several actions (e.g. Alicante Smart City 2.0)', response: { 200: z.array(ZPortfolioSchema) } },
+    }, async (req) => service.portfolios(req.lang));
+
+    r.get('/api/v1/observatory/portfolios/:id', {
+      schema: { tags, summary: 'One plan with its objectives and budget lines', params: Id, response: { 200: ZPortfolioSchema } },
+    }, async (req) => service.portfolio(req.params.id, req.lang));
+
+    // ---- accounts
+    r.post('/api/v1/observatory/accounts', {
+      config: { csrf: false },
+      schema: { tags, summary: 'Register as an officer (an e-mail with a verification link is sent)', body: ZRegisterSchema, response: { 201: ZAccountSchema } },
+    }, async (req, reply) => {
+      const { account, verificationToken } = await service.register(req.body);
+      const mail = service.verificationMail(account, verificationToken);
+      if (deps.mailer) await deps.mailer.send(mail);
+      return reply.code(201).send(account);
+    });
+
+    r.post('/api/v1/observatory/accounts/verify', {
+      config: { csrf: false },
+      schema: { tags, summary: 'Confirm the e-mail address with the token from the link', body: z.object({ token: z.string().min(10).max(200) }), response: { 200: ZAccountSchema } },
+    }, async (req) => service.verifyEmail(req.body.token));
+
+    r.post('/api/v1/observatory/session', {
+      config: { csrf: false },
+      schema: { tags, summary: 'Sign in (sets the observatory cookie; returns the CSRF token for x-obs-csrf-token)', body: ZLoginSchema,
+        response: { 200: z.object({ account: ZAccountSchema, csrfToken: z.string() }) } },
+    }, async (req, reply) => {
+      const { account } = await service.authenticate(req.body.email, req.body.password);
+      return { account, csrfToken: startObsSession(reply, account.id, deps.session) };
+    });
+
+    r.get('/api/v1/observatory/session', {
+      schema: { tags, summary: 'Who is signed in to the observatory, and the CSRF token', response: { 200: z.object({ account: ZAccountSchema.nullable(), csrfToken: z.string().nullable() }) } },
+    }, async (req) => {
+      const actor = await actorOf(req);
+      const account = actor?.kind === 'account' ? (await service.account(actor.id)) ?? null : null;
+      return { account, csrfToken: account ? currentCsrfToken(req, deps.session) : null };
+    });
+
+    r.delete('/api/v1/observatory/session', {
+      schema: { tags, summary: 'Sign out', response: { 204: z.null() } },
+    }, async (req, reply) => {
+      await actorOf(req);
+      endObsSession(reply, deps.session);
+      return reply.code(204).send(null);
+    });
+
+    r.get('/api/v1/observatory/notifications', {
+      schema: { tags, summary: 'My in-app notifications', querystring: z.object({ unread: z.enum(['true', 'false']).optional() }),
+        response: { 200: z.array(ZNotificationSchema) } },
+    }, async (req) => service.notifications(await actorOf(req), { onlyUnread: req.query.unread === 'true' }));
+
+    r.post('/api/v1/observatory/notifications/read', {
+      schema: { tags, summary: 'Mark notifications read (ids, or all)', body: z.object({ ids: z.union([z.array(z.number().int()), z.literal('all')]) }),
+        response: { 200: z.object({ updated: z.number() }) } },
+    }, async (req) => ({ updated: await service.markNotificationsRead(await actorOf(req), req.body.ids) }));
+  };
+}
