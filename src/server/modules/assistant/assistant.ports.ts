@@ -1,0 +1,194 @@
+/**
+ * What the assistant needs from other modules, as small structural interfaces. The real services fit them
+ * (NluService, AskService, the appointments/payments/filings services); a missing one makes its dialog end
+ * in a clearly labelled "not available yet" reply.
+ */
+import type { Language } from '../../../shared/languages.ts';
+import type { Channel } from '../../http-types.ts';
+
+/** One structured reply. Every string comes from the assistant catalogue (or from the service that answered). */
+export type Reply =
+  | { type: 'text'; text: string; easyRead?: string }
+  | { type: 'quick_replies'; options: QuickReply[] }
+  | { type: 'card'; card: Card };
+
+export interface QuickReply {
+  label: string;
+  /** Sent back as `{ action: payload }`. */
+  payload: string;
+}
+
+export type CardKind = 'link' | 'form' | 'document' | 'payment' | 'signin' | 'sources';
+
+export interface Card {
+  kind: CardKind;
+  title: string;
+  url?: string;
+  text?: string;
+  /** Payment cards: the form the browser posts to the gateway. */
+  method?: 'GET' | 'POST';
+  fields?: Record<string, string>;
+  /** Document cards: the secure verification code to show. */
+  code?: string;
+  /** Extra links (sources, .ics, verification page). */
+  links?: { title: string; url: string }[];
+}
+
+// ---- NLU ----------------------------------------------------------------------------------------------
+
+export interface NluEntity {
+  type: string;
+  value: string | number;
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface NluParse {
+  language: { code: Language; confidence: number };
+  intent: { name: string; confidence: number };
+  alternatives: { name: string; confidence: number }[];
+  entities: NluEntity[];
+}
+
+export interface NluPort {
+  parse(input: { text: string; tenantId?: string; conversationLang?: Language; now?: Date }): NluParse;
+  /** The council's answer and link for one of its own intents. */
+  customAnswer?(tenantId: string, intent: string, lang: Language): { text: string; link?: string } | undefined;
+  intentNames?(tenantId?: string): string[];
+}
+
+// ---- Moderation ---------------------------------------------------------------------------------------
+
+export type ModerationVerdict =
+  | { kind: 'ok' }
+  | { kind: 'abuse' | 'crisis' | 'out_of_scope'; reply?: string; easyRead?: string };
+
+export interface ModerationPort {
+  /** The text with personal data replaced by placeholders: what we store and log. */
+  redact(text: string): string;
+  moderate(text: string, opts: { lang: Language }): ModerationVerdict | Promise<ModerationVerdict>;
+}
+
+// ---- Q&A ----------------------------------------------------------------------------------------------
+
+export interface AskAnswer {
+  answer: string;
+  language: Language;
+  confidence: number;
+  sources: { url: string; title: string; snippet?: string }[];
+  handoffSuggested?: boolean;
+}
+
+export interface AskPort {
+  ask(input: { question: string; lang?: Language; tenantId: string }): Promise<AskAnswer>;
+}
+
+// ---- Hand-off -----------------------------------------------------------------------------------------
+
+export type HandoffReason = 'asked' | 'misunderstood' | 'low_confidence' | 'crisis';
+
+export interface HandoffRequest {
+  tenantId: string;
+  conversationId: string;
+  reason: HandoffReason;
+  channel: string;
+  kioskId: string | null;
+  language: Language;
+}
+
+/** The staff inbox builds on this; the default stores a queued row in handoff_requests. */
+export interface HandoffPort {
+  request(r: HandoffRequest): Promise<{ id: number; isNew: boolean }>;
+}
+
+// ---- Procedures ---------------------------------------------------------------------------------------
+
+export interface ProcedureCtx {
+  channel: Channel;
+  kioskId?: string | undefined;
+  lang: Language;
+  requestId?: string | undefined;
+}
+
+export interface DayAvailabilityView {
+  officeId: string;
+  date: string;
+  slots: { startsAt: string; time: string; free: number }[];
+}
+
+export interface AppointmentView {
+  id: string;
+  code: string;
+  serviceId: string;
+  serviceName: string;
+  officeId: string;
+  officeName: string;
+  officeAddress: string;
+  startsAt: string;
+  localDate: string;
+  localTime: string;
+  status: 'booked' | 'cancelled';
+}
+
+export interface AppointmentsPort {
+  availability(tenantId: string, q: { serviceId: string; officeId?: string | undefined; from?: string | undefined; days?: number | undefined }): Promise<DayAvailabilityView[]>;
+  book(tenantId: string, dni: string, input: { serviceId: string; officeId: string; startsAt: string }, ctx: ProcedureCtx): Promise<AppointmentView>;
+  listMine(tenantId: string, dni: string, lang: Language): Promise<AppointmentView[]>;
+  cancel(tenantId: string, dni: string, id: string, ctx: ProcedureCtx): Promise<AppointmentView>;
+  reschedule(tenantId: string, dni: string, id: string, input: { startsAt: string; officeId?: string | undefined }, ctx: ProcedureCtx): Promise<AppointmentView>;
+}
+
+export interface PendingDebtView {
+  id: string;
+  kind: string;
+  taxName: string;
+  reference: string;
+  concept: string;
+  amountCents: number;
+  amountDueCents: number;
+  reductionPercent: number;
+  isInVoluntaryPeriod: boolean;
+  voluntaryEnd: string;
+}
+
+export interface PaymentsPort {
+  listPending(tenantId: string, dni: string, lang: Language): Promise<PendingDebtView[]>;
+  startPayment(tenantId: string, dni: string, input: { debtId: string }, ctx: ProcedureCtx): Promise<{ paymentId: string; amountCents: number; redirectForm: { url: string; method: 'POST' | 'GET'; fields: Record<string, string> } }>;
+}
+
+export interface FilingView {
+  id: string;
+  registryNumber: string;
+  subject: string;
+  departmentName: string;
+  status: string;
+  createdAt: string;
+  receiptCode: string | null;
+}
+
+export interface FilingsPort {
+  create(tenantId: string, dni: string, input: { subject: string; body: string; departmentId: string }, ctx: ProcedureCtx): Promise<FilingView>;
+  listMine(tenantId: string, dni: string, lang: Language): Promise<FilingView[]>;
+  status(tenantId: string, dni: string, registryNumber: string, lang: Language): Promise<FilingView>;
+}
+
+export interface IssuedCertificateView {
+  code: string;
+  displayCode: string;
+  verifyUrl: string;
+  /** Where the signed PDF can be downloaded. */
+  pdfUrl: string;
+}
+
+export interface PadronCertificatesPort {
+  issue(tenantId: string, dni: string, kind: 'individual' | 'collective', ctx: ProcedureCtx): Promise<IssuedCertificateView>;
+}
+
+/** The procedure services that exist in this deployment; a missing one is "not available yet". */
+export interface ProcedurePorts {
+  appointments?: AppointmentsPort | undefined;
+  payments?: PaymentsPort | undefined;
+  filings?: FilingsPort | undefined;
+  padronCertificates?: PadronCertificatesPort | undefined;
+}
