@@ -30,7 +30,10 @@ function wrap(q: Pick<PGlite, 'query' | 'exec'>): Queryable {
  * A second process opening the same directory is refused: PGlite is single-process
  * and two writers would corrupt the files.
  */
-export async function openPglite(dataDir?: string): Promise<Db> {
+/** The embedded database, plus a dump of its files (tests start from a migrated template). */
+export type PgliteDb = Db & { dumpDataDir(): Promise<Blob> };
+
+export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } = {}): Promise<PgliteDb> {
   let release: (() => Promise<void>) | undefined;
   let dir: string | undefined;
   if (dataDir) {
@@ -51,6 +54,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   }
   const pg = await PGlite.create({
     ...(dir ? { dataDir: dir } : {}),
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
     extensions: { pg_trgm, unaccent },
     parsers,
   });
@@ -75,6 +79,9 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     },
     async notify(channel, payload) {
       await pg.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async dumpDataDir(): Promise<Blob> {
+      return pg.dumpDataDir('none');
     },
     async close() {
       await pg.close();

@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { Db } from '../db/db.ts';
-import { migrate } from '../db/migrate.ts';
+import { listMigrations, migrate } from '../db/migrate.ts';
 import { openPglite } from '../db/pglite.ts';
 import { openPostgres } from '../db/postgres.ts';
 import { loadTenantsDir, upsertTenants, type LoadedTenant } from '../modules/tenants/index.ts';
@@ -39,7 +42,7 @@ export async function createTestDb(): Promise<TestDb> {
       await c.end();
     };
   } else {
-    db = await openPglite();
+    db = await openPglite(undefined, { loadDataDir: await pgliteTemplate() });
   }
   await migrate(db);
   const tenants = loadTenantsDir(DEMO_TENANTS_DIR);
@@ -52,4 +55,30 @@ export async function createTestDb(): Promise<TestDb> {
       await drop();
     },
   };
+}
+
+/**
+ * A migrated PGlite data directory, dumped once and shared by every test file (and worker) through a
+ * file in the temp folder: initdb in WASM takes seconds, loading a dump a fraction of that.
+ * The key changes whenever a migration or a profile changes, so a stale template is never used.
+ */
+async function pgliteTemplate(): Promise<Blob> {
+  const hash = createHash('sha256');
+  for (const m of listMigrations()) hash.update(m.name).update(m.sql);
+  for (const f of readdirSync(DEMO_TENANTS_DIR).sort()) if (/\.(ya?ml|json)$/.test(f)) hash.update(f).update(readFileSync(path.join(DEMO_TENANTS_DIR, f)));
+  const file = path.join(os.tmpdir(), `ventanilla-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const fresh = await openPglite();
+  try {
+    await migrate(fresh);
+    await upsertTenants(fresh, loadTenantsDir(DEMO_TENANTS_DIR));
+    const blob = await fresh.dumpDataDir();
+    // Write then rename: a parallel worker either sees the whole file or none.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
+    renameSync(tmp, file);
+    return blob;
+  } finally {
+    await fresh.close();
+  }
 }
