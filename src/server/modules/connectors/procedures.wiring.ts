@@ -20,7 +20,7 @@ import { createEmbeddedPadronConnector } from './padron.embedded.ts';
 export interface ProcedureModulesDeps {
   db: Db;
   tenants: TenantRegistry;
-  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'dataDir'>;
+  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'NODE_ENV'>;
   certificates: CertificatesService;
   log: FastifyBaseLogger;
   /** Overrides: another register, mailer, storage or extra gateways (e.g. a configured RedsysGateway). */
@@ -29,6 +29,8 @@ export interface ProcedureModulesDeps {
   storage?: FileStorage;
   gateways?: Record<string, PaymentGateway>;
   defaultGateway?: string;
+  /** Minutes between reminder runs (appointments 24 h ahead, payment periods); 0 turns the jobs off. Off under NODE_ENV=test. */
+  jobIntervalMinutes?: number;
 }
 
 export interface ProcedureModules {
@@ -88,6 +90,29 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     payments: paymentsModule.service,
     filings: filings.service,
     async register(app) {
+      const minutes = deps.jobIntervalMinutes ?? (deps.config.NODE_ENV === 'test' ? 0 : 15);
+      if (minutes > 0) {
+        // Both jobs are idempotent (claimed rows), so several instances running them at once send nothing twice.
+        let isRunning = false;
+        const run = async () => {
+          if (isRunning) return;
+          isRunning = true;
+          try {
+            const sent = (await appointments.service.sendReminders()) + (await paymentsModule.service.sendReminders());
+            if (sent > 0) deps.log.info({ sent }, 'procedures: reminders sent');
+          } catch (err) {
+            onError(err, 'reminder job');
+          } finally {
+            isRunning = false;
+          }
+        };
+        let timer: NodeJS.Timeout | undefined;
+        app.addHook('onReady', async () => {
+          timer = setInterval(() => void run(), minutes * 60_000);
+          timer.unref();
+        });
+        app.addHook('onClose', async () => clearInterval(timer));
+      }
       await app.register(padron.routes);
       await app.register(appointments.routes);
       await app.register(paymentsModule.routes);

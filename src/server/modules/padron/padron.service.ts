@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
-import type { PadronCertificateData } from '../certificates/padron-certificate.renderer.ts';
+import type { PadronCertificateData, PadronRecord } from '../certificates/index.ts';
 import type { Household, Inhabitant, PadronConnector } from '../connectors/connectors.types.ts';
 import { citizenActor, recordEvent, recordStep, type ProcedureContext } from '../connectors/procedure-context.ts';
 import { tenantLanguage, type TenantRegistry } from '../tenants/index.ts';
@@ -152,6 +152,20 @@ export function createPadronService(deps: PadronDeps) {
       const own = await db.query(`SELECT 1 FROM padron_certificate_requests WHERE tenant_id = $1 AND dni = $2 AND code = $3`, [tenantId, dni, code.toUpperCase()]);
       if (own.rows.length === 0) throw new AppError('padron.not_found', { status: 404 });
       return deps.certificates.originalPdf(code.toUpperCase());
+    },
+
+    /**
+     * The register's record for the operators' CLI (`ventanilla certificate issue`): implements the certificates
+     * module's PadronRecordProvider. Undefined when the person is not registered.
+     */
+    async findForCertificate(tenantId: string, dni: string, kind: CertificateKind): Promise<PadronRecord | undefined> {
+      try {
+        const d = await certificateData(tenantId, dni, { collective: kind === 'collective' });
+        return { householdId: d.householdId, address: d.address, inhabitants: d.inhabitants };
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'padron.not_registered') return undefined;
+        throw err;
+      }
     },
 
     /** The certificates the citizen was issued, newest first. */
