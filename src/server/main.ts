@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 
 /** Builds the web app when it has not been built yet, so `npm start` works on a fresh clone. */
 async function ensureWebBuilt(log: (msg: string) => void): Promise<void> {
-  if (existsSync(path.join(WEB_DIST_DIR, 'index.html'))) return;
+  if (existsSync(path.join(WEB_DIST_DIR, 'index.html')) && existsSync(path.join(WEB_DIST_DIR, 'widget.js'))) return;
   log('Building the web app (first start)…');
   let vite: typeof import('vite');
   try {
@@ -16,6 +16,8 @@ async function ensureWebBuilt(log: (msg: string) => void): Promise<void> {
     return;
   }
   await vite.build({ configFile: path.join(ROOT_DIR, 'vite.config.ts'), logLevel: 'warn' });
+  // The embeddable widget is its own bundle (dist/web/widget.js); after the app, whose build empties dist/web.
+  await vite.build({ configFile: path.join(ROOT_DIR, 'vite.widget.config.ts'), logLevel: 'warn' });
 }
 
 /** Starts the server and shuts it down gracefully on SIGINT/SIGTERM. */

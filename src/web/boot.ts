@@ -12,6 +12,8 @@ export interface BootTenant {
   procedures: string[];
   offices: { id: string; names: Localized; address: string }[];
   contact: { phone?: string; email?: string; web?: string };
+  /** Where a filing can be addressed (absent on servers older than the filings form). */
+  departments?: { id: string; names: Localized }[];
 }
 
 export interface Boot {

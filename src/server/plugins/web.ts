@@ -25,6 +25,7 @@ export function publicTenant(t: TenantProfile) {
     procedures: t.procedures,
     offices: t.offices.map((o) => ({ id: o.id, names: o.names, address: o.address, coordinates: o.coordinates, openingHours: o.openingHours })),
     contact: t.contact,
+    departments: t.departments.map((d) => ({ id: d.id, names: d.names })),
   };
 }
 export type PublicTenant = ReturnType<typeof publicTenant>;
@@ -33,7 +34,7 @@ function escapeJsonForHtml(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
-const SPA_PREFIXES = ['/kiosk', '/staff', '/observatory', '/my', '/procedures', '/chat', '/signin', '/widget-demo'];
+const SPA_PREFIXES = ['/kiosk', '/staff', '/observatory', '/my', '/procedures', '/chat', '/signin', '/widget-demo', '/payments'];
 
 /**
  * Serves the React app. index.html gets the page language, the council's colours and a JSON boot

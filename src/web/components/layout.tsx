@@ -30,6 +30,12 @@ export function Layout({ boot, lang, children }: { boot: Boot; lang: Language; c
             {tenant ? (
               <>
                 <li>
+                  <Link href="/chat">{t('nav.chat')}</Link>
+                </li>
+                <li>
+                  <Link href="/my">{t('nav.my')}</Link>
+                </li>
+                <li>
                   <Link href="/kiosk">{t('nav.kiosk')}</Link>
                 </li>
                 <li>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
 import type { Language } from '../../shared/languages.ts';
 import { localized, type Boot } from '../boot.ts';
 import { usePageTitle } from '../use-page-title.ts';
@@ -22,6 +23,16 @@ export function CouncilPicker({ boot, lang }: { boot: Boot; lang: Language }) {
   );
 }
 
+const PROCEDURE_PATHS: Record<string, string> = {
+  'certificate.padron': '/procedures/padron',
+  'appointment.book': '/procedures/appointment',
+  'appointment.manage': '/my',
+  'tax.pay': '/procedures/pay',
+  'fine.pay': '/procedures/pay',
+  'filing.generic': '/procedures/filing',
+  'filing.status': '/procedures/filing-status',
+};
+
 const PROCEDURE_KEYS: Record<string, string> = {
   'certificate.padron': 'procedures.certificate_padron',
   'appointment.book': 'procedures.appointment_book',
@@ -44,6 +55,11 @@ export function CouncilHome({ boot, lang }: { boot: Boot; lang: Language }) {
       <section aria-labelledby="page-title">
         <h1 id="page-title">{t('home.welcome', { council: name })}</h1>
         <p className="lead">{t('home.intro')}</p>
+        <p>
+          <Link className="button" href="/chat">
+            {t('home.chat')}
+          </Link>
+        </p>
       </section>
       <section aria-labelledby="procedures-title">
         <h2 id="procedures-title">{t('home.procedures_title')}</h2>
@@ -51,7 +67,7 @@ export function CouncilHome({ boot, lang }: { boot: Boot; lang: Language }) {
         <ul className="card-list">
           {tenant.procedures.map((p) => (
             <li key={p} className="card">
-              {t(PROCEDURE_KEYS[p] ?? p)}
+              {PROCEDURE_PATHS[p] ? <Link href={PROCEDURE_PATHS[p]}>{t(PROCEDURE_KEYS[p] ?? p)}</Link> : t(PROCEDURE_KEYS[p] ?? p)}
             </li>
           ))}
         </ul>

@@ -1,0 +1,140 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { api, ApiError } from '../../api.ts';
+import { useApp } from '../../app-context.tsx';
+import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { formatDateTime } from '../../format.ts';
+import { useSession } from '../../session.tsx';
+import { useApi } from '../../use-api.ts';
+import { usePageTitle } from '../../use-page-title.ts';
+import { resolveUrl } from '../chat/card-view.tsx';
+import type { Appointment } from '../procedures/appointment.tsx';
+import { FilingTable, type FilingSummary } from '../procedures/filing.tsx';
+import { DebtList } from '../procedures/pay.tsx';
+import { RequireCitizen } from './signin.tsx';
+
+export function MyAreaPage() {
+  const { t } = useTranslation('web');
+  usePageTitle(t('my.title'));
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t('my.title')}</h1>
+      <RequireCitizen>
+        <MyArea />
+      </RequireCitizen>
+    </section>
+  );
+}
+
+function MyArea() {
+  const { t } = useTranslation('web');
+  const { me, signOut } = useSession();
+  return (
+    <>
+      {me?.kind === 'citizen' ? (
+        <p className="lead">
+          {t('my.hello', { name: me.givenName })}{' '}
+          <button type="button" className="button button--ghost" onClick={() => void signOut()}>
+            {t('my.signout')}
+          </button>
+        </p>
+      ) : null}
+      <nav aria-label={t('my.procedures')}>
+        <ul className="card-list">
+          <li className="card"><Link href="/procedures/padron">{t('procedures.certificate_padron')}</Link></li>
+          <li className="card"><Link href="/procedures/appointment">{t('procedures.appointment_book')}</Link></li>
+          <li className="card"><Link href="/procedures/pay">{t('procedures.tax_pay')}</Link></li>
+          <li className="card"><Link href="/procedures/filing">{t('procedures.filing_generic')}</Link></li>
+          <li className="card"><Link href="/procedures/filing-status">{t('procedures.filing_status')}</Link></li>
+        </ul>
+      </nav>
+      <h2>{t('my.certificates')}</h2>
+      <Certificates />
+      <h2>{t('my.appointments')}</h2>
+      <Appointments />
+      <h2>{t('my.receipts')}</h2>
+      <DebtList />
+      <h2>{t('my.filings')}</h2>
+      <Filings />
+    </>
+  );
+}
+
+function Certificates() {
+  const { t } = useTranslation('web');
+  const { lang, timeZone } = useApp();
+  const list = useApi<{ certificates: { code: string; kind: string; issuedAt: string }[] }>('/api/v1/certificates/padron');
+  if (list.isLoading) return <Loading />;
+  if (list.error instanceof ApiError && list.error.isNotAvailable) return <NotAvailable />;
+  if (list.error) return <ErrorAlert error={list.error} />;
+  const items = list.data?.certificates ?? [];
+  if (!items.length) return <p>{t('my.no_certificates')}</p>;
+  return (
+    <ul className="item-list">
+      {items.map((c) => (
+        <li key={c.code}>
+          {t(c.kind === 'collective' ? 'padron.collective' : 'padron.individual')} · {formatDateTime(c.issuedAt, lang, timeZone)} ·{' '}
+          <a href={resolveUrl(`/api/v1/certificates/padron/${encodeURIComponent(c.code)}/pdf`)} download>
+            {t('doc.download')}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Appointments() {
+  const { t } = useTranslation('web');
+  const { lang, timeZone } = useApp();
+  const list = useApi<{ appointments: Appointment[] }>(`/api/v1/appointments?lang=${lang}`);
+  const [error, setError] = useState<unknown>(null);
+  const [message, setMessage] = useState('');
+  if (list.isLoading) return <Loading />;
+  if (list.error instanceof ApiError && list.error.isNotAvailable) return <NotAvailable />;
+  const items = (list.data?.appointments ?? []).filter((a) => a.status === 'booked');
+  const cancel = async (a: Appointment) => {
+    if (!window.confirm(t('my.cancel_confirm', { when: formatDateTime(a.startsAt, lang, timeZone) }))) return;
+    setError(null);
+    try {
+      await api(`/api/v1/appointments/${encodeURIComponent(a.id)}/cancel`, { method: 'POST', body: {} });
+      setMessage(t('my.cancelled'));
+      list.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <>
+      <ErrorAlert error={error ?? list.error} />
+      <p role="status">{message}</p>
+      {items.length ? (
+        <ul className="item-list">
+          {items.map((a) => (
+            <li key={a.id} className="card">
+              <strong>{a.serviceName}</strong> — {formatDateTime(a.startsAt, lang, timeZone)}
+              <br />
+              {a.officeName}, {a.officeAddress} ({t('my.code', { code: a.code })})
+              <br />
+              <button type="button" className="button button--secondary" onClick={() => void cancel(a)}>
+                {t('my.cancel')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>
+          {t('my.no_appointments')} <Link href="/procedures/appointment">{t('procedures.appointment_book')}</Link>
+        </p>
+      )}
+    </>
+  );
+}
+
+function Filings() {
+  const list = useApi<{ filings: FilingSummary[] }>('/api/v1/filings');
+  if (list.isLoading) return <Loading />;
+  if (list.error instanceof ApiError && list.error.isNotAvailable) return <NotAvailable />;
+  if (list.error) return <ErrorAlert error={list.error} />;
+  return <FilingTable filings={list.data?.filings ?? []} />;
+}

@@ -1,0 +1,157 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../../api.ts';
+import { useApp } from '../../app-context.tsx';
+import { describedBy, ErrorAlert, Field, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { formatDate, formatDateTime } from '../../format.ts';
+import { useApi } from '../../use-api.ts';
+import { usePageTitle } from '../../use-page-title.ts';
+import { RequireCitizen } from '../account/signin.tsx';
+
+export interface Service {
+  id: string;
+  name: string;
+  description?: string;
+  kind: 'individual' | 'group';
+  offices: { id: string; name: string; address: string }[];
+}
+export interface Appointment {
+  id: string;
+  code: string;
+  serviceName: string;
+  officeName: string;
+  officeAddress: string;
+  startsAt: string;
+  status: 'booked' | 'cancelled';
+}
+interface Availability {
+  timeZone: string;
+  days: { officeId: string; date: string; slots: { startsAt: string; time: string; free: number }[] }[];
+}
+
+export function AppointmentPage() {
+  const { t } = useTranslation('web');
+  usePageTitle(t('appointment.title'));
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t('appointment.title')}</h1>
+      <p className="lead">{t('appointment.intro')}</p>
+      <RequireCitizen>
+        <AppointmentForm />
+      </RequireCitizen>
+    </section>
+  );
+}
+
+function AppointmentForm() {
+  const { t } = useTranslation('web');
+  const { lang, timeZone } = useApp();
+  const services = useApi<{ services: Service[] }>(`/api/v1/appointments/services?lang=${lang}`);
+  const [serviceId, setServiceId] = useState('');
+  const [officeId, setOfficeId] = useState('');
+  const [startsAt, setStartsAt] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [booked, setBooked] = useState<Appointment | null>(null);
+  const [isBusy, setBusy] = useState(false);
+  const service = services.data?.services.find((s) => s.id === serviceId);
+  const slotsPath = serviceId && officeId ? `/api/v1/appointments/availability?serviceId=${encodeURIComponent(serviceId)}&officeId=${encodeURIComponent(officeId)}&days=14` : null;
+  const availability = useApi<Availability>(slotsPath);
+  useEffect(() => {
+    const first = service?.offices[0];
+    setOfficeId(service?.offices.length === 1 && first ? first.id : '');
+    setStartsAt('');
+  }, [service]);
+
+  if (services.isLoading) return <Loading />;
+  if (services.error instanceof ApiError && services.error.isNotAvailable) return <NotAvailable />;
+  if (booked) {
+    return (
+      <div className="alert alert--success" role="status">
+        <h2>{t('appointment.done')}</h2>
+        <p>{t('appointment.done_detail', { service: booked.serviceName, office: booked.officeName, address: booked.officeAddress, when: formatDateTime(booked.startsAt, lang, timeZone), code: booked.code })}</p>
+      </div>
+    );
+  }
+  const days = (availability.data?.days ?? []).filter((d) => d.slots.some((s) => s.free > 0)).slice(0, 5);
+  const slotErr = error instanceof ApiError ? error.fieldMessage('startsAt') : undefined;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!startsAt) {
+      setError(new ApiError(400, 'web.pick_slot', t('appointment.pick_slot')));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      setBooked(await api<Appointment>('/api/v1/appointments', { body: { serviceId, officeId, startsAt } }));
+    } catch (err) {
+      setError(err);
+      availability.reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+      <ErrorAlert error={error ?? services.error} />
+      <Field id="appt-service" label={t('appointment.service')}>
+        <select id="appt-service" value={serviceId} onChange={(e) => setServiceId(e.target.value)} required>
+          <option value="">{t('appointment.choose')}</option>
+          {(services.data?.services ?? []).map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {service?.description ? <p>{service.description}</p> : null}
+      {service ? (
+        <Field id="appt-office" label={t('appointment.office')}>
+          <select id="appt-office" value={officeId} onChange={(e) => setOfficeId(e.target.value)} required>
+            <option value="">{t('appointment.choose')}</option>
+            {service.offices.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name} — {o.address}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+      {slotsPath && availability.isLoading ? <Loading /> : null}
+      {slotsPath && !availability.isLoading && availability.data ? (
+        days.length ? (
+          <fieldset aria-describedby={describedBy('appt-slot', { error: slotErr })}>
+            <legend>{t('appointment.slot')}</legend>
+            {slotErr ? (
+              <p className="field__error" id="appt-slot-error">
+                {slotErr}
+              </p>
+            ) : null}
+            {days.map((d) => (
+              <div key={d.date} className="slot-day" role="group" aria-label={formatDate(d.date, lang, timeZone)}>
+                <p className="slot-day__title" aria-hidden="true">
+                  {formatDate(d.date, lang, timeZone)}
+                </p>
+                <div className="slot-grid">
+                  {d.slots
+                    .filter((s) => s.free > 0)
+                    .map((s) => (
+                      <label key={s.startsAt} className="slot">
+                        <input type="radio" name="slot" value={s.startsAt} checked={startsAt === s.startsAt} onChange={() => setStartsAt(s.startsAt)} />
+                        <span>{s.time}</span>
+                      </label>
+                    ))}
+                </div>
+              </div>
+            ))}
+          </fieldset>
+        ) : (
+          <p className="notice">{t('appointment.no_slots')}</p>
+        )
+      ) : null}
+      <button type="submit" className="button" disabled={isBusy || !officeId}>
+        {t('appointment.submit')}
+      </button>
+    </form>
+  );
+}

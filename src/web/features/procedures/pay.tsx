@@ -1,0 +1,157 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../../api.ts';
+import { useApp } from '../../app-context.tsx';
+import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { formatDate, formatMoney } from '../../format.ts';
+import { useApi } from '../../use-api.ts';
+import { usePageTitle } from '../../use-page-title.ts';
+import { RequireCitizen } from '../account/signin.tsx';
+import { printDocument, resolveUrl } from '../chat/card-view.tsx';
+
+export interface Debt {
+  id: string;
+  kind: 'receipt' | 'liquidation' | 'self_assessment' | 'fine';
+  taxName: string;
+  reference: string;
+  concept: string;
+  amountCents: number;
+  amountDueCents: number;
+  reductionPercent: number;
+  isInVoluntaryPeriod: boolean;
+  voluntaryEnd: string;
+  status: 'pending' | 'paid';
+}
+interface Started {
+  paymentId: string;
+  redirectForm: { url: string; method: 'POST' | 'GET'; fields: Record<string, string> };
+}
+
+/** The gateway is another site: a real form post, as the gateway expects (no script on its side). */
+function goToGateway(form: Started['redirectForm']): void {
+  const el = document.createElement('form');
+  el.method = form.method;
+  el.action = form.url;
+  for (const [name, value] of Object.entries(form.fields)) {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    el.append(input);
+  }
+  document.body.append(el);
+  el.submit();
+}
+
+export function PayPage() {
+  const { t } = useTranslation('web');
+  usePageTitle(t('pay.title'));
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t('pay.title')}</h1>
+      <p className="lead">{t('pay.intro')}</p>
+      <RequireCitizen>
+        <DebtList />
+      </RequireCitizen>
+    </section>
+  );
+}
+
+export function DebtList() {
+  const { t } = useTranslation('web');
+  const { lang, timeZone } = useApp();
+  const pending = useApi<{ items: Debt[]; totalDueCents: number }>(`/api/v1/payments/pending?lang=${lang}`);
+  const [error, setError] = useState<unknown>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  if (pending.isLoading) return <Loading />;
+  if (pending.error instanceof ApiError && pending.error.isNotAvailable) return <NotAvailable />;
+  const items = (pending.data?.items ?? []).filter((d) => d.status === 'pending');
+  const pay = async (debt: Debt) => {
+    setBusyId(debt.id);
+    setError(null);
+    try {
+      const started = await api<Started>('/api/v1/payments', { body: { debtId: debt.id } });
+      goToGateway(started.redirectForm);
+    } catch (err) {
+      setError(err);
+      setBusyId(null);
+    }
+  };
+  return (
+    <>
+      <ErrorAlert error={error ?? pending.error} />
+      {items.length === 0 && !pending.error ? <p className="notice">{t('pay.nothing')}</p> : null}
+      {pending.data && items.length ? <p>{t('pay.total', { amount: formatMoney(pending.data.totalDueCents, lang) })}</p> : null}
+      <ul className="item-list">
+        {items.map((d) => {
+          const headingId = `debt-${d.id}`;
+          return (
+            <li key={d.id} className="card">
+              <h3 id={headingId}>
+                {d.taxName} · {d.reference}
+              </h3>
+              <p>{d.concept}</p>
+              <p className="amount">
+                {formatMoney(d.amountDueCents, lang)}
+                {d.amountDueCents < d.amountCents ? <> {t('pay.reduced', { percent: d.reductionPercent, full: formatMoney(d.amountCents, lang) })}</> : null}
+              </p>
+              <p>{t('pay.until', { date: formatDate(d.voluntaryEnd, lang, timeZone) })}</p>
+              <button type="button" className="button" disabled={busyId !== null} onClick={() => void pay(d)} aria-describedby={headingId}>
+                {t('pay.pay_amount', { amount: formatMoney(d.amountDueCents, lang) })}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+interface Payment {
+  id: string;
+  amountCents: number;
+  status: 'created' | 'paid' | 'denied' | 'rejected';
+  receiptCode: string | null;
+}
+
+/** Where the gateway sends the citizen back: the payment's state as the server knows it. */
+export function PaymentResultPage({ id }: { id: string }) {
+  const { t } = useTranslation('web');
+  const { lang } = useApp();
+  usePageTitle(t('pay.result_title'));
+  const payment = useApi<Payment>(`/api/v1/payments/${encodeURIComponent(id)}`);
+  const p = payment.data;
+  const receipt = `/api/v1/payments/${encodeURIComponent(id)}/receipt`;
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t('pay.result_title')}</h1>
+      <RequireCitizen>
+        {payment.isLoading ? <Loading /> : null}
+        <ErrorAlert error={payment.error} />
+        {p?.status === 'paid' ? (
+          <div className="alert alert--success" role="status">
+            <p>{t('pay.paid', { amount: formatMoney(p.amountCents, lang) })}</p>
+            <div className="button-row">
+              <a className="button" href={resolveUrl(receipt)} download>
+                {t('doc.download_receipt')}
+              </a>
+              <button type="button" className="button button--secondary" onClick={() => printDocument(receipt)}>
+                {t('doc.print')}
+              </button>
+            </div>
+          </div>
+        ) : null}
+        {p && p.status !== 'paid' ? (
+          <div className="alert alert--error" role="alert">
+            <p>{p.status === 'created' ? t('pay.pending_state') : t('pay.not_paid')}</p>
+            {p.status === 'created' ? (
+              <button type="button" className="button button--secondary" onClick={payment.reload}>
+                {t('pay.check_again')}
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </RequireCitizen>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, setCsrfToken } from './api.ts';
+
+export type Me =
+  | { kind: 'citizen'; tenantId: string; dni: string; givenName: string; surname: string; method: string }
+  | { kind: 'staff'; tenantId: string; staffId: string; name: string; roles: string[] };
+
+interface SessionValue {
+  me: Me | null;
+  isLoading: boolean;
+  refresh: () => Promise<void>;
+  signedIn: (me: Me, csrfToken: string) => void;
+  signOut: () => Promise<void>;
+  /** Forget everything in memory (kiosk wipe) without asking the server. */
+  forget: () => void;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [isLoading, setLoading] = useState(true);
+  const refresh = useCallback(async () => {
+    try {
+      const who = await api<Me>('/api/v1/me');
+      const csrf = await api<{ token: string | null }>('/api/v1/auth/csrf');
+      setCsrfToken(csrf.token);
+      setMe(who);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      setCsrfToken(null);
+      setMe(null);
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  const value = useMemo<SessionValue>(
+    () => ({
+      me,
+      isLoading,
+      refresh,
+      signedIn: (who, token) => {
+        setCsrfToken(token);
+        setMe(who);
+      },
+      signOut: async () => {
+        try {
+          await api('/api/v1/auth/logout', { method: 'POST' });
+        } finally {
+          setCsrfToken(null);
+          setMe(null);
+        }
+      },
+      forget: () => {
+        setCsrfToken(null);
+        setMe(null);
+      },
+    }),
+    [me, isLoading, refresh],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
