@@ -14,7 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGES, type Language } from '../../../shared/languages.ts';
-import { editDistance, foldForModeration, type Token } from './moderation.normalize.ts';
+import { foldForModeration, isWithinOneEdit, type Token } from './moderation.normalize.ts';
 
 /** data/moderation: lexicons, evaluation sets, plain-language and inclusive-language lists. */
 export const MODERATION_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../data/moderation');
@@ -85,6 +85,16 @@ export function loadLexicons(dir = path.join(MODERATION_DATA_DIR, 'lexicons')): 
   return out;
 }
 
+/**
+ * One typo apart. Six-letter words differ by a dropped, doubled or swapped letter only: one changed
+ * letter turns too many everyday words into others ("marido" / "marico").
+ */
+function isOneTypoAway(form: string, value: string): boolean {
+  if (!isWithinOneEdit(form, value)) return false;
+  if (value.length >= 7 || form.length !== value.length) return true;
+  return [...form].sort().join('') === [...value].sort().join('');
+}
+
 function wordMatches(token: Token, pattern: Extract<WordPattern, { kind: 'word' }>): boolean {
   for (const alt of pattern.alternatives) {
     if (token.mask) {
@@ -97,13 +107,15 @@ function wordMatches(token: Token, pattern: Extract<WordPattern, { kind: 'word' 
         if (form.startsWith(alt.value)) return true;
         if (alt.isFuzzy || alt.value.length >= 5) {
           const n = alt.value.length;
+          // Cheap guard before slicing: a typo near the start still shares one of the first two letters.
+          if (form[0] !== alt.value[0] && form[1] !== alt.value[1] && form[0] !== alt.value[1] && form[1] !== alt.value[0]) continue;
           for (const len of [n - 1, n, n + 1]) {
-            if (form.length >= len && editDistance(form.slice(0, len), alt.value) <= 1) return true;
+            if (form.length >= len && isWithinOneEdit(form.slice(0, len), alt.value)) return true;
           }
         }
       } else if (form === alt.value) {
         return true;
-      } else if (alt.isFuzzy && form.length >= FUZZY_MIN_LETTERS - 1 && editDistance(form, alt.value) <= 1) {
+      } else if (alt.isFuzzy && form.length >= FUZZY_MIN_LETTERS - 1 && isOneTypoAway(form, alt.value)) {
         return true;
       }
     }
@@ -111,21 +123,40 @@ function wordMatches(token: Token, pattern: Extract<WordPattern, { kind: 'word' 
   return false;
 }
 
-/** The index after the match of `pattern` starting at token `start`, or -1. */
-function matchAt(tokens: readonly Token[], hidden: readonly boolean[], pattern: readonly WordPattern[], pi: number, ti: number): number {
+type WordMatcher = (ti: number, p: Extract<WordPattern, { kind: 'word' }>) => boolean;
+
+/** Word comparisons memoised per message: the same pattern word is tried at every position of every entry. */
+function memoisedMatcher(tokens: readonly Token[]): WordMatcher {
+  const memo = new Map<Extract<WordPattern, { kind: 'word' }>, (boolean | undefined)[]>();
+  return (ti, p) => {
+    let row = memo.get(p);
+    if (!row) {
+      row = [];
+      memo.set(p, row);
+    }
+    const cached = row[ti];
+    if (cached !== undefined) return cached;
+    const token = tokens[ti];
+    const value = token !== undefined && wordMatches(token, p);
+    row[ti] = value;
+    return value;
+  };
+}
+
+/** The index after the match of `pattern` starting at token `ti`, or -1. */
+function matchAt(tokens: readonly Token[], hidden: readonly boolean[], pattern: readonly WordPattern[], pi: number, ti: number, matches: WordMatcher): number {
   if (pi === pattern.length) return ti;
   const p = pattern[pi];
   if (!p) return -1;
   if (p.kind === 'gap') {
     for (let skip = 0; skip <= p.max && ti + skip <= tokens.length; skip++) {
-      const end = matchAt(tokens, hidden, pattern, pi + 1, ti + skip);
+      const end = matchAt(tokens, hidden, pattern, pi + 1, ti + skip, matches);
       if (end >= 0) return end;
     }
     return -1;
   }
-  const token = tokens[ti];
-  if (!token || hidden[ti] || !wordMatches(token, p)) return -1;
-  return matchAt(tokens, hidden, pattern, pi + 1, ti + 1);
+  if (ti >= tokens.length || hidden[ti] || !matches(ti, p)) return -1;
+  return matchAt(tokens, hidden, pattern, pi + 1, ti + 1, matches);
 }
 
 /** A lexicon entry found in a message, with the token span it covered. */
@@ -138,11 +169,12 @@ export interface LexiconHit {
 /** Finds every entry of `entries` in the tokens; negatives first, and their words are hidden from the rest. */
 export function findHits(tokens: readonly Token[], entries: readonly LexiconEntry[]): { hits: LexiconHit[]; negatives: LexiconHit[] } {
   const hidden = tokens.map(() => false);
+  const matches = memoisedMatcher(tokens);
   const negatives: LexiconHit[] = [];
   for (const entry of entries) {
     if (entry.section !== 'negative') continue;
     for (let i = 0; i < tokens.length; i++) {
-      const end = matchAt(tokens, hidden, entry.pattern, 0, i);
+      const end = matchAt(tokens, hidden, entry.pattern, 0, i, matches);
       if (end > i) negatives.push({ entry, start: i, end });
     }
   }
@@ -151,7 +183,7 @@ export function findHits(tokens: readonly Token[], entries: readonly LexiconEntr
   for (const entry of entries) {
     if (entry.section === 'negative') continue;
     for (let i = 0; i < tokens.length; i++) {
-      const end = matchAt(tokens, hidden, entry.pattern, 0, i);
+      const end = matchAt(tokens, hidden, entry.pattern, 0, i, matches);
       if (end > i) {
         hits.push({ entry, start: i, end });
         break;

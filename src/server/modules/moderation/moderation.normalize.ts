@@ -88,3 +88,27 @@ export function editDistance(a: string, b: string, max = 1): number {
   }
   return rows[a.length]?.[b.length] ?? max + 1;
 }
+
+/**
+ * True when `a` and `b` differ by at most one insertion, deletion, substitution or swap of adjacent
+ * letters. Linear and allocation-free: it runs for every word of every message against the lexicons.
+ */
+export function isWithinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  // Any single edit leaves the first letters equal or shifted by one: a cheap, lossless early exit.
+  const a0 = a.charCodeAt(0);
+  const b0 = b.charCodeAt(0);
+  if (a0 !== b0 && a.charCodeAt(1) !== b.charCodeAt(1) && a0 !== b.charCodeAt(1) && a.charCodeAt(1) !== b0) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    // Substitution: the rest after i must be equal; swap: the next two letters are crossed.
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  // One longer than the other: skipping one letter of the longer makes them equal.
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}

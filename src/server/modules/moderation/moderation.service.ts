@@ -7,7 +7,7 @@ import type { Language } from '../../../shared/languages.ts';
 import { t } from '../../i18n.ts';
 import { findHits, loadLexicons, type LexiconHit } from './moderation.lexicon.ts';
 import { moderationTokens } from './moderation.normalize.ts';
-import { destinationFor, isReferral, LEGAL_DESTINATION, type Destination, type Referral } from './moderation.referrals.ts';
+import { destinationFor, isReferral, LEGAL_DESTINATION, REFERRALS, type Destination, type Referral } from './moderation.referrals.ts';
 
 export type ModerationCategory = 'ok' | 'abuse' | 'crisis' | 'out_of_scope';
 export type ModerationTopic = 'legal' | 'medical' | 'political' | 'other_administration' | 'self_harm' | 'violence' | 'emergency';
@@ -144,4 +144,23 @@ export function moderate(text: string, options: ModerateOptions): ModerationResu
   const outOfScope = outOfScopeResult(hits, options.lang, options.ineCode);
   if (outOfScope) return { ...outOfScope, matched };
   return { category: 'ok' };
+}
+
+/**
+ * Every reply this module can give in `lang` (all abuse levels, crisis kinds, refusals and referrals),
+ * for audits: the plain-language and inclusive-language tests run over this list.
+ */
+export function allModerationReplies(lang: Language, ineCode?: string): { key: string; reply: ModerationReply }[] {
+  const out: { key: string; reply: ModerationReply }[] = [];
+  for (const level of ['calm', 'warning', 'end'] as const) out.push({ key: `abuse.${level}`, reply: replyFor(lang, `abuse.${level}`) });
+  for (const kind of CRISIS_ORDER) out.push({ key: `crisis.${kind}`, reply: replyFor(lang, `crisis.${kind}`, {}, callLinks(lang, ['112', '024', '016'])) });
+  out.push({ key: 'out_of_scope.legal', reply: replyFor(lang, 'out_of_scope.legal', { name: LEGAL_DESTINATION.name[lang], url: LEGAL_DESTINATION.url }) });
+  const health = destinationFor('health_service', ineCode);
+  out.push({ key: 'out_of_scope.medical', reply: replyFor(lang, 'out_of_scope.medical', { name: health.name[lang], url: health.url }) });
+  out.push({ key: 'out_of_scope.political', reply: replyFor(lang, 'out_of_scope.political') });
+  for (const referral of REFERRALS) {
+    const d = destinationFor(referral, ineCode);
+    out.push({ key: `out_of_scope.other_administration:${referral}`, reply: replyFor(lang, 'out_of_scope.other_administration', { name: d.name[lang], url: d.url }) });
+  }
+  return out;
 }
