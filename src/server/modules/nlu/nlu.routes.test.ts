@@ -5,10 +5,10 @@ describe('POST /api/v1/nlu/parse', () => {
   let ta: TestApp;
   beforeAll(async () => {
     ta = await createTestApp();
-  });
+  }, 120_000);
   afterAll(async () => {
     await ta.close();
-  });
+  }, 60_000);
 
   it('answers language, intent, alternatives and entities for a council', async () => {
     const res = await ta.app.inject({ method: 'POST', url: '/api/v1/nlu/parse', payload: { text: 'vull cita a benalua dijous que ve a les deu', tenant: 'alacant' } });

@@ -24,6 +24,10 @@ function requireTrainer(req: FastifyRequest): StaffAuth {
 /** POST /api/v1/nlu/parse (public) and the staff endpoints of mentored learning. */
 export function nluRoutes(nlu: NluService) {
   return async (app: FastifyInstance) => {
+    // Train at start (once per process, about half a second), not on the first citizen's message.
+    app.addHook('onReady', async () => {
+      nlu.warmUp();
+    });
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.post(
       '/api/v1/nlu/parse',

@@ -30,7 +30,7 @@ describe('the NLU service on citizen-style text', () => {
     for (const lang of ['es', 'ca', 'en'] as const) expect(report.perLanguage[lang]?.accuracy ?? 0, lang).toBeGreaterThanOrEqual(0.9);
     expect(report.languageIdAccuracy).toBeGreaterThanOrEqual(0.95);
     expect(report.confusion.labels).toEqual([...BUILTIN_INTENTS].sort());
-  });
+  }, 120_000);
 
   it('reports a deterministic held-out split of the training files with macro-F1 per language', () => {
     const a = nlu.evaluate().split;
@@ -38,7 +38,7 @@ describe('the NLU service on citizen-style text', () => {
     expect(a.accuracy).toBe(b.accuracy);
     expect(a.examples).toBeGreaterThan(300);
     expect(a.perLanguage.ca?.macroF1).toBeGreaterThan(0.8);
-  });
+  }, 120_000);
 
   it('understands mixed, misspelled and Valencian requests', () => {
     expect(nlu.parse({ text: "hola bon dia vull el certificat d'empadronament" })).toMatchObject({ language: { code: 'ca' }, intent: { name: 'certificate.padron' } });
@@ -78,10 +78,10 @@ describe('per-council training and mentored learning', () => {
   let t: TestDb;
   beforeAll(async () => {
     t = await createTestDb();
-  });
+  }, 120_000);
   afterAll(async () => {
     await t.close();
-  });
+  }, 60_000);
 
   it("learns a council's own intents from its profile", () => {
     const loaded = t.tenants.map((lt) =>
@@ -110,7 +110,7 @@ describe('per-council training and mentored learning', () => {
     expect(nlu.intentNames('alacant')).toContain('library.card');
     expect(nlu.intentNames('medina-rioseco')).not.toContain('library.card');
     expect(nlu.customAnswer('alacant', 'library.card', 'ca')?.text).toContain('biblioteca');
-  });
+  }, 120_000);
 
   it('retrains without a restart with phrases staff added, and stores the version with its evaluation before and after', async () => {
     const repo = new NluRepository(t.db);
@@ -130,7 +130,7 @@ describe('per-council training and mentored learning', () => {
     expect(nlu.parse({ text, tenantId: 'alacant' }).intent.name).toBe('tax.pay');
     expect((await nlu.versions('alacant')).map((v) => v.id)).toEqual([second.version?.id, first.version?.id]);
     expect(await nlu.versions('medina-rioseco')).toEqual([]);
-  });
+  }, 120_000);
 
   it('refuses phrases for intents the council does not have', async () => {
     const nlu = new NluService({ repository: new NluRepository(t.db), tenants: new TenantRegistry(t.tenants) });

@@ -160,12 +160,12 @@ export class NluService {
   async train(tenantId?: string, opts: { trainedBy?: string | null } = {}): Promise<TrainResult> {
     const started = performance.now();
     if (!tenantId) {
-      const before = this.evaluateModel(this.base.examples);
+      const before = this.evaluateModel(this.base.examples, undefined, this.base.classifier);
       this.models = trainBase(this.deps.corpus ?? loadCorpus());
       if (!this.deps.corpus) sharedDefault = this.models;
       this.perTenant.clear();
       const trainMs = performance.now() - started;
-      return { tenantId: null, examples: this.base.examples.length, intents: this.base.classifier.intents, trainMs, version: null, before, after: this.evaluateModel(this.base.examples) };
+      return { tenantId: null, examples: this.base.examples.length, intents: this.base.classifier.intents, trainMs, version: null, before, after: this.evaluateModel(this.base.examples, undefined, this.base.classifier) };
     }
     const tenant = this.tenant(tenantId);
     const phrases = this.deps.repository ? await this.deps.repository.listPhrases(tenantId) : [];
@@ -173,7 +173,7 @@ export class NluService {
     const model: TenantModel = { classifier: IntentClassifier.train(examples), examples, staffPhrases: phrases.length };
     this.perTenant.set(tenantId, model);
     const trainMs = performance.now() - started;
-    const after = this.evaluateModel(examples);
+    const after = this.evaluateModel(examples, tenant, model.classifier);
     let before: EvaluationSummary | null = null;
     let version: ModelVersion | null = null;
     if (this.deps.repository) {
@@ -205,7 +205,8 @@ export class NluService {
   /** Evaluation of the current model for a council (or the base model): split and independent set. */
   evaluate(tenantId?: string): EvaluationSummary {
     const tenant = tenantId ? this.tenant(tenantId) : undefined;
-    return this.evaluateModel(tenant ? this.modelFor(tenant).examples : this.base.examples, tenant);
+    const model = tenant ? this.modelFor(tenant) : this.base;
+    return this.evaluateModel(model.examples, tenant, model.classifier);
   }
 
   /** Model versions stored for a council, newest first. */
@@ -221,19 +222,20 @@ export class NluService {
     return found.link ? { text, link: found.link } : { text };
   }
 
-  private evaluateModel(examples: readonly Example[], tenant?: TenantProfile): EvaluationSummary {
+  private evaluateModel(examples: readonly Example[], tenant: TenantProfile | undefined, full: IntentClassifier): EvaluationSummary {
     // The independent set is filtered by the council's languages, so they are part of the key.
     const key = (tenant?.languages ?? LANGUAGES).join(',');
     const byLangs = this.evaluations.get(examples) ?? new Map<string, EvaluationSummary>();
     this.evaluations.set(examples, byLangs);
     const cached = byLangs.get(key);
     if (cached) return cached;
-    const summary = this.computeEvaluation(examples, tenant);
+    const summary = this.computeEvaluation(examples, tenant, full);
     byLangs.set(key, summary);
     return summary;
   }
 
-  private computeEvaluation(examples: readonly Example[], tenant?: TenantProfile): EvaluationSummary {
+  /** `full` is the model trained on all of `examples`; the split model is trained here. */
+  private computeEvaluation(examples: readonly Example[], tenant: TenantProfile | undefined, full: IntentClassifier): EvaluationSummary {
     const { train, test } = splitExamples(examples);
     const splitModel = IntentClassifier.train(train);
     const allowed = tenant?.languages ?? LANGUAGES;
@@ -241,7 +243,6 @@ export class NluService {
       intent: clf.classify(e.text)[0]?.name ?? '',
       lang: this.languageId.identify(e.text, allowed)?.code ?? 'es',
     });
-    const full = examples === this.base.examples ? this.base.classifier : IntentClassifier.train(examples);
     const evalSet = this.evalSet.filter((e) => allowed.includes(e.lang));
     return { split: scorePredictions(test, predictWith(splitModel)), heldOut: scorePredictions(evalSet, predictWith(full)) };
   }
