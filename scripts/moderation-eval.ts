@@ -4,6 +4,7 @@
  * language findings in the assistant and knowledge catalogues (a list for review, not a failure).
  * Usage: npx tsx scripts/moderation-eval.ts [--lint-all]
  */
+import path from 'node:path';
 import {
   evaluateModeration,
   evaluateRedaction,
@@ -11,11 +12,15 @@ import {
   lintCatalogues,
   readEvalSet,
   readPiiSet,
+  MODERATION_DATA_DIR,
 } from '../src/server/modules/moderation/index.ts';
 
-const moderation = evaluateModeration(readEvalSet());
 const redaction = evaluateRedaction(readPiiSet());
-console.log(formatModerationEvaluation(moderation, redaction));
+console.log('=== data/moderation/eval.tsv (development set: the lexicons were corrected after a first run on it) ===');
+console.log(formatModerationEvaluation(evaluateModeration(readEvalSet()), redaction));
+console.log('');
+console.log('=== data/moderation/eval-holdout.tsv (second set: blind on its first run, then used for fixes) ===');
+console.log(formatModerationEvaluation(evaluateModeration(readEvalSet(path.join(MODERATION_DATA_DIR, 'eval-holdout.tsv'))), redaction).split('\n\nRedaction')[0]);
 
 const namespaces = process.argv.includes('--lint-all') ? undefined : ['assistant', 'knowledge', 'moderation'];
 const findings = lintCatalogues(namespaces);

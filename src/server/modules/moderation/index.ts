@@ -41,7 +41,8 @@ export { plainLanguageCheck, type PlainLanguageReport, type PlainLanguageIssue, 
 /** Inclusive-language lint of one text, or of whole catalogues (`lintCatalogues(['assistant'])`). */
 export { lintInclusiveLanguage, lintCatalogues, type InclusiveFinding, type CatalogueFinding } from './moderation.inclusive.ts';
 
-/** Evaluation on data/moderation/eval.tsv and pii.tsv (scripts/moderation-eval.ts prints it). */
+/** Evaluation on data/moderation/eval.tsv and pii.tsv (scripts/moderation-eval.ts prints it); the data directory. */
+export { MODERATION_DATA_DIR } from './moderation.lexicon.ts';
 export {
   readEvalSet,
   readPiiSet,

@@ -50,7 +50,8 @@ export interface ModerateOptions {
   ineCode?: string;
 }
 
-const CRISIS_ORDER = ['self_harm', 'gender_violence', 'violence', 'emergency'] as const;
+// Violence first: "threatened to kill me" also contains the self-harm word "matarme"; every crisis reply gives 024 anyway.
+const CRISIS_ORDER = ['gender_violence', 'violence', 'self_harm', 'emergency'] as const;
 const OUT_OF_SCOPE_ORDER = ['medical', 'legal', 'political', 'other_administration'] as const;
 
 function callLinks(lang: Language, numbers: readonly ('112' | '024' | '016')[]): ModerationLink[] {
