@@ -7,7 +7,8 @@
  *   a|b|c    any of the alternatives
  *   ..       up to two words of anything ("marido .. pega*" = "mi marido siempre me pega")
  * Section names: crisis.<self_harm|violence|gender_violence|emergency>, abuse,
- * out_of_scope.<legal|medical|political>, out_of_scope.other_administration:<referral>, negative.
+ * out_of_scope.<legal|medical|political>, out_of_scope.other_administration:<referral>, in_scope
+ * (council business: cancels out-of-scope, never crisis or abuse), negative.
  * Negative phrases ("me muero de ganas", "matar el tiempo") hide their words from every other section.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -90,9 +91,11 @@ export function loadLexicons(dir = path.join(MODERATION_DATA_DIR, 'lexicons')): 
  * letter turns too many everyday words into others ("marido" / "marico").
  */
 function isOneTypoAway(form: string, value: string): boolean {
-  if (!isWithinOneEdit(form, value)) return false;
-  if (value.length >= 7 || form.length !== value.length) return true;
-  return [...form].sort().join('') === [...value].sort().join('');
+  // Five-letter words are too close to each other across three languages ("tarda" / "tarada", "maria" / "marica").
+  if (form.length < FUZZY_MIN_LETTERS || !isWithinOneEdit(form, value)) return false;
+  if (form.length !== value.length) return true;
+  // Same length: a swap of two letters, or a changed letter in a long word only ("solicitar" is not "solicitor": see word=).
+  return value.length >= 8 || [...form].sort().join('') === [...value].sort().join('');
 }
 
 function wordMatches(token: Token, pattern: Extract<WordPattern, { kind: 'word' }>): boolean {

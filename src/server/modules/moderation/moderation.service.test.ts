@@ -1,6 +1,9 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../shared/languages.ts';
 import { evaluateModeration, readEvalSet } from './moderation.evaluation.ts';
+import { MODERATION_DATA_DIR } from './moderation.lexicon.ts';
 import { moderate } from './moderation.service.ts';
 
 describe('crisis messages', () => {
@@ -154,5 +157,30 @@ describe('the labelled evaluation set', () => {
 
   it('classifies out-of-scope requests with F1 of at least 0.9', () => {
     expect(evaluation.byCategory.out_of_scope.f1).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('everyday council requests', () => {
+  it('the NLU training utterances (written by another team, all council business) are almost never flagged', () => {
+    const dir = path.resolve(MODERATION_DATA_DIR, '../nlu');
+    if (!existsSync(dir)) return;
+    let total = 0;
+    const flagged: string[] = [];
+    for (const lang of LANGUAGES) {
+      if (!existsSync(path.join(dir, lang))) continue;
+      for (const file of readdirSync(path.join(dir, lang)).filter((f) => f.endsWith('.txt'))) {
+        for (const line of readFileSync(path.join(dir, lang, file), 'utf8').split('\n')) {
+          const text = line.trim();
+          if (!text || text.startsWith('#')) continue;
+          total++;
+          const r = moderate(text, { lang });
+          if (r.category !== 'ok') flagged.push(`${lang}/${file}: ${text} -> ${r.category}`);
+        }
+      }
+    }
+    expect(total).toBeGreaterThan(100);
+    // Crisis on an ordinary request would alarm people for nothing: none tolerated.
+    expect(flagged.filter((f) => f.endsWith('crisis'))).toEqual([]);
+    expect(flagged.length / total, flagged.join('\n')).toBeLessThanOrEqual(0.01);
   });
 });

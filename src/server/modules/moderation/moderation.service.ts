@@ -142,7 +142,9 @@ export function moderate(text: string, options: ModerateOptions): ModerationResu
   const crisis = crisisResult(hits, options.lang);
   if (crisis) return { ...crisis, matched };
   if (hits.some((h) => h.entry.section === 'abuse')) return { ...abuseResult(options.lang, options.previousAbuse ?? 0), matched };
-  const outOfScope = outOfScopeResult(hits, options.lang, options.ineCode);
+  // "Para la pensión me piden el padrón" is council business: naming another body is not asking it.
+  const isCouncilBusiness = hits.some((h) => h.entry.section === 'in_scope');
+  const outOfScope = isCouncilBusiness ? undefined : outOfScopeResult(hits, options.lang, options.ineCode);
   if (outOfScope) return { ...outOfScope, matched };
   return { category: 'ok' };
 }
