@@ -276,12 +276,14 @@ export class DialogManager {
     const active = turn.state.active;
     if (active) {
       const top = parse.intent;
-      const consumed = await this.isStepAnswer(turn, active);
-      if (!consumed && isProcedureIntent(top.name) && top.name !== active.intent && top.confidence >= TOPIC_SWITCH_MIN) {
-        // A clear new request: switch at once when nothing was filled yet, else ask first.
-        if (active.history.length === 0) {
+      const answer = await this.stepAnswerKind(turn, active);
+      const isOtherProcedure = isProcedureIntent(top.name) && top.name !== active.intent && top.confidence >= TOPIC_SWITCH_MIN;
+      if (answer !== 'strong' && isOtherProcedure && isProcedureIntent(top.name)) {
+        // A clear new request: switch at once when nothing was chosen yet and the words answer nothing here; else ask.
+        const hasChosen = active.history.some((h) => h.step !== 'start' && h.step !== 'signin');
+        if (!hasChosen && answer === 'none') {
           turn.state.active = undefined;
-          await this.startProcedure(turn, top.name);
+          await this.startProcedure(turn, top.name, parse);
         } else {
           turn.state.pending = { kind: 'switch', to: top.name };
           this.say(turn, 'switch_ask', { current: this.tr(turn, `intent.${active.intent}`), next: this.tr(turn, `intent.${top.name}`) });
@@ -292,7 +294,7 @@ export class DialogManager {
         }
         return;
       }
-      if (!consumed && top.name === 'handoff.human' && top.confidence >= TOPIC_SWITCH_MIN) {
+      if (answer === 'none' && top.name === 'handoff.human' && top.confidence >= TOPIC_SWITCH_MIN) {
         await this.requestHandoff(turn, 'asked');
         return;
       }
@@ -426,16 +428,16 @@ export class DialogManager {
     const [second] = parse.alternatives;
     const top = parse.intent;
     const isActionable = (n: string) => isProcedureIntent(n) || n === 'question' || n === 'handoff.human' || this.isCustomIntent(turn, n);
-    if (top.confidence < MISUNDERSTOOD_BELOW) {
-      await this.misunderstood(turn);
-      return;
-    }
     if (second && isActionable(top.name) && isActionable(second.name) && second.confidence >= SECOND_MIN && top.confidence - second.confidence < DISAMBIGUATION_MARGIN) {
       const options = [top.name, second.name];
       turn.state.pending = { kind: 'disambiguate', options };
       turn.handledAs = 'disambiguation';
       this.say(turn, 'disambiguate');
       turn.replies.push(quick(options.map((o) => ({ label: this.intentLabel(turn, o), payload: `intent:${o}` }))));
+      return;
+    }
+    if (top.confidence < MISUNDERSTOOD_BELOW) {
+      await this.misunderstood(turn);
       return;
     }
     await this.startIntent(turn, top.name, parse);
@@ -609,13 +611,20 @@ export class DialogManager {
     turn.state.active = undefined;
   }
 
-  /** True when the typed message fills the active step (so it is not a topic switch). */
-  private async isStepAnswer(turn: Turn, active: ActiveProcedure): Promise<boolean> {
+  /**
+   * How the typed message answers the active step: 'strong' (a yes/no at a confirmation, a date at the date step,
+   * free text where free text is asked, an option's number, or a short reply naming an option), 'weak' (a longer
+   * sentence that shares words with an option: it may be a new request) or 'none'.
+   */
+  private async stepAnswerKind(turn: Turn, active: ActiveProcedure): Promise<'strong' | 'weak' | 'none'> {
     const input = turn.input;
-    if (yesNoOf(input, turn.parse) && active.step === 'confirm') return true;
-    if (active.step === 'date' && turn.parse?.entities.some((e) => e.type === 'date' || e.type === 'datetime')) return true;
-    if (active.step === 'subject' || active.step === 'body') return true;
-    return (await this.optionsFor(turn, active)).some((o) => matchOption(input, [o]) !== undefined);
+    if (active.step === 'confirm' && yesNoOf(input, turn.parse)) return 'strong';
+    if (active.step === 'date' && turn.parse?.entities.some((e) => e.type === 'date' || e.type === 'datetime')) return 'strong';
+    if (active.step === 'subject' || active.step === 'body') return 'strong';
+    const matched = matchOption(input, await this.optionsFor(turn, active)) !== undefined;
+    if (!matched) return 'none';
+    const words = simplify(input.text ?? '').split(' ').filter(Boolean).length;
+    return words <= 2 ? 'strong' : 'weak';
   }
 
   private async afterSignin(turn: Turn, active: ActiveProcedure): Promise<void> {

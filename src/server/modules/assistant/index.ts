@@ -52,3 +52,5 @@ export function createAssistantModule(deps: {
   });
   return { service, routes: assistantRoutes(service, { isProduction: deps.isProduction }) };
 }
+/** Data protection (retention job, a citizen's export and erasure) over conversations; used by the privacy module. */
+export { deleteConversationsBefore, exportConversationsForDni, eraseConversationsForDni, type ConversationExport } from './assistant.privacy.ts';
