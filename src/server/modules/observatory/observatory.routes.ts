@@ -52,7 +52,7 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
       ['archive', 'Archive a project (owner or editor)'],
     ] as const) {
       r.post(`/api/v1/observatory/projects/:id/${action}`, {
-        schema: { tags, summary, params: Id, body: ZReviewSchema.optional(), response: { 200: ZProjectDetailSchema } },
+        schema: { tags, summary, params: Id, body: ZReviewSchema.nullish(), response: { 200: ZProjectDetailSchema } },
       }, async (req) => {
         const actor = await actorOf(req);
         const comment = req.body?.comment;

@@ -286,6 +286,13 @@ export class ObservatoryService {
     await repo.setAccountRole(this.db, accountIdToChange, role);
   }
 
+  /** Gives a role by e-mail (CLI); throws observatory.account_not_found for an unknown address. */
+  async setRoleByEmail(actor: ObsActor, email: string, role: ObsRole): Promise<void> {
+    const row = await repo.findAccountByEmail(this.db, email);
+    if (!row) throw new AppError('observatory.account_not_found', { status: 404 });
+    await this.setRole(actor, row.id, role);
+  }
+
   /** Restricts registration for a council to e-mail domains (system only). */
   async allowDomain(actor: ObsActor, ine5: string, domain: string): Promise<void> {
     if (actor.kind !== 'system') throw new AppError('observatory.forbidden', { status: 403 });

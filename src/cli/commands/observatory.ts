@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { boot } from '../../server/boot.ts';
+import { loadConfig } from '../../server/config.ts';
+import { importIpsCases, ObservatoryService, ROLES, seedObservatory, type ObsRole } from '../../server/modules/observatory/index.ts';
+
+/** `observatory import-cases <csv>`, `observatory seed`, `observatory remind`, `observatory role <email> <role>`. */
+export function registerObservatoryCommands(program: Command): void {
+  const obs = program.command('observatory').description('Observatory of local digital transformation');
+  const withService = async (fn: (svc: ObservatoryService, db: Awaited<ReturnType<typeof boot>>['db']) => Promise<unknown>) => {
+    const booted = await boot(loadConfig());
+    try {
+      const svc = new ObservatoryService({ db: booted.db });
+      process.stdout.write(`${JSON.stringify(await fn(svc, booted.db), null, 2)}\n`);
+    } finally {
+      await booted.db.close();
+    }
+  };
+
+  obs
+    .command('import-cases')
+    .argument('<csv>', 'the JRC Innovative Public Services Explorer cases.csv')
+    .description('Import (or update) JRC IPS-X cases, idempotent by case id (credit: European Commission, JRC; EUPL-1.2)')
+    .action((file: string) => withService((svc, db) => importIpsCases(db, svc, readFileSync(file, 'utf8'))));
+
+  obs
+    .command('seed')
+    .description('Load the IGN/CNIG gazetteer, the Smart City 2.0 portfolio and the demo projects (idempotent)')
+    .action(() => withService((svc, db) => seedObservatory(db, svc)));
+
+  obs
+    .command('remind')
+    .description('Notify owners of published records not reviewed for a year')
+    .action(() => withService(async (svc) => ({ reminders: await svc.remindStaleProjects() })));
+
+  obs
+    .command('role')
+    .argument('<email>', "the officer's e-mail")
+    .argument('<role>', `one of ${ROLES.join(', ')}`)
+    .description('Give an observatory account a role')
+    .action((email: string, role: string) =>
+      withService(async (svc) => {
+        if (!(ROLES as readonly string[]).includes(role)) throw new Error(`role must be one of ${ROLES.join(', ')}`);
+        await svc.setRoleByEmail({ kind: 'system' }, email, role as ObsRole);
+        return { email, role };
+      }),
+    );
+}

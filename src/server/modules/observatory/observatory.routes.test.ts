@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { ObservatoryService, OBS_CSRF_HEADER, seedObservatory } from './index.ts';
+
+let ta: TestApp;
+let svc: ObservatoryService;
+type Json = Record<string, unknown>;
+
+beforeAll(async () => {
+  ta = await createTestApp();
+  svc = new ObservatoryService({ db: ta.t.db });
+  await seedObservatory(ta.t.db, svc);
+}, 120_000);
+afterAll(async () => ta.close());
+
+describe('GET /api/v1/observatory/projects', () => {
+  it('answers Km0 around 03014 with each council and distance_km, nearest first', async () => {
+    const res = await ta.app.inject({ method: 'GET', url: '/api/v1/observatory/projects?near=03014&km=50&lang=en' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ total: number; items: { slug: string; distanceKm: number; council: Json }[] }>();
+    expect(body.total).toBeGreaterThanOrEqual(6);
+    expect(body.items[0]?.council).toMatchObject({ ine5: '03014', name: 'Alacant/Alicante', province: 'Alacant/Alicante', population: 349282 });
+    expect(body.items[0]?.distanceKm).toBe(0);
+    const elx = body.items.find((i) => i.council.ine5 === '03065');
+    expect(elx?.distanceKm).toBeGreaterThan(20);
+    expect(elx?.distanceKm).toBeLessThan(21);
+  });
+
+  it('combines q, area, type and like, and rejects a bad INE code with 400', async () => {
+    const res = await ta.app.inject({ method: 'GET', url: '/api/v1/observatory/projects?q=asistente&area=first-line-care&type=services&like=03014' });
+    const slugs = res.json<{ items: { slug: string }[] }>().items.map((i) => i.slug);
+    expect(slugs).toEqual(['asistente-virtual-municipal-multicanal']);
+    const bad = await ta.app.inject({ method: 'GET', url: '/api/v1/observatory/projects?near=3014' });
+    expect(bad.statusCode).toBe(400);
+    const unknown = await ta.app.inject({ method: 'GET', url: '/api/v1/observatory/projects?near=99999&lang=en' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json<{ error: { code: string; message: string } }>().error).toEqual({
+      code: 'observatory.unknown_municipality', message: 'There is no municipality with INE code 99999.',
+    });
+  });
+
+  it('serves the municipality picker', async () => {
+    const res = await ta.app.inject({ method: 'GET', url: '/api/v1/observatory/municipalities?q=medina%20de%20rioseco' });
+    expect(res.json<Json[]>()[0]).toMatchObject({ ine5: '47086', band: '1k-5k', region: 'Castilla y León' });
+  });
+});
+
+describe('the workflow over HTTP', () => {
+  it('lets a signed-in member create and submit with the CSRF token, but not publish', async () => {
+    const { verificationToken } = await svc.register({ email: 'tec@example.org', password: 'correct horse battery', displayName: 'Tec', language: 'es', ine5: '47086' });
+    const verified = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/accounts/verify', payload: { token: verificationToken } });
+    expect(verified.json<Json>().isVerified).toBe(true);
+    const login = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/session', payload: { email: 'tec@example.org', password: 'correct horse battery' } });
+    expect(login.statusCode).toBe(200);
+    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    const csrf = login.json<{ csrfToken: string }>().csrfToken;
+    const payload = { title: { es: 'Bandos municipales por mensajería' }, ine5: '47086', phase: 'pilot', type: 'services', area: 'first-line-care' };
+    const noToken = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/projects', headers: { cookie }, payload });
+    expect(noToken.statusCode).toBe(403);
+    const created = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/projects', headers: { cookie, [OBS_CSRF_HEADER]: csrf }, payload });
+    expect(created.statusCode).toBe(201);
+    const id = created.json<{ id: string }>().id;
+    const submitted = await ta.app.inject({ method: 'POST', url: `/api/v1/observatory/projects/${id}/submit`, headers: { cookie, [OBS_CSRF_HEADER]: csrf } });
+    expect(submitted.json<Json>()).toMatchObject({ status: 'submitted' });
+    const publish = await ta.app.inject({ method: 'POST', url: `/api/v1/observatory/projects/${id}/publish?lang=ca`, headers: { cookie, [OBS_CSRF_HEADER]: csrf } });
+    expect(publish.statusCode).toBe(403);
+    expect(publish.json<{ error: Json }>().error.code).toBe('observatory.editor_required');
+    const anonymous = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/projects', payload });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('posts on a project thread over HTTP and the owner sees the notification', async () => {
+    await svc.register({ email: 'v@example.org', password: 'correct horse battery', displayName: 'V', language: 'en' })
+      .then((r) => svc.verifyEmail(r.verificationToken));
+    const login = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/session', payload: { email: 'v@example.org', password: 'correct horse battery' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    const csrf = login.json<{ csrfToken: string }>().csrfToken;
+    const res = await ta.app.inject({ method: 'POST', url: '/api/v1/forum/threads', headers: { cookie, [OBS_CSRF_HEADER]: csrf },
+      payload: { projectId: 'ciberkioskos-alicante', body: 'How many staff hours did the kiosks save? <script>x</script>' } });
+    expect(res.statusCode).toBe(201);
+    const thread = res.json<{ id: string; posts: { bodyHtml: string }[] }>();
+    expect(thread.posts[0]?.bodyHtml).not.toContain('script');
+    const owner = await ta.t.db.query<{ kind: string; subject_id: string }>(
+      `SELECT n.kind, n.subject_id FROM global_obs_notifications n JOIN global_obs_accounts a ON a.id = n.account_id
+       WHERE a.email = 'innovacion@alicante.demo.invalid'`);
+    expect(owner.rows).toContainEqual({ kind: 'project_thread', subject_id: thread.id });
+  });
+});
