@@ -108,7 +108,7 @@ export function tokenize(text: string, opts: { expandSms?: boolean } = {}): stri
   const expandSms = opts.expandSms ?? true;
   const folded = foldText(text)
     // Catalan middle dot (col·lecció, sol·licitud) and its common substitutes.
-    .replace(/l[·.\-]l/g, 'll')
+    .replace(/l[·.-]l/g, 'll')
     // Runs of three or more identical letters are emphasis ("holaaa", "porfaaa").
     .replace(/([a-z])\1{2,}/g, '$1');
   const tokens: string[] = [];
