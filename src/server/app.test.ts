@@ -91,3 +91,32 @@ describe('the HTTP app', () => {
     expect(none.json<{ error: { code: string } }>().error.code).toBe('tenants.required');
   });
 });
+
+describe('logs', () => {
+  it('never contain personal data typed by a citizen, nor query strings', async () => {
+    const { Writable } = await import('node:stream');
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    });
+    const { createTestDb } = await import('./testing/test-db.ts');
+    const { buildApp } = await import('./app.ts');
+    const { loadConfig } = await import('./config.ts');
+    const { mkdtempSync } = await import('node:fs');
+    const os = await import('node:os');
+    const t = await createTestDb();
+    const config = loadConfig({}, { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'vt-log-')), NODE_ENV: 'test', LOG_LEVEL: 'info' });
+    const app = await buildApp({ config, db: t.db, tenants: t.tenants, logger: { stream } });
+    await app.inject({ url: '/api/v1/tenants/alacant?q=12345678Z&email=maria@example.org' });
+    app.log.info({ note: 'citizen wrote 12345678Z and ES91 2100 0418 4502 0005 1332' }, 'message from maria@example.org');
+    await app.close();
+    const all = lines.join('');
+    expect(all).toContain('/api/v1/tenants/alacant');
+    expect(all).not.toContain('12345678Z');
+    expect(all).not.toContain('maria@example.org');
+    expect(all).not.toContain('2100 0418');
+  });
+});

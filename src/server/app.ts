@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createBus } from './bus/bus.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { TenantRegistry, type LoadedTenant } from './modules/tenants/index.ts';
+import { pinoRedactionOptions, redact, redactDeep } from './modules/moderation/index.ts';
 import { registerModules } from './modules/registry.ts';
 import { contextPlugin, rewriteTenantPrefix } from './plugins/context.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -29,6 +31,15 @@ export interface AppDeps {
   logger?: boolean | Record<string, unknown>;
 }
 
+/**
+ * Redacts the free text of a log object; request, response and error objects are left to their serializers
+ * (copying them here would lose the getters the serializers read).
+ */
+function redactLogObject(obj: Record<string, unknown>): Record<string, unknown> {
+  const { req, res, err, ...rest } = obj;
+  return { ...redactDeep(rest), ...(req === undefined ? {} : { req }), ...(res === undefined ? {} : { res }), ...(err === undefined ? {} : { err }) };
+}
+
 /** Paths logged without their query strings: questions and names must never reach the logs. */
 function redactedUrl(url: string): string {
   const q = url.indexOf('?');
@@ -46,10 +57,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deps.logger === false
         ? false
         : {
+            // Free text in log lines (messages, fields, errors) is redacted like transcripts: no DNI, IBAN, card, phone or e-mail.
+            hooks: pinoRedactionOptions().hooks,
+            formatters: { log: redactLogObject },
             level: deps.config.LOG_LEVEL,
             redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
             serializers: {
               req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactedUrl(req.url), id: req.id }),
+              err: (err: Error) => {
+                const e = pino.stdSerializers.err(err);
+                return { ...e, message: redact(e.message).text, stack: e.stack ? redact(e.stack).text : e.stack };
+              },
             },
             ...(typeof deps.logger === 'object' ? deps.logger : {}),
           },
