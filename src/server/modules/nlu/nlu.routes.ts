@@ -27,6 +27,7 @@ export function nluRoutes(nlu: NluService) {
     // Train at start (once per process, about half a second), not on the first citizen's message.
     app.addHook('onReady', async () => {
       nlu.warmUp();
+      await nlu.restoreTenantModels();
     });
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.post(

@@ -130,6 +130,10 @@ describe('per-council training and mentored learning', () => {
     expect(nlu.parse({ text, tenantId: 'alacant' }).intent.name).toBe('tax.pay');
     expect((await nlu.versions('alacant')).map((v) => v.id)).toEqual([second.version?.id, first.version?.id]);
     expect(await nlu.versions('medina-rioseco')).toEqual([]);
+    // A restart: a new service gets the staff phrase back from the database.
+    const restarted = new NluService({ repository: repo, tenants: new TenantRegistry(t.tenants) });
+    expect(await restarted.restoreTenantModels()).toEqual(['alacant']);
+    expect(restarted.parse({ text, tenantId: 'alacant' }).intent.name).toBe('tax.pay');
   }, 120_000);
 
   it('refuses phrases for intents the council does not have', async () => {

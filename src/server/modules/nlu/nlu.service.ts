@@ -108,6 +108,25 @@ export class NluService {
     void this.loaded;
   }
 
+  /**
+   * After a restart, councils whose staff added phrases get their model back (trained from the files,
+   * the profile and the database) without storing a new version. Returns the councils retrained.
+   */
+  async restoreTenantModels(): Promise<string[]> {
+    const repo = this.deps.repository;
+    const tenants = this.deps.tenants;
+    if (!repo || !tenants) return [];
+    const restored: string[] = [];
+    for (const tenant of tenants.list()) {
+      const phrases = await repo.listPhrases(tenant.id);
+      if (phrases.length === 0) continue;
+      const examples = tenantExamples(this.corpus.examples, tenant, phrases);
+      this.perTenant.set(tenant.id, { classifier: IntentClassifier.train(examples), examples, staffPhrases: phrases.length });
+      restored.push(tenant.id);
+    }
+    return restored;
+  }
+
   private get loaded(): BaseModels {
     this.models ??= this.deps.corpus ? trainBase(this.deps.corpus) : defaultModels();
     return this.models;
