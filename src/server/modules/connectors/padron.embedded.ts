@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
-import type { Household, Inhabitant, PadronConnector } from './connectors.types.ts';
+import type { Inhabitant, PadronConnector } from './connectors.types.ts';
 
 interface InhabitantRow {
   dni: string;

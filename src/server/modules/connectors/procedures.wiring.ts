@@ -56,17 +56,17 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
   const appointments = createAppointmentsModule({ db: deps.db, tenants: deps.tenants, mailer, onMailError: (err) => onError(err, 'appointment e-mail') });
 
   // The sandbox hands its notification straight to the payments service (same process): no loopback HTTP request.
-  let payments: ReturnType<typeof createPaymentsModule> | undefined;
+  const late: { payments?: PaymentsService } = {};
   const sandbox = new SandboxGateway({
     secret: deps.config.SESSION_SECRET,
     publicUrl: deps.config.PUBLIC_URL,
     deliver: async (notifyUrl, fields) => {
       const tenantId = tenantOfNotifyUrl(notifyUrl);
-      if (!tenantId || !payments) throw new Error(`sandbox: cannot route notification to ${notifyUrl}`);
-      await payments.service.handleNotification(tenantId, 'sandbox', fields);
+      if (!tenantId || !late.payments) throw new Error(`sandbox: cannot route notification to ${notifyUrl}`);
+      await late.payments.handleNotification(tenantId, 'sandbox', fields);
     },
   });
-  payments = createPaymentsModule({
+  const paymentsModule = createPaymentsModule({
     db: deps.db,
     tenants: deps.tenants,
     gateways: { sandbox, ...deps.gateways },
@@ -83,7 +83,7 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     receipts: deps.certificates,
     onError,
   });
-  const paymentsModule = payments;
+  late.payments = paymentsModule.service;
   return {
     padron: padron.service,
     appointments: appointments.service,

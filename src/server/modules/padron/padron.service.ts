@@ -112,7 +112,7 @@ export function createPadronService(deps: PadronDeps) {
       dni: string,
       input: { kind: CertificateKind; language?: Language | undefined },
       ctx: ProcedureContext,
-      idempotencyKey?: string | undefined,
+      idempotencyKey?: string,
     ): Promise<IssuedCertificate> {
       if (!idempotencyKey) return issue(tenantId, dni, input, ctx);
       const scope = `${IDEMPOTENCY_SCOPE}:${dni}`;
