@@ -1,0 +1,209 @@
+/** The hand-off inbox: waiting conversations, accept, and a live chat over the inbox WebSocket. */
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, apiUrl } from '../../api.ts';
+import { useApp } from '../../app-context.tsx';
+import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
+import { formatDateTime } from '../../format.ts';
+import { usePageTitle } from '../../use-page-title.ts';
+import { useHeadingFocus } from './staff-app.tsx';
+
+interface Item {
+  id: number;
+  conversationId: string;
+  reason: string;
+  channel: string;
+  kioskId: string | null;
+  language: string | null;
+  status: 'queued' | 'accepted';
+  acceptedByName: string | null;
+  isMine: boolean;
+  waitingSince: string;
+}
+interface Inbox {
+  items: Item[];
+  officeHours: { isOpen: boolean; message: string | null; hours: { days: string[]; open: string; close: string }[] };
+}
+interface Turn {
+  seq: number;
+  role: 'citizen' | 'assistant' | 'staff' | 'system';
+  text: string;
+  at: string;
+}
+type SocketMessage = { type: 'turn'; requestId: number; turn: Turn } | { type: 'inbox' } | { type: 'watching'; requestId: number } | { type: 'error'; code: string };
+
+function socketUrl(): string {
+  const u = new URL(apiUrl('/api/v1/handoff/ws'), window.location.href);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.toString();
+}
+
+export function InboxPage() {
+  const { t } = useTranslation('staff');
+  const { lang, timeZone } = useApp();
+  usePageTitle(t('inbox.title'));
+  const heading = useHeadingFocus();
+  const [inbox, setInbox] = useState<Inbox | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [active, setActive] = useState<number | null>(null);
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [text, setText] = useState('');
+  const [status, setStatus] = useState('');
+  const socket = useRef<WebSocket | null>(null);
+  const activeRef = useRef<number | null>(null);
+  const chatInput = useRef<HTMLTextAreaElement>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setInbox(await api<Inbox>('/api/v1/handoff/requests'));
+    } catch (err) {
+      setError(err);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    const ws = new WebSocket(socketUrl());
+    socket.current = ws;
+    ws.onmessage = (ev) => {
+      const m = JSON.parse(String(ev.data)) as SocketMessage;
+      if (m.type === 'inbox') void load();
+      if (m.type === 'turn' && m.requestId === activeRef.current) setTurns((prev) => (prev.some((x) => x.seq === m.turn.seq) ? prev : [...prev, m.turn]));
+      if (m.type === 'watching') setStatus(t('inbox.live'));
+    };
+    return () => ws.close();
+  }, [load, t]);
+
+  const watch = (requestId: number, after: number) => {
+    const ws = socket.current;
+    const msg = JSON.stringify({ type: 'watch', requestId, after });
+    if (ws?.readyState === WebSocket.OPEN) ws.send(msg);
+    else ws?.addEventListener('open', () => ws.send(msg), { once: true });
+  };
+
+  const open = async (item: Item, isAccepting: boolean) => {
+    setError(null);
+    try {
+      const res = isAccepting
+        ? await api<{ turns: Turn[] }>(`/api/v1/handoff/requests/${item.id}/accept`, { method: 'POST' })
+        : await api<{ turns: Turn[] }>(`/api/v1/handoff/requests/${item.id}/transcript`);
+      activeRef.current = item.id;
+      setActive(item.id);
+      setTurns(res.turns);
+      watch(item.id, res.turns.at(-1)?.seq ?? 0);
+      void load();
+      setTimeout(() => chatInput.current?.focus(), 0);
+    } catch (err) {
+      setError(err);
+      void load();
+    }
+  };
+
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!active || !text.trim()) return;
+    try {
+      const turn = await api<Turn>(`/api/v1/handoff/requests/${active}/messages`, { body: { text } });
+      setTurns((prev) => (prev.some((x) => x.seq === turn.seq) ? prev : [...prev, turn]));
+      setText('');
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const close = async () => {
+    if (!active) return;
+    try {
+      await api(`/api/v1/handoff/requests/${active}/close`, { method: 'POST' });
+      activeRef.current = null;
+      setActive(null);
+      setTurns([]);
+      setStatus(t('inbox.closed'));
+      void load();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <section aria-labelledby="inbox-title">
+      <h1 id="inbox-title" tabIndex={-1} ref={heading}>
+        {t('inbox.title')}
+      </h1>
+      <ErrorAlert error={error} />
+      <p role="status" className="visually-hidden">
+        {status}
+      </p>
+      {inbox ? (
+        <>
+          <p className="notice">
+            {inbox.officeHours.isOpen ? t('inbox.open_now') : (inbox.officeHours.message ?? t('inbox.closed_now'))}{' '}
+            {inbox.officeHours.hours.map((h) => `${h.days.join(', ')} ${h.open}–${h.close}`).join('; ')}
+          </p>
+          <h2>{t('inbox.waiting')}</h2>
+          {inbox.items.length === 0 ? <p>{t('inbox.empty')}</p> : null}
+          <ul className="item-list">
+            {inbox.items.map((item) => (
+              <li key={item.id} className="card">
+                <p>
+                  <strong>{t('inbox.request', { id: item.id })}</strong> · {t(`inbox.reason.${item.reason}`)} · {t(`inbox.channel.${item.channel}`)}
+                  {item.kioskId ? ` (${item.kioskId})` : ''} · {item.language ?? ''} · {formatDateTime(item.waitingSince, lang, timeZone)}
+                </p>
+                {item.status === 'queued' ? (
+                  <button type="button" className="button" onClick={() => void open(item, true)}>
+                    {t('inbox.accept', { id: item.id })}
+                  </button>
+                ) : item.isMine ? (
+                  <button type="button" className="button button--secondary" onClick={() => void open(item, false)}>
+                    {t('inbox.open', { id: item.id })}
+                  </button>
+                ) : (
+                  <p>{t('inbox.taken_by', { name: item.acceptedByName ?? '' })}</p>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <Loading />
+      )}
+      {active ? (
+        <section aria-labelledby="chat-title" className="staff-chat">
+          <h2 id="chat-title">{t('inbox.chat_title', { id: active })}</h2>
+          <ol role="log" aria-live="polite" aria-label={t('inbox.transcript')} className="item-list">
+            {turns.map((turn) => (
+              <li key={turn.seq} className={`turn turn--${turn.role}`}>
+                <strong>{t(`inbox.role.${turn.role}`)}:</strong> {turn.text}
+              </li>
+            ))}
+          </ol>
+          <form className="form" onSubmit={(e) => void send(e)}>
+            <label htmlFor="chat-text">{t('inbox.message')}</label>
+            <textarea
+              id="chat-text"
+              ref={chatInput}
+              rows={3}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.shiftKey) {
+                  e.preventDefault();
+                  void send(e);
+                }
+              }}
+            />
+            <p className="field__hint">{t('inbox.enter_hint')}</p>
+            <div className="button-row">
+              <button type="submit" className="button">
+                {t('inbox.send')}
+              </button>
+              <button type="button" className="button button--secondary" onClick={() => void close()}>
+                {t('inbox.close')}
+              </button>
+            </div>
+          </form>
+        </section>
+      ) : null}
+    </section>
+  );
+}
