@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Route, Router, Switch } from 'wouter';
 import { isLanguage, type Language } from '../shared/languages.ts';
@@ -19,6 +19,9 @@ import { ComingSection, NotFoundPage } from './pages/coming.tsx';
 import { CouncilHome, CouncilPicker } from './pages/home.tsx';
 import { PrefsProvider } from './prefs.tsx';
 import { SessionProvider } from './session.tsx';
+
+// The staff console is its own chunk: citizens never download it.
+const StaffApp = lazy(() => import('./features/staff/staff-app.tsx').then((m) => ({ default: m.StaffApp })));
 
 export function App({ boot }: { boot: Boot }) {
   const { i18n } = useTranslation('web');
@@ -57,9 +60,7 @@ export function App({ boot }: { boot: Boot }) {
                     <Route path="/kiosk">
                       <ComingSection area="kiosk" />
                     </Route>
-                    <Route path="/staff/*?">
-                      <ComingSection area="staff" />
-                    </Route>
+                    <Route path="/staff/*?">{() => <Suspense fallback={null}><StaffApp /></Suspense>}</Route>
                     <Route path="/observatory/*?">
                       <ComingSection area="observatory" />
                     </Route>
