@@ -33,7 +33,7 @@ function allow(req: FastifyRequest, reply: FastifyReply, publicUrl: string): boo
   void reply.header('access-control-allow-origin', origin);
   // No credentials: the widget sends no cookies, so a council site can never act as a signed-in citizen.
   void reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
-  void reply.header('access-control-allow-headers', 'content-type, accept, accept-language');
+  void reply.header('access-control-allow-headers', 'content-type, accept, accept-language, x-conversation-token');
   void reply.header('access-control-max-age', '600');
   return true;
 }

@@ -77,6 +77,7 @@ export function mountWidget(script: HTMLScriptElement): HTMLElement | null {
   root.append(launcher, panel);
 
   let conversationId: string | null = null;
+  let token = '';
   let isBusy = false;
 
   const post = async (path: string, body: unknown): Promise<unknown> => {
@@ -84,7 +85,7 @@ export function mountWidget(script: HTMLScriptElement): HTMLElement | null {
       method: 'POST',
       // Cross-site: no cookies; the conversation id is the only state.
       credentials: 'omit',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': lang },
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': lang, ...(token ? { 'x-conversation-token': token } : {}) },
       body: JSON.stringify(body),
     });
     if (!res.ok) throw Object.assign(new Error(String(res.status)), { status: res.status });
@@ -133,8 +134,9 @@ export function mountWidget(script: HTMLScriptElement): HTMLElement | null {
     status.textContent = tx.sending;
     try {
       if (!conversationId) {
-        const created = (await post('/api/v1/conversations', { lang, channel: 'widget' })) as { id: string };
+        const created = (await post('/api/v1/conversations', { lang, channel: 'widget' })) as { id: string; token?: string };
         conversationId = created.id;
+        token = created.token ?? '';
       }
       const res = await post(`/api/v1/conversations/${encodeURIComponent(conversationId)}/messages`, body);
       const replies = Array.isArray(res) ? (res as Reply[]) : ((res as { replies?: Reply[] }).replies ?? []);

@@ -9,6 +9,9 @@ const STORE_KEY = 'conversation';
 
 interface Stored {
   id: string;
+  /** The conversation's owner token: the server's cookie is scoped to /api/v1/conversations, which the
+   * council's /t/<id> prefix does not match, so the token travels as x-conversation-token. */
+  token: string;
   messages: ChatMessage[];
 }
 
@@ -36,12 +39,14 @@ export function useConversation(opts: { lang: Language; channel: 'web' | 'kiosk'
   const [status, setStatus] = useState<ChatStatus>('idle');
   const [error, setError] = useState<string | null>(null);
   const idRef = useRef(conversationId);
+  const tokenRef = useRef(stored.current?.token ?? '');
+  const tokenHeader = (): Record<string, string> => (tokenRef.current ? { 'x-conversation-token': tokenRef.current } : {});
 
   const save = useCallback(
     (id: string | null, msgs: ChatMessage[]) => {
       if (!opts.persist) return;
       try {
-        if (id) sessionStorage.setItem(STORE_KEY, JSON.stringify({ id, messages: msgs.slice(-100) }));
+        if (id) sessionStorage.setItem(STORE_KEY, JSON.stringify({ id, token: tokenRef.current, messages: msgs.slice(-100) }));
       } catch {
         // Storage full or disabled: the thread still works in memory.
       }
@@ -51,9 +56,12 @@ export function useConversation(opts: { lang: Language; channel: 'web' | 'kiosk'
 
   const ensureConversation = useCallback(async (): Promise<string> => {
     if (idRef.current) return idRef.current;
-    const created = await api<{ id: string }>('/api/v1/conversations', { body: { lang: opts.lang, channel: opts.channel } });
+    const created = await api<{ id: string; token?: string; replies?: unknown }>('/api/v1/conversations', { body: { lang: opts.lang, channel: opts.channel } });
     idRef.current = created.id;
+    tokenRef.current = created.token ?? '';
     setConversationId(created.id);
+    const welcome = readReplies(created.replies);
+    if (welcome.length) setMessages((cur) => [{ id: nextId(), from: 'assistant', replies: welcome }, ...cur]);
     return created.id;
   }, [opts.lang, opts.channel]);
 
@@ -67,7 +75,7 @@ export function useConversation(opts: { lang: Language; channel: 'web' | 'kiosk'
       try {
         const id = await ensureConversation();
         const body = 'action' in input ? { action: input.action } : { text: input.text };
-        const res = await api<unknown>(`/api/v1/conversations/${encodeURIComponent(id)}/messages`, { body });
+        const res = await api<unknown>(`/api/v1/conversations/${encodeURIComponent(id)}/messages`, { body, headers: tokenHeader() });
         const replies: Reply[] = readReplies(res);
         const theirs: ChatMessage = { id: nextId(), from: 'assistant', replies };
         setMessages((cur) => {
@@ -92,6 +100,7 @@ export function useConversation(opts: { lang: Language; channel: 'web' | 'kiosk'
 
   const reset = useCallback(() => {
     idRef.current = null;
+    tokenRef.current = '';
     setConversationId(null);
     setMessages([]);
     setStatus('idle');

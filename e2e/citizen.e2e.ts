@@ -1,0 +1,203 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoA11yViolations } from './a11y.ts';
+import { CARDS, expectNoHorizontalScroll, expectValidPdfSignature, signIn, T } from './citizen-helpers.ts';
+
+test.use({ locale: 'es-ES' });
+mkdirSync('test-results/screens', { recursive: true });
+
+// Signed out, every procedure page shows the same sign-in notice: checked once, on /my.
+const SIGNED_OUT = ['/chat', '/signin', '/my'];
+const SIGNED_IN = ['/my', '/procedures/padron', '/procedures/appointment', '/procedures/pay', '/procedures/filing', '/procedures/filing-status', '/widget-demo'];
+
+for (const lang of ['es', 'ca', 'en'] as const) {
+  test(`every citizen page has no WCAG 2.2 AA violations in ${lang}, signed out and signed in`, async ({ page }) => {
+    test.setTimeout(180_000);
+    for (const path of SIGNED_OUT) {
+      await page.goto(`${T}${path}?lang=${lang}`);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await expect(page.getByRole('status').filter({ hasText: /Cargando|Carregant|Loading/ })).toHaveCount(0);
+      await expectNoA11yViolations(page);
+    }
+    await signIn(page, CARDS.fourth);
+    for (const path of SIGNED_IN) {
+      await page.goto(`${T}${path}?lang=${lang}`);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await expect(page.getByRole('status').filter({ hasText: /Cargando|Carregant|Loading/ })).toHaveCount(0);
+      await expectNoA11yViolations(page);
+    }
+    await page.screenshot({ path: `test-results/screens/my-area-${lang}.png`, fullPage: true });
+  });
+}
+
+const ASK = { es: 'quiero el certificado de empadronamiento', ca: "vull el certificat d'empadronament", en: 'I need a certificate of registration (padron)' } as const;
+
+/** Walks the assistant's dialog: answers its quick replies until a document card offers the PDF. */
+async function chatToDocument(page: Page, lang: 'es' | 'ca' | 'en'): Promise<void> {
+  const log = page.getByRole('log');
+  const input = page.getByRole('textbox', { name: /Su mensaje|El seu missatge|Your message/ });
+  await input.fill(ASK[lang]);
+  await input.press('Enter');
+  const download = page.getByRole('link', { name: /Descargar el PDF|Descarregar el PDF|Download the PDF/ });
+  for (let step = 0; step < 6; step++) {
+    await expect(page.getByRole('status').filter({ hasText: /contestando|contestant|answering/i })).toHaveCount(0, { timeout: 30_000 });
+    if (await download.count()) return;
+    const quick = log.getByRole('button', { disabled: false }).filter({ hasNotText: /Leer|Llegir|Read/ });
+    const choice = quick.filter({ hasText: /individual|sí|si\b|yes|confirm/i }).first();
+    if (await choice.count()) await choice.click();
+    else if (await quick.count()) await quick.first().click();
+    else break;
+  }
+  await expect(download.first()).toBeVisible();
+}
+
+for (const lang of ['es', 'ca', 'en'] as const) {
+  test(`a padrón certificate through the chat in ${lang} downloads a PDF that pdfsig validates`, async ({ page }) => {
+    await signIn(page, CARDS.maria);
+    await page.goto(`${T}/chat?lang=${lang}`);
+    await chatToDocument(page, lang);
+    await expectNoA11yViolations(page);
+    await page.screenshot({ path: `test-results/screens/chat-certificate-${lang}.png`, fullPage: true });
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Descargar el PDF|Descarregar el PDF|Download the PDF/ }).last().click()]);
+    const file = `test-results/screens/padron-${lang}.pdf`;
+    await dl.saveAs(file);
+    expectValidPdfSignature(file);
+  });
+}
+
+test('new chat messages are announced through a polite live log', async ({ page }) => {
+  await page.goto(`${T}/chat?lang=en`);
+  const log = page.getByRole('log', { name: 'Conversation' });
+  await expect(log).toHaveAttribute('aria-live', 'polite');
+  await page.getByRole('textbox', { name: 'Your message' }).fill('hello');
+  await page.keyboard.press('Enter');
+  await expect(log.locator('.chat__msg--assistant').first()).toBeVisible();
+});
+
+test('the padrón certificate form works keyboard-only and its PDF is validly signed', async ({ page }) => {
+  await signIn(page, CARDS.second);
+  await page.goto(`${T}/procedures/padron?lang=es`);
+  await page.getByRole('radio', { name: /Individual/ }).focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Obtener el certificado' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  const link = page.getByRole('link', { name: 'Descargar el PDF' });
+  await expect(link).toBeVisible();
+  await link.focus();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  await dl.saveAs('test-results/screens/padron-form.pdf');
+  expectValidPdfSignature('test-results/screens/padron-form.pdf');
+});
+
+test('sign-in with card and PIN works keyboard-only and wrong PINs are explained in an alert', async ({ page }) => {
+  await page.goto(`${T}/signin?lang=en&returnTo=/my`);
+  await page.getByLabel('Card number').focus();
+  await page.keyboard.type(CARDS.third.card);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('0000');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toBeVisible();
+  await page.getByLabel('PIN', { exact: true }).fill(CARDS.third.pin);
+  await page.getByLabel('PIN', { exact: true }).press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'My area' })).toBeVisible();
+  await expect(page.getByText(/Hello, /)).toBeVisible();
+});
+
+test('an appointment is booked through the form using only the keyboard', async ({ page }) => {
+  await signIn(page, CARDS.maria);
+  await page.goto(`${T}/procedures/appointment?lang=en`);
+  const service = page.getByLabel('Service');
+  await service.focus();
+  await page.keyboard.press('ArrowDown');
+  const office = page.getByLabel('Office');
+  if (!(await office.inputValue())) {
+    await office.focus();
+    await page.keyboard.press('ArrowDown');
+  }
+  const firstSlot = page.getByRole('radio').first();
+  await expect(firstSlot).toBeVisible();
+  await firstSlot.focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Book the appointment' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Appointment booked' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/appointment-booked.png', fullPage: true });
+  await page.goto(`${T}/my?lang=en`);
+  await expect(page.getByRole('button', { name: 'Cancel the appointment' }).first()).toBeVisible();
+});
+
+test('a receipt is paid in the sandbox gateway using only the keyboard and its receipt is signed', async ({ page }) => {
+  await signIn(page, CARDS.maria);
+  await page.goto(`${T}/procedures/pay?lang=en`);
+  const pay = page.getByRole('button', { name: /^Pay / }).first();
+  await expect(pay).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/pay-list.png', fullPage: true });
+  await pay.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/sandbox/);
+  const gatewayPay = page.locator('button.pay');
+  await gatewayPay.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/payments\/.+result=ok/);
+  // The gateway returns without ?lang: the page speaks the browser's language (es-ES here).
+  await expect(page.getByText(/Payment made|Pago hecho/)).toBeVisible();
+  await expectNoA11yViolations(page);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download the receipt|Descargar el justificante/ }).click()]);
+  await dl.saveAs('test-results/screens/payment-receipt.pdf');
+  expectValidPdfSignature('test-results/screens/payment-receipt.pdf');
+});
+
+test('a filing with an attachment is registered keyboard-only and its status can be checked', async ({ page }) => {
+  await signIn(page, CARDS.second);
+  const pdf = 'test-results/screens/attachment.pdf';
+  writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  await page.goto(`${T}/procedures/filing?lang=en`);
+  await page.getByLabel('Subject').focus();
+  await page.keyboard.type('Request for a bench in my street');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Please install a bench in front of number 3.');
+  await page.getByLabel('Documents (optional)').setInputFiles(pdf);
+  await page.getByRole('button', { name: 'Submit the application' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Application registered' })).toBeVisible();
+  const text = (await page.getByText(/Registry number: REG-/).textContent()) ?? '';
+  expect(text).toMatch(/1 document attached/);
+  const number = /REG-\d{4}-\d{6}/.exec(text)?.[0] ?? '';
+  await page.screenshot({ path: 'test-results/screens/filing-done.png', fullPage: true });
+  await page.goto(`${T}/procedures/filing-status?lang=en`);
+  await page.getByLabel('Registry number').fill(number);
+  await page.getByLabel('Registry number').press('Enter');
+  await expect(page.getByText('Status: Registered')).toBeVisible();
+});
+
+test('pages reflow at 200 % zoom (640 px wide) without horizontal scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 640, height: 800 });
+  await signIn(page, CARDS.fourth);
+  for (const path of ['/', '/chat', '/my', '/procedures/appointment', '/procedures/filing', '/signin']) {
+    await page.goto(`${T}${path}?lang=ca`);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await page.evaluate(() => {
+      document.documentElement.style.fontSize = '200%';
+    });
+    await expectNoHorizontalScroll(page);
+  }
+});
+
+test('reduced motion is respected: no transitions or animations run', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto(`${T}/chat?lang=en`);
+  const durations = await page.evaluate(() => Array.from(document.querySelectorAll('*')).map((el) => getComputedStyle(el).transitionDuration).filter((d) => d !== '0s' && parseFloat(d) > 0.001));
+  expect(durations).toEqual([]);
+});
+
+test('the text size control enlarges the page and remembers the choice', async ({ page }) => {
+  await page.goto(`${T}/chat?lang=en`);
+  await page.getByRole('button', { name: 'Larger text' }).click();
+  await expect(page.locator('html')).toHaveAttribute('style', /font-size: 125%/);
+  await page.getByRole('button', { name: 'Easy read' }).click();
+  await expect(page.getByRole('button', { name: 'Easy read' })).toHaveAttribute('aria-pressed', 'true');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('style', /font-size: 125%/);
+});
