@@ -687,7 +687,7 @@ export class DialogManager {
     const tenant = turn.ctx.tenant;
     const lang = turn.lang;
     const names = (text: Parameters<typeof localize>[0]) => [localize(text, lang, tenant), ...Object.values(text ?? {}).filter((x): x is string => typeof x === 'string')];
-    let opts: { value: string; labels: string[] }[] = [];
+    let opts: { value: string; labels: string[] }[];
     switch (active.step) {
       case 'signin':
         opts = [{ value: 'signed-in', labels: [this.tr(turn, 'signin_done')] }];
@@ -858,7 +858,7 @@ export class DialogManager {
     if (!e || typeof e.value !== 'string') return undefined;
     if (e.type === 'datetime') {
       const time = turn.parse?.entities.find((x) => x.type === 'time');
-      if (time && typeof time.value === 'string') turn.state.active && (turn.state.active.slots.time = time.value);
+      if (time && typeof time.value === 'string' && turn.state.active) turn.state.active.slots.time = time.value;
       return localDateOf(new Date(e.value), turn.ctx.tenant.timeZone);
     }
     const time = turn.parse?.entities.find((x) => x.type === 'time');
@@ -1034,12 +1034,10 @@ export class DialogManager {
   // ---- confirmation and the real work ----
 
   private confirmKey(active: ActiveProcedure): string {
-    switch (active.intent) {
-      case 'appointment.manage':
-        return active.slots.manageAction === 'cancel' ? 'confirm.appointment_cancel' : 'confirm.appointment_reschedule';
-      default:
-        return `confirm.${active.intent}`;
+    if (active.intent === 'appointment.manage') {
+      return active.slots.manageAction === 'cancel' ? 'confirm.appointment_cancel' : 'confirm.appointment_reschedule';
     }
+    return `confirm.${active.intent}`;
   }
 
   private confirmParams(turn: Turn, active: ActiveProcedure): Record<string, unknown> {

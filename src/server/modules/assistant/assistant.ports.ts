@@ -66,7 +66,7 @@ export type ModerationVerdict =
 
 export interface ModerationPort {
   /** The text with personal data replaced by placeholders: what we store and log. */
-  redact(text: string): string;
+  redact: (text: string) => string;
   moderate(text: string, opts: { lang: Language }): ModerationVerdict | Promise<ModerationVerdict>;
 }
 

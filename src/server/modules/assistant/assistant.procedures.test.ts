@@ -99,7 +99,7 @@ describe('payments and filings by chat', () => {
     expect(texts(r)).toContain('assumpte');
     r = await say({ text: 'ok' });
     expect(texts(r)).toContain('massa curt');
-    r = await say({ text: 'Soroll al meu carrer' });
+    await say({ text: 'Soroll al meu carrer' });
     r = await say({ text: 'Demane que revisen el soroll de les obres del carrer de nit.' });
     expect(texts(r)).toContain('Presentaré la vostra instància a Urbanisme amb l’assumpte «Soroll al meu carrer»');
     r = await say({ text: 'sí' });

@@ -76,11 +76,6 @@ async function send(conv: Conv, msg: { text?: string; action?: string }, on: Fas
 const texts = (rs: Reply[]) => rs.flatMap((r) => (r.type === 'text' ? [r.text] : [])).join('\n');
 const options = (rs: Reply[]) => rs.flatMap((r) => (r.type === 'quick_replies' ? r.options : []));
 const cards = (rs: Reply[]) => rs.flatMap((r) => (r.type === 'card' ? [r.card] : []));
-function firstPayload(rs: Reply[], prefix: string): string {
-  const o = options(rs).find((x) => x.payload.startsWith(prefix));
-  if (!o) throw new Error(`no quick reply ${prefix} in ${JSON.stringify(rs)}`);
-  return o.payload;
-}
 
 describe('conversations', () => {
   it('starts with a welcome in the asked language and quick replies for every procedure', async () => {

@@ -344,7 +344,8 @@ function parseSvgUncached(svg: string): { width: number; height: number; shapes:
     // "#fff" -> "#ffffff": the colour parser wants six digits.
     const fill = /^#[0-9a-f]{3}$/i.test(raw) ? `#${[...raw.slice(1)].map((c) => c + c).join('')}` : raw;
     if (!/^#[0-9a-f]{6}$/i.test(fill)) return undefined;
-    switch (m[1]) {
+    const tag = m[1] ?? '';
+    switch (tag) {
       case 'rect': {
         const rx0 = num(a.x);
         const ry0 = num(a.y);

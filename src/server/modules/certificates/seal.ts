@@ -168,13 +168,13 @@ export function parseSealP12(p12: Buffer, password: string, tenantId: string, so
   try {
     parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary'))), false, password);
   } catch (err) {
-    throw new Error(`Cannot open the seal ${label} for council "${tenantId}" (wrong password or not a PKCS#12 file): ${(err as Error).message}`);
+    throw new Error(`Cannot open the seal ${label} for council "${tenantId}" (wrong password or not a PKCS#12 file): ${(err as Error).message}`, { cause: err });
   }
   const bags = (oid: string): forge.pkcs12.Bag[] => parsed.getBags({ bagType: oid })[oid] ?? [];
   const keyBag = bags(OID_SHROUDED_KEY_BAG)[0] ?? bags(OID_KEY_BAG)[0];
   const key = keyBag?.key;
   if (!key) throw new Error(`The seal ${label} for council "${tenantId}" holds no private key`);
-  const rsaKey = key as forge.pki.rsa.PrivateKey;
+  const rsaKey = key;
   const certs = bags(OID_CERT_BAG)
     .map((b) => b.cert)
     .filter((c): c is forge.pki.Certificate => c !== undefined && c !== null);

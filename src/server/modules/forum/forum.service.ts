@@ -101,10 +101,9 @@ export class ForumService {
       const p = await this.obs.projectOwner(input.projectId);
       if (!p || p.status !== 'published') throw new AppError('forum.project_not_found', { status: 404 });
       projectOwner = p.ownerAccountId;
-      title = input.title ?? pickText(p.title, lang).text;
       const existing = await repo.findProjectThread(this.db, p.id);
+      title = existing ? existing.title : (input.title ?? pickText(p.title, lang).text);
       threadId = existing?.id ?? (await repo.insertThread(this.db, { categoryId: p.area, projectId: p.id, title, authorAccountId: a.id }));
-      if (existing) title = existing.title;
     } else {
       if (!input.categoryId || !(await repo.categoryExists(this.db, input.categoryId))) throw new AppError('forum.category_not_found', { status: 404 });
       threadId = await repo.insertThread(this.db, { categoryId: input.categoryId, projectId: null, title, authorAccountId: a.id });

@@ -31,7 +31,7 @@ beforeAll(async () => {
     findAccount: (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id, nif: '12345678z', given_name: 'María', family_name: 'García López' }) }),
     cookies: { keys: ['test-cookie-key-test-cookie-key'] },
   });
-  idp.on('request', provider.callback());
+  idp.on('request', (req, res) => void provider.callback()(req, res));
   t = await createTestDb();
   const config = loadConfig(
     {},

@@ -574,6 +574,19 @@ export class ObservatoryService {
     return result;
   }
 
+  /**
+   * An officer's workspace: their own projects in every status but archived, and (for editors) the
+   * review queue of submitted projects, oldest first.
+   */
+  async workspace(actor: ObsActor | undefined, lang: Language): Promise<{ mine: ProjectSummary[]; queue: ProjectSummary[] }> {
+    const a = requireAccount(actor);
+    const id = accountId(a);
+    const base = { includeDemo: true, lang, limit: 200, offset: 0 } as const;
+    const mine = id ? await repo.searchProjects(this.db, { ...base, statuses: ['draft', 'submitted', 'published'], ownerAccountId: id, sort: 'recent' }) : [];
+    const queue = isEditor(a) ? await repo.searchProjects(this.db, { ...base, statuses: ['submitted'], sort: 'recent' }) : [];
+    return { mine: mine.map((r) => toSummary(r, lang)), queue: queue.map((r) => toSummary(r, lang)) };
+  }
+
   /** Projects like this one (same area, shared tags, overlapping words), published only. */
   async similarProjects(actor: ObsActor | undefined, idOrSlug: string, lang: Language, limit = 5): Promise<ProjectSummary[]> {
     const p = await repo.findProject(this.db, idOrSlug);
@@ -746,9 +759,9 @@ function escapeHtml(s: string): string {
 
 function digestLine(n: repo.NotificationRow, lang: Language, base: string): { text: string; url: string } {
   const d = n.data;
-  const title = typeof d.title === 'string' ? d.title : pickText((d.title ?? {}) as Text, lang).text || (typeof d.threadTitle === 'string' ? d.threadTitle : '');
+  const title = typeof d.title === 'string' ? d.title : pickText((d.title ?? {}), lang).text || (typeof d.threadTitle === 'string' ? d.threadTitle : '');
   const url =
-    n.subject_type === 'project' ? `${base}/observatory/projects/${String(d.slug ?? n.subject_id)}`
+    n.subject_type === 'project' ? `${base}/observatory/projects/${typeof d.slug === 'string' ? d.slug : n.subject_id}`
     : n.subject_type === 'thread' ? `${base}/observatory/forum/threads/${n.subject_id}`
     : n.subject_type === 'request' ? `${base}/observatory/requests/${n.subject_id}`
     : `${base}/observatory`;
