@@ -65,6 +65,11 @@ export interface Config extends Omit<Env, 'SESSION_SECRET' | 'PUBLIC_URL'> {
   dataDir: string;
   /** Absolute TENANTS_DIR. */
   tenantsDir: string;
+  /**
+   * SEAL_P12_<COUNCIL> (path to the council seal's PKCS#12) and SEAL_P12_PASSWORD_<COUNCIL>, e.g.
+   * SEAL_P12_ALACANT. Councils without one get a generated demo seal. Kept apart: names depend on the councils.
+   */
+  sealEnv: Record<string, string>;
   isProduction: boolean;
 }
 
@@ -104,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     SESSION_SECRET: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
     dataDir,
     tenantsDir: path.resolve(e.TENANTS_DIR),
+    sealEnv: Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[0].startsWith('SEAL_P12_') && typeof kv[1] === 'string')),
     isProduction: e.NODE_ENV === 'production',
   };
 }
