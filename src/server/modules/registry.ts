@@ -2,11 +2,19 @@
  * The composition root: builds each domain's repository and service with explicit dependencies
  * and registers its routes. Add a module here with one block.
  */
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
+import { createMailer } from '../mail/index.ts';
+import { widgetCorsPlugin } from '../plugins/widget-cors.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { Db } from '../db/db.ts';
-import { createCertificatesModule } from './certificates/index.ts';
+import { createAssistantModule, padronCertificatesPort } from './assistant/index.ts';
+import { createHandoffModule } from './handoff/index.ts';
+import { createPrivacyModule, RETENTION_INTERVAL_MS } from './privacy/index.ts';
+import { createKnowledgeModule } from './knowledge/index.ts';
+import { createCertificatesModule, sealSourceFromEnv } from './certificates/index.ts';
+import { createModerationModule } from './moderation/index.ts';
 import { createProcedureModules } from './connectors/procedures.wiring.ts';
 import { createIdentityModule, sessionPlugin } from './identity/index.ts';
 import { createAnalyticsModule } from './analytics/index.ts';
@@ -31,6 +39,8 @@ export interface ModuleDeps {
 export async function registerModules(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   // Kiosk identification first (sign-ins record the kiosk), then identity: its session plugin sets
   // req.auth and checks CSRF for every module registered after it.
+  // The embeddable widget calls the assistant from the council's own websites (issue 6).
+  await app.register(widgetCorsPlugin, { publicUrl: deps.config.PUBLIC_URL });
   const kiosks = createKiosksService(deps.db);
   await app.register(kioskPlugin, { kiosks });
   const identity = createIdentityModule({ db: deps.db, config: deps.config });
@@ -41,17 +51,63 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   await app.register(createKiosksRoutes({ kiosks, identity: identity.service, db: deps.db, isProduction: deps.config.isProduction }));
   await app.register(speechRoutes(new SpeechService()));
   await app.register(createAnalyticsModule(deps.db).routes);
-  const certificates = createCertificatesModule({ db: deps.db, tenants: deps.tenants, publicUrl: deps.config.PUBLIC_URL, dataDir: deps.config.dataDir });
+  const certificates = createCertificatesModule({
+    db: deps.db,
+    tenants: deps.tenants,
+    publicUrl: deps.config.PUBLIC_URL,
+    dataDir: deps.config.dataDir,
+    sealSourceFor: (tenantId) => sealSourceFromEnv(deps.config.sealEnv, tenantId),
+  });
   await app.register(certificates.routes);
   // Procedures (issue 5): padrón certificates, appointments, payments, filings over the embedded registers.
   const procedures = createProcedureModules({ db: deps.db, tenants: deps.tenants, config: deps.config, certificates: certificates.service, log: app.log });
   await procedures.register(app);
   app.addHook('onClose', async () => procedures.close());
+  // Knowledge (issue 4): Q&A from the councils' websites; the assistant's question turns use knowledge.ask.
+  const knowledge = createKnowledgeModule({ db: deps.db, tenants: deps.tenants });
+  await app.register(knowledge.routes);
+  const recrawls = knowledge.service.scheduleRecrawls(deps.tenants.list(), (err) => app.log.error({ err }, 'scheduled recrawl failed'));
+  app.addHook('onClose', async () => recrawls.stop());
   const nlu = createNluModule({ db: deps.db, tenants: deps.tenants });
   await app.register(nlu.routes);
+  // Assistant (issue 3): conversations over the NLU, carrying out the procedures through the same service instances
+  // the forms use; a procedure left out here makes its dialog say "not available yet".
+  // Hand-off inbox (issue 7): its port queues the assistant's requests; it answers through the assistant (late-bound).
+  const handoff = createHandoffModule({ db: deps.db, bus: deps.bus, tenants: deps.tenants, conversations: () => assistant.service });
+  const assistant = createAssistantModule({
+    handoff: handoff.service.port(),
+    ask: knowledge.ask,
+    db: deps.db,
+    tenants: deps.tenants,
+    nlu: nlu.service,
+    moderation: createModerationModule().port,
+    isProduction: deps.config.isProduction,
+    procedures: {
+      appointments: procedures.appointments,
+      payments: procedures.payments,
+      filings: procedures.filings,
+      padronCertificates: padronCertificatesPort(procedures.padron),
+    },
+  });
+  await app.register(assistant.routes);
+  app.addHook('onClose', async () => assistant.service.close());
+  await app.register(handoff.routes);
+  // Data protection (issue 7): transcript retention job per council, a citizen's export and erasure.
+  const privacy = createPrivacyModule({ db: deps.db, tenants: deps.tenants, handoff: handoff.repository });
+  await app.register(privacy.routes);
+  if (deps.config.NODE_ENV !== 'test') {
+    const stopRetention = privacy.service.startRetentionJob({ intervalMs: RETENTION_INTERVAL_MS, firstRunMs: 60_000, onError: (err) => app.log.error({ err }, 'retention job failed') });
+    app.addHook('onClose', async () => stopRetention());
+  }
   // Observatory + forum (issue 8): global, cross-council; officers sign in with their own cookie (vt_obs).
   const obsSession = { secret: deps.config.SESSION_SECRET, isProduction: deps.config.isProduction };
-  const observatory = createObservatoryModule({ db: deps.db, session: obsSession, publicUrl: deps.config.PUBLIC_URL });
+  // Verification e-mails through the app's mailer (SMTP_URL, else .eml files in DATA_DIR/outbox).
+  const obsMailer = createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
+  app.addHook('onClose', async () => obsMailer.close());
+  const observatory = createObservatoryModule({
+    db: deps.db, session: obsSession, publicUrl: deps.config.PUBLIC_URL,
+    mailer: { send: (m) => obsMailer.send({ to: m.to, subject: m.subject, text: m.text }).then(() => undefined) },
+  });
   await app.register(observatory.routes);
   await app.register(createForumModule({ db: deps.db, observatory: observatory.service, session: obsSession }).routes);
 }
