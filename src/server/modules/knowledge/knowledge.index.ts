@@ -7,7 +7,7 @@
 import type { Language } from '../../../shared/languages.ts';
 import type { ChunkHit, KnowledgeRepository, TermGroup } from './knowledge.repository.ts';
 import { fold, QUESTION_NOISE } from './knowledge.text.ts';
-import { keywordsToSpanish, type Translator } from './knowledge.translator.ts';
+import { keywordGroupsToSpanish, spanishSynonyms, type Translator } from './knowledge.translator.ts';
 
 /** A query term in one language: its alternatives (stems of the word, its typo fix, its translation). */
 export interface QueryTerm {
@@ -92,51 +92,62 @@ export class KnowledgeIndex {
       await Promise.all(targets.map(async (lang) => [lang, lang === userLanguage ? question : await this.translator.translate(question, userLanguage, lang)] as const)),
     );
     for (const lang of targets) {
-      let text = question;
-      let noiseLang = userLanguage;
-      let expansions = new Set<string>();
-      if (lang !== userLanguage) {
+      // Each group is one idea of the question: a word and its synonyms, or a map entry's Spanish words (ORed).
+      const groups: { words: string[]; isGuess: boolean }[] = [];
+      const addWords = (text: string, noise: ReadonlySet<string>, isGuess: boolean) => {
+        for (const w of fold(text).split(/[^a-z0-9]+/)) {
+          if (w.length < 2 || noise.has(w)) continue;
+          groups.push({ words: lang === 'es' ? [w, ...spanishSynonyms(w)] : [w], isGuess });
+        }
+      };
+      if (lang === userLanguage) {
+        addWords(question, QUESTION_NOISE[lang], false);
+      } else {
         const translated = translations.get(lang);
-        const keywords = lang === 'es' ? keywordsToSpanish(question, userLanguage) : [];
-        expansions = new Set(keywords);
+        const keywords = lang === 'es' ? keywordGroupsToSpanish(question, userLanguage) : [];
         if (translated === undefined && keywords.length === 0) continue;
-        text = [translated ?? '', ...keywords].join(' ');
-        noiseLang = lang;
-      }
-      const noise = QUESTION_NOISE[noiseLang];
-      const ws = [...new Set(fold(text).split(/[^a-z0-9]+/).filter((w) => w.length >= 2 && !noise.has(w)))];
-      if (lang !== userLanguage) {
+        if (translated) addWords(translated, QUESTION_NOISE[lang], false);
+        for (const k of keywords) groups.push({ words: k, isGuess: true });
         // Names and borrowed words ("vado", "IBI", "padrón") cross languages untranslated: keep those the index knows.
         const own = QUESTION_NOISE[userLanguage];
         for (const w of fold(question).split(/[^a-z0-9]+/)) {
-          if (w.length >= 3 && !own.has(w) && !ws.includes(w) && (await this.repo.isKnownWord(tenantId, w))) ws.push(w);
+          if (w.length >= 3 && !own.has(w) && (await this.repo.isKnownWord(tenantId, w))) groups.push({ words: [w], isGuess: true });
         }
       }
-      if (ws.length === 0) continue;
-      const stems = await this.stems(lang, ws);
       const seen = new Set<string>();
-      for (const [word, lexeme] of stems) {
-        if (!lexeme || seen.has(lexeme)) continue;
-        seen.add(lexeme);
-        const lexemes = [lexeme];
-        const df0 = await this.df(tenantId, lang, lexeme);
-        let isUnknown = df0 === 0;
+      const total = await this.total(tenantId, lang);
+      for (const group of groups) {
+        const stems = await this.stems(lang, group.words);
+        const primary = stems[0]?.[1];
+        const word = stems[0]?.[0] ?? '';
+        if (!primary || seen.has(primary)) continue;
+        const lexemes: string[] = [];
+        const dfs: number[] = [];
+        for (const [, lexeme] of stems) {
+          if (!lexeme || seen.has(lexeme) || lexemes.includes(lexeme)) continue;
+          const df = await this.df(tenantId, lang, lexeme);
+          // The citizen's own word stays (an unknown word counts against confidence); unknown synonyms go.
+          if (df === 0 && lexeme !== primary) continue;
+          lexemes.push(lexeme);
+          dfs.push(df);
+        }
+        let isUnknown = dfs.every((d) => d === 0);
         // A word the index has never seen is probably misspelt: take the closest known word (pg_trgm).
         if (isUnknown && word.length >= 4 && !/^\d+$/.test(word)) {
           const fix = await this.repo.closestWord(tenantId, word, 0.4);
-          if (fix && fix !== word) {
-            const fixStem = (await this.stems(lang, [fix]))[0]?.[1];
-            if (fixStem && !seen.has(fixStem)) {
-              lexemes.push(fixStem);
-              seen.add(fixStem);
-              isUnknown = false;
-            }
+          const fixStem = fix && fix !== word ? (await this.stems(lang, [fix]))[0]?.[1] : undefined;
+          if (fixStem && !seen.has(fixStem)) {
+            lexemes.push(fixStem);
+            dfs.push(await this.df(tenantId, lang, fixStem));
+            isUnknown = false;
           }
         }
-        // Keyword-map expansions are our guesses, not the citizen's words: unknown ones are dropped, not held against the page.
-        if (isUnknown && expansions.has(word)) continue;
-        const df = Math.max(...(await Promise.all(lexemes.map((l) => this.df(tenantId, lang, l)))));
-        const total = await this.total(tenantId, lang);
+        // Map expansions are our guesses, not the citizen's words: unknown ones are dropped, not held against the page.
+        if (isUnknown && group.isGuess) continue;
+        for (const l of lexemes) seen.add(l);
+        const known = dfs.filter((d) => d > 0);
+        // Alternatives widen the match, so the group is as informative as its most common alternative.
+        const df = known.length ? Math.max(...known) : 0;
         const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
         terms.push({ language: lang, lexemes, idf: isUnknown ? 0 : idf, isUnknown });
       }

@@ -224,17 +224,8 @@ export class AskService {
     const tenant = this.tenants.get(input.tenantId);
     const question = input.question.trim();
     if (!question) throw new AppError('knowledge.empty_question');
-    // The words decide which stemmer reads them; the wish (UI language) decides the answer's language.
-    const queryLang = detectLanguage(question) ?? input.lang ?? tenant.defaultLanguage;
-    const answerLang = tenantLanguage(tenant, input.lang ?? queryLang);
-    const contentLangs = await this.knowledge.contentLanguages(tenant.id);
-    // Translation costs a process start (~0.5 s): only when the question's language has no pages of its own.
-    const searchLangs = contentLangs.includes(queryLang) ? [queryLang] : contentLangs;
-    const targets = [...new Set<Language>([answerLang, ...searchLangs])];
-    const analyzed = await this.knowledge.index.analyze(tenant.id, question, queryLang, targets);
-
+    const { answerLang, analyzed, pages } = await this.rank(tenant, question, input.lang, 5);
     const faq = await this.matchFaq(tenant, analyzed.terms.filter((x) => x.language === answerLang), answerLang);
-    const pages = await this.knowledge.index.search(tenant.id, { ...analyzed, terms: analyzed.terms.filter((x) => contentLangs.includes(x.language)) }, 5);
     if (faq) {
       const text = faq.answer[answerLang] ?? faq.answer[tenant.defaultLanguage] ?? faq.answer.es ?? faq.answer.ca ?? faq.answer.en ?? '';
       const sources: Source[] = [];
@@ -286,6 +277,24 @@ export class AskService {
       handoffSuggested: false,
       ...(note ? { note } : {}),
     };
+  }
+
+  /** The crawled pages ranked for a question, best first (the evaluation measures this ranking). */
+  async rankPages(input: AskInput, limit = 10): Promise<PageResult[]> {
+    return (await this.rank(this.tenants.get(input.tenantId), input.question.trim(), input.lang, limit)).pages;
+  }
+
+  private async rank(tenant: TenantProfile, question: string, lang: Language | undefined, limit: number) {
+    // The words decide which stemmer reads them; the wish (UI language) decides the answer's language.
+    const queryLang = detectLanguage(question) ?? lang ?? tenant.defaultLanguage;
+    const answerLang = tenantLanguage(tenant, lang ?? queryLang);
+    const contentLangs = await this.knowledge.contentLanguages(tenant.id);
+    // Translation costs a process start (~0.5 s): only when the question's language has no pages of its own.
+    const searchLangs = contentLangs.includes(queryLang) ? [queryLang] : contentLangs;
+    const targets = [...new Set<Language>([answerLang, ...searchLangs])];
+    const analyzed = await this.knowledge.index.analyze(tenant.id, question, queryLang, targets);
+    const pages = await this.knowledge.index.search(tenant.id, { ...analyzed, terms: analyzed.terms.filter((x) => contentLangs.includes(x.language)) }, limit);
+    return { answerLang, analyzed, pages };
   }
 
   private async matchFaq(tenant: TenantProfile, terms: readonly QueryTerm[], lang: Language): Promise<(FaqRow & { coverage: number }) | undefined> {

@@ -14,6 +14,8 @@ const MARKER_SETS = Object.fromEntries(Object.entries(MARKERS).map(([k, v]) => [
 /** Letters or digraphs found in only one of the languages. */
 const LETTER_HINTS: readonly [RegExp, Language, number][] = [
   [/l·l|ny\b|\bny|ix\b|tx/, 'ca', 2],
+  // Elided articles and pronouns: l'ajuntament, d'empadronament, m'he.
+  [/\b[mtsldn]'(?:h|[aeiouàèéíòóú])/, 'ca', 2],
   [/[àèòï]/, 'ca', 2],
   [/ñ|[¿¡]|ción\b|ión\b/, 'es', 2],
   [/\bth|w|ing\b|ght/, 'en', 1],

@@ -128,7 +128,7 @@ const TO_SPANISH: Record<'ca' | 'en', Record<string, string>> = {
     comptador: 'contador', cens: 'censo', electoral: 'electoral', voluntariat: 'voluntariado', associacio: 'asociacion', associacions: 'asociaciones', entitats: 'entidades',
   },
   en: {
-    register: 'empadronamiento padron registro', registration: 'empadronamiento registro inscripcion', census: 'padron censo', residence: 'residencia empadronamiento',
+    register: 'registro inscripcion censo alta', married: 'bodas matrimonio', marry: 'bodas matrimonio', home: 'domicilio', towed: 'grua retirados', registration: 'empadronamiento registro inscripcion', census: 'padron censo', residence: 'residencia empadronamiento',
     certificate: 'certificado', license: 'licencia', licence: 'licencia', permit: 'licencia permiso autorizacion', works: 'obras', building: 'obras edificio construccion',
     tax: 'impuesto tasa', taxes: 'impuestos tasas', fee: 'tasa precio', fees: 'tasas', bill: 'recibo', receipt: 'recibo', fine: 'multa sancion', fines: 'multas sanciones',
     rubbish: 'basuras residuos', garbage: 'basuras residuos', waste: 'residuos basuras', trash: 'basuras residuos', water: 'agua', school: 'escuela colegio',
@@ -143,7 +143,7 @@ const TO_SPANISH: Record<'ca' | 'en', Record<string, string>> = {
     business: 'actividad negocio comercio', open: 'apertura', opening: 'apertura', shop: 'comercio tienda', elderly: 'mayores', disability: 'discapacidad',
     disabled: 'discapacidad', dependency: 'dependencia', social: 'social', container: 'contenedor', skip: 'contenedor', rubble: 'escombros', furniture: 'muebles enseres',
     collection: 'recogida', cleaning: 'limpieza', graffiti: 'pintadas', festival: 'fiestas', party: 'fiesta', show: 'espectaculo', filming: 'rodaje filmacion',
-    photo: 'fotografia', archive: 'archivo', documents: 'documentos', traffic: 'trafico', tow: 'grua', towed: 'grua', towing: 'grua', offence: 'infraccion',
+    photo: 'fotografia', archive: 'archivo', documents: 'documentos', traffic: 'trafico', tow: 'grua', towing: 'grua', offence: 'infraccion',
     property: 'inmuebles bienes ibi', capital: 'plusvalia', gains: 'plusvalia', planning: 'urbanismo', occupancy: 'ocupacion cedula', digital: 'digital electronico',
     appointment: 'cita previa', summer: 'verano', camp: 'colonias campamentos', camps: 'colonias campamentos', youth: 'jovenes juventud', women: 'mujer mujeres',
     violence: 'violencia', canteen: 'comedor', meals: 'comedor comidas', bus: 'autobus', tram: 'tranvia', taxi: 'taxi', damage: 'danos responsabilidad patrimonial',
@@ -156,12 +156,41 @@ const TO_SPANISH: Record<'ca' | 'en', Record<string, string>> = {
 
 /** Spanish words for the municipal terms found in a Valencian or English question (empty for others). */
 export function keywordsToSpanish(text: string, from: Language): string[] {
+  return keywordGroupsToSpanish(text, from).flat();
+}
+
+/** Like keywordsToSpanish, one group of alternatives per source word. */
+export function keywordGroupsToSpanish(text: string, from: Language): string[][] {
   if (from === 'es') return [];
   const map = TO_SPANISH[from];
-  const out: string[] = [];
+  const out: string[][] = [];
   for (const w of fold(text).split(/[^a-z0-9]+/)) {
     const es = map[w];
-    if (es) out.push(...es.split(' '));
+    if (es) out.push(es.split(' '));
   }
   return out;
+}
+
+/**
+ * Colloquial Spanish -> the catalogue's wording ("bebé" -> "nacimiento", "bus" -> "autobús"). Applied to Spanish
+ * questions and to translations; each word keeps its own meaning too.
+ */
+const SPANISH_SYNONYMS: Record<string, string> = {
+  bebe: 'nacimiento', bebes: 'nacimiento', nino: 'menor nacimiento', hijo: 'nacimiento menor', hija: 'nacimiento menor',
+  mudado: 'cambio domicilio', mudanza: 'cambio domicilio', mudo: 'cambio domicilio', mudarme: 'cambio domicilio', piso: 'vivienda domicilio', casa: 'vivienda domicilio',
+  coche: 'vehiculo', coches: 'vehiculos', moto: 'vehiculo motocicleta', bus: 'autobus', gratis: 'gratuita gratuito', jubilado: 'pensionista mayores',
+  jubilados: 'pensionistas mayores', abuelo: 'mayores', abuela: 'mayores', madre: 'mayores', padre: 'mayores', viejo: 'mayores usados', viejos: 'usados mayores',
+  minusvalido: 'discapacidad', minusvalidos: 'discapacidad', discapacitado: 'discapacidad', discapacitados: 'discapacidad', aparcamiento: 'estacionamiento',
+  aparcar: 'estacionamiento', aparcamientos: 'estacionamiento', sofa: 'muebles voluminosos', colchon: 'muebles voluminosos', trastos: 'muebles enseres',
+  casarme: 'bodas matrimonio', casar: 'bodas matrimonio', caso: 'bodas', boda: 'bodas matrimonio', casamos: 'bodas matrimonio', reforma: 'obras', arreglo: 'obras',
+  grabar: 'rodajes grabaciones', anuncio: 'rodajes publicidad', pelicula: 'rodajes', quejarme: 'quejas', queja: 'quejas', reclamar: 'quejas reclamaciones',
+  perro: 'canino perros', perros: 'canino', gato: 'gatos animales', mascota: 'animales', bici: 'bicicletas', bicicleta: 'bicicletas', biblioteca: 'bibliotecas',
+  libros: 'prestamo bibliotecas', socio: 'carne socio', carnet: 'carne', boton: 'teleasistencia', dinero: 'ayudas', llego: 'urgente necesidad',
+  circulacion: 'vehiculos traccion', impuesto: 'impuesto', multa: 'multas', terraza: 'veladores', mesas: 'veladores', cobrado: 'devolucion', devuelvan: 'devolucion',
+  fraccionar: 'fraccionamiento aplazamiento', pagar: 'pago', herencia: 'mortis causa herencias', luz: 'electrica', basura: 'basuras', escombros: 'escombros',
+  grua: 'grua retirados deposito', voluntario: 'voluntariado', recogen: 'recogida', recoger: 'recogida', recojo: 'recogida', titular: 'titular',
+};
+
+export function spanishSynonyms(word: string): string[] {
+  return SPANISH_SYNONYMS[word]?.split(' ') ?? [];
 }
