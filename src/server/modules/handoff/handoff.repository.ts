@@ -83,7 +83,15 @@ export class HandoffRepository {
     return res.rows[0];
   }
 
-  async addCallback(c: { tenantId: string; conversationId: string | null; name: string; phone: string; citizenDni: string | null; preferredTime: string | null; language: string }): Promise<number> {
+  async addCallback(c: {
+    tenantId: string;
+    conversationId: string | null;
+    name: string;
+    phone: string;
+    citizenDni: string | null;
+    preferredTime: string | null;
+    language: string;
+  }): Promise<number> {
     const res = await this.q.query<{ id: number }>(
       `INSERT INTO handoff_callbacks (tenant_id, conversation_id, name, phone, citizen_dni, preferred_time, language)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -104,7 +112,10 @@ export class HandoffRepository {
   }
 
   async markCallbackDone(tenantId: string, id: number, staffId: string): Promise<boolean> {
-    const res = await this.q.query(`UPDATE handoff_callbacks SET status = 'done', done_by = $3 WHERE tenant_id = $1 AND id = $2 AND status = 'pending'`, [tenantId, id, staffId]);
+    const res = await this.q.query(
+      `UPDATE handoff_callbacks SET status = 'done', done_by = $3 WHERE tenant_id = $1 AND id = $2 AND status = 'pending'`,
+      [tenantId, id, staffId],
+    );
     return res.rowCount > 0;
   }
 

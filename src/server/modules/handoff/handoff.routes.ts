@@ -26,7 +26,13 @@ const PING_MS = 25_000;
 
 function staffActor(req: FastifyRequest): StaffActor {
   const staff = requireStaff(req, 'agent');
-  return { tenantId: staff.tenantId, staffId: staff.staffId, name: staff.name, isAdmin: staff.roles.includes('admin'), actor: auditActor(req) };
+  return {
+    tenantId: staff.tenantId,
+    staffId: staff.staffId,
+    name: staff.name,
+    isAdmin: staff.roles.includes('admin'),
+    actor: auditActor(req),
+  };
 }
 
 /** A browser socket must come from our own pages: the cookie alone would let another site open it. */
@@ -46,13 +52,28 @@ export function handoffRoutes(service: HandoffService) {
     const r = app.withTypeProvider<ZodTypeProvider>();
     const tags = ['handoff'];
 
-    r.get('/api/v1/handoff/hours', { schema: { tags, summary: 'Whether staff answer now, the hours, and the out-of-hours message', response: { 200: ZOfficeHoursSchema } } }, async (req) =>
-      service.officeHours(req.requireTenant(), req.lang),
+    r.get(
+      '/api/v1/handoff/hours',
+      {
+        schema: {
+          tags,
+          summary: 'Whether staff answer now, the hours, and the out-of-hours message',
+          response: { 200: ZOfficeHoursSchema },
+        },
+      },
+      async (req) => service.officeHours(req.requireTenant(), req.lang),
     );
 
     r.post(
       '/api/v1/handoff/callbacks',
-      { schema: { tags, summary: 'Ask to be called back by staff (citizens)', body: ZCallbackRequestSchema, response: { 201: z.object({ id: z.number() }) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Ask to be called back by staff (citizens)',
+          body: ZCallbackRequestSchema,
+          response: { 201: z.object({ id: z.number() }) },
+        },
+      },
       async (req, reply) => {
         const tenant = req.requireTenant();
         const dni = req.auth?.kind === 'citizen' ? req.auth.dni : null;
@@ -61,41 +82,118 @@ export function handoffRoutes(service: HandoffService) {
       },
     );
 
-    r.get('/api/v1/handoff/callbacks', { schema: { tags, summary: 'Callback requests (agents)', querystring: ZCallbacksQuerySchema, response: { 200: z.object({ items: z.array(ZCallbackSchema) }) } } }, async (req) => {
-      const rows = await service.callbacks(staffActor(req), req.query.status);
-      return { items: rows.map((c) => ({ id: c.id, name: c.name, phone: c.phone, preferredTime: c.preferred_time, language: c.language, status: c.status, createdAt: new Date(c.created_at).toISOString() })) };
-    });
+    r.get(
+      '/api/v1/handoff/callbacks',
+      {
+        schema: {
+          tags,
+          summary: 'Callback requests (agents)',
+          querystring: ZCallbacksQuerySchema,
+          response: { 200: z.object({ items: z.array(ZCallbackSchema) }) },
+        },
+      },
+      async (req) => {
+        const rows = await service.callbacks(staffActor(req), req.query.status);
+        return {
+          items: rows.map((c) => ({
+            id: c.id,
+            name: c.name,
+            phone: c.phone,
+            preferredTime: c.preferred_time,
+            language: c.language,
+            status: c.status,
+            createdAt: new Date(c.created_at).toISOString(),
+          })),
+        };
+      },
+    );
 
-    r.post('/api/v1/handoff/callbacks/:id/done', { schema: { tags, summary: 'Mark a callback as made (agents)', params: ZRequestParamsSchema, response: { 200: z.object({ ok: z.literal(true) }) } } }, async (req) => {
-      await service.markCallbackDone(staffActor(req), req.params.id);
-      return { ok: true as const };
-    });
+    r.post(
+      '/api/v1/handoff/callbacks/:id/done',
+      {
+        schema: {
+          tags,
+          summary: 'Mark a callback as made (agents)',
+          params: ZRequestParamsSchema,
+          response: { 200: z.object({ ok: z.literal(true) }) },
+        },
+      },
+      async (req) => {
+        await service.markCallbackDone(staffActor(req), req.params.id);
+        return { ok: true as const };
+      },
+    );
 
-    r.get('/api/v1/handoff/requests', { schema: { tags, summary: 'The inbox: conversations waiting for a person, and those being answered', response: { 200: ZInboxSchema } } }, async (req) => {
-      const staff = staffActor(req);
-      return { items: await service.inbox(staff), officeHours: service.officeHours(req.requireTenant(), req.lang) };
-    });
+    r.get(
+      '/api/v1/handoff/requests',
+      {
+        schema: {
+          tags,
+          summary: 'The inbox: conversations waiting for a person, and those being answered',
+          response: { 200: ZInboxSchema },
+        },
+      },
+      async (req) => {
+        const staff = staffActor(req);
+        return { items: await service.inbox(staff), officeHours: service.officeHours(req.requireTenant(), req.lang) };
+      },
+    );
 
     r.post(
       '/api/v1/handoff/requests/:id/accept',
-      { schema: { tags, summary: 'Accept a waiting conversation (one agent wins; 409 handoff.already_taken for the others)', params: ZRequestParamsSchema, response: { 200: ZAcceptedSchema } } },
+      {
+        schema: {
+          tags,
+          summary: 'Accept a waiting conversation (one agent wins; 409 handoff.already_taken for the others)',
+          params: ZRequestParamsSchema,
+          response: { 200: ZAcceptedSchema },
+        },
+      },
       async (req) => service.accept(staffActor(req), req.params.id),
     );
 
-    r.get('/api/v1/handoff/requests/:id/transcript', { schema: { tags, summary: 'The redacted transcript of a held conversation', params: ZRequestParamsSchema, response: { 200: ZTranscriptSchema } } }, async (req) =>
-      service.transcript(staffActor(req), req.params.id),
+    r.get(
+      '/api/v1/handoff/requests/:id/transcript',
+      {
+        schema: {
+          tags,
+          summary: 'The redacted transcript of a held conversation',
+          params: ZRequestParamsSchema,
+          response: { 200: ZTranscriptSchema },
+        },
+      },
+      async (req) => service.transcript(staffActor(req), req.params.id),
     );
 
     r.post(
       '/api/v1/handoff/requests/:id/messages',
-      { schema: { tags, summary: 'Send a message to the citizen', params: ZRequestParamsSchema, body: ZSendSchema, response: { 201: ZTurnSchema } } },
+      {
+        schema: {
+          tags,
+          summary: 'Send a message to the citizen',
+          params: ZRequestParamsSchema,
+          body: ZSendSchema,
+          response: { 201: ZTurnSchema },
+        },
+      },
       async (req, reply) => reply.status(201).send(await service.send(staffActor(req), req.params.id, req.body.text)),
     );
 
-    r.post('/api/v1/handoff/requests/:id/close', { schema: { tags, summary: 'End the hand-off: the assistant takes over again', params: ZRequestParamsSchema, response: { 200: z.object({ ok: z.literal(true) }) } } }, async (req) => {
-      await service.close(staffActor(req), req.params.id);
-      return { ok: true as const };
-    });
+    r.post(
+      '/api/v1/handoff/requests/:id/close',
+      {
+        schema: {
+          tags,
+          summary: 'End the hand-off: the assistant takes over again',
+          params: ZRequestParamsSchema,
+          response: { 200: z.object({ ok: z.literal(true) }) },
+        },
+      },
+      async (req) => {
+        await service.close(staffActor(req), req.params.id);
+        return { ok: true as const };
+      },
+    );
 
     // Live: inbox events and the turns of watched conversations; messages can be sent on it too.
     // Refused before the upgrade (plain 401/403), so a socket only ever opens for a signed-in agent.
@@ -103,57 +201,67 @@ export function handoffRoutes(service: HandoffService) {
       if (!isSameOrigin(req)) throw new AppError('common.forbidden', { status: 403 });
       staffActor(req);
     };
-    app.get('/api/v1/handoff/ws', { websocket: true, preValidation: checkSocket, schema: { tags, summary: 'WebSocket: inbox events, live turns, agent messages' } }, async (socket, req) => {
-      const staff = staffActor(req);
-      const send = (m: object) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
-      };
-      const watches = new Map<number, () => void>();
-      // Listeners are attached before any await: a message sent right after the upgrade must not be lost.
-      const stopInbox = service.subscribeInbox(staff.tenantId, (e) => send({ type: 'inbox', event: e }));
-      const ping = setInterval(() => socket.ping(), PING_MS);
-      socket.on('message', (raw: Buffer) => {
-        void (async () => {
-          let msg: z.infer<typeof ZSocketInSchema>;
-          try {
-            msg = ZSocketInSchema.parse(JSON.parse(raw.toString('utf8')));
-          } catch {
-            send({ type: 'error', code: 'handoff.bad_message' });
-            return;
-          }
-          try {
-            switch (msg.type) {
-              case 'watch': {
-                if (watches.has(msg.requestId)) return;
-                const requestId = msg.requestId;
-                watches.set(requestId, () => undefined);
-                const stop = await service.watch(staff, requestId, msg.after, (turn) => send({ type: 'turn', requestId, turn }));
-                watches.set(requestId, stop);
-                send({ type: 'watching', requestId });
-                return;
-              }
-              case 'send': {
-                await service.send(staff, msg.requestId, msg.text);
-                return;
-              }
-              default: {
-                const exhaustive: never = msg;
-                return exhaustive;
-              }
+    app.get(
+      '/api/v1/handoff/ws',
+      {
+        websocket: true,
+        preValidation: checkSocket,
+        schema: { tags, summary: 'WebSocket: inbox events, live turns, agent messages' },
+      },
+      async (socket, req) => {
+        const staff = staffActor(req);
+        const send = (m: object) => {
+          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+        };
+        const watches = new Map<number, () => void>();
+        // Listeners are attached before any await: a message sent right after the upgrade must not be lost.
+        const stopInbox = service.subscribeInbox(staff.tenantId, (e) => send({ type: 'inbox', event: e }));
+        const ping = setInterval(() => socket.ping(), PING_MS);
+        socket.on('message', (raw: Buffer) => {
+          void (async () => {
+            let msg: z.infer<typeof ZSocketInSchema>;
+            try {
+              msg = ZSocketInSchema.parse(JSON.parse(raw.toString('utf8')));
+            } catch {
+              send({ type: 'error', code: 'handoff.bad_message' });
+              return;
             }
-          } catch (err) {
-            if (msg.type === 'watch') watches.delete(msg.requestId);
-            send({ type: 'error', code: err instanceof AppError ? err.code : 'common.unexpected', requestId: msg.requestId });
-          }
-        })();
-      });
-      socket.on('close', () => {
-        clearInterval(ping);
-        for (const stop of watches.values()) stop();
-        watches.clear();
-        void stopInbox.then((stop) => stop()).catch(() => undefined);
-      });
-      await stopInbox;
-    });
+            try {
+              switch (msg.type) {
+                case 'watch': {
+                  if (watches.has(msg.requestId)) return;
+                  const requestId = msg.requestId;
+                  watches.set(requestId, () => undefined);
+                  const stop = await service.watch(staff, requestId, msg.after, (turn) =>
+                    send({ type: 'turn', requestId, turn }),
+                  );
+                  watches.set(requestId, stop);
+                  send({ type: 'watching', requestId });
+                  return;
+                }
+                case 'send': {
+                  await service.send(staff, msg.requestId, msg.text);
+                  return;
+                }
+                default: {
+                  const exhaustive: never = msg;
+                  return exhaustive;
+                }
+              }
+            } catch (err) {
+              if (msg.type === 'watch') watches.delete(msg.requestId);
+              send({ type: 'error', code: err instanceof AppError ? err.code : 'common.unexpected', requestId: msg.requestId });
+            }
+          })();
+        });
+        socket.on('close', () => {
+          clearInterval(ping);
+          for (const stop of watches.values()) stop();
+          watches.clear();
+          void stopInbox.then((stop) => stop()).catch(() => undefined);
+        });
+        await stopInbox;
+      },
+    );
   });
 }

@@ -64,7 +64,13 @@ const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 /** Weekday and HH:MM of `now` in the council's time zone. */
 function localClock(now: Date, timeZone: string): { day: (typeof WEEKDAYS)[number]; hm: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const day = WEEKDAYS.find((d) => d === get('weekday').toLowerCase().slice(0, 3)) ?? 'mon';
   return { day, hm: `${get('hour')}:${get('minute')}` };
@@ -85,7 +91,13 @@ export class HandoffService {
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: { db: Db; bus: Bus; tenants: TenantRegistry; conversations: ConversationsPort | (() => ConversationsPort); now?: () => Date },
+    private readonly deps: {
+      db: Db;
+      bus: Bus;
+      tenants: TenantRegistry;
+      conversations: ConversationsPort | (() => ConversationsPort);
+      now?: () => Date;
+    },
   ) {
     this.repo = new HandoffRepository(deps.db);
     this.now = deps.now ?? (() => new Date());
@@ -97,7 +109,8 @@ export class HandoffService {
     return {
       request: async (r: HandoffRequest) => {
         const res = await base.request(r);
-        if (res.isNew) await this.deps.bus.publish(inboxChannel(r.tenantId), { type: 'queued', requestId: res.id } satisfies InboxEvent);
+        if (res.isNew)
+          await this.deps.bus.publish(inboxChannel(r.tenantId), { type: 'queued', requestId: res.id } satisfies InboxEvent);
         return res;
       },
     };
@@ -127,7 +140,10 @@ export class HandoffService {
   }
 
   /** Takes a waiting conversation: exactly one agent wins; the others get 409 handoff.already_taken. */
-  async accept(staff: StaffActor, requestId: number): Promise<{ requestId: number; conversationId: string; turns: TranscriptTurn[] }> {
+  async accept(
+    staff: StaffActor,
+    requestId: number,
+  ): Promise<{ requestId: number; conversationId: string; turns: TranscriptTurn[] }> {
     const row = await this.deps.db.transaction(async (tx) => {
       const repo = this.repo.with(tx);
       const taken = await repo.accept(staff.tenantId, requestId, staff.staffId);
@@ -136,20 +152,39 @@ export class HandoffService {
         if (!existing || existing.status === 'closed') throw new AppError('handoff.not_found', { status: 404 });
         throw new AppError('handoff.already_taken', { status: 409 });
       }
-      await audit(tx, staff.actor, { action: 'handoff.accepted', subjectType: 'conversation', subjectId: taken.conversation_id, details: { requestId } });
+      await audit(tx, staff.actor, {
+        action: 'handoff.accepted',
+        subjectType: 'conversation',
+        subjectId: taken.conversation_id,
+        details: { requestId },
+      });
       return taken;
     });
     await this.conversations().setStatus(staff.tenantId, row.conversation_id, 'with_human');
     // The citizen's stream shows this turn: "a person has joined".
-    await this.conversations().addStaffMessage(staff.tenantId, row.conversation_id, { staffId: staff.staffId, text: t(this.lang(row), 'handoff:joined', { name: firstName(staff.name) }) });
+    await this.conversations().addStaffMessage(staff.tenantId, row.conversation_id, {
+      staffId: staff.staffId,
+      text: t(this.lang(row), 'handoff:joined', { name: firstName(staff.name) }),
+    });
     await this.deps.bus.publish(inboxChannel(staff.tenantId), { type: 'accepted', requestId } satisfies InboxEvent);
-    return { requestId, conversationId: row.conversation_id, turns: await this.conversations().turnsAfter(staff.tenantId, row.conversation_id, 0) };
+    return {
+      requestId,
+      conversationId: row.conversation_id,
+      turns: await this.conversations().turnsAfter(staff.tenantId, row.conversation_id, 0),
+    };
   }
 
   /** The conversation's redacted turns for the agent who holds it (or an admin). */
-  async transcript(staff: StaffActor, requestId: number, afterSeq = 0): Promise<{ conversationId: string; turns: TranscriptTurn[] }> {
+  async transcript(
+    staff: StaffActor,
+    requestId: number,
+    afterSeq = 0,
+  ): Promise<{ conversationId: string; turns: TranscriptTurn[] }> {
     const row = await this.held(staff, requestId);
-    return { conversationId: row.conversation_id, turns: await this.conversations().turnsAfter(staff.tenantId, row.conversation_id, afterSeq) };
+    return {
+      conversationId: row.conversation_id,
+      turns: await this.conversations().turnsAfter(staff.tenantId, row.conversation_id, afterSeq),
+    };
   }
 
   /** A message from the agent to the citizen; stored redacted by the assistant, audited without its text. */
@@ -157,18 +192,34 @@ export class HandoffService {
     const row = await this.held(staff, requestId);
     const clean = text.trim().slice(0, 2000);
     if (!clean) throw new AppError('handoff.empty_message', { status: 400 });
-    const turn = await this.conversations().addStaffMessage(staff.tenantId, row.conversation_id, { staffId: staff.staffId, text: clean });
-    await audit(this.deps.db, staff.actor, { action: 'handoff.message_sent', subjectType: 'conversation', subjectId: row.conversation_id, details: { requestId, seq: turn.seq } });
+    const turn = await this.conversations().addStaffMessage(staff.tenantId, row.conversation_id, {
+      staffId: staff.staffId,
+      text: clean,
+    });
+    await audit(this.deps.db, staff.actor, {
+      action: 'handoff.message_sent',
+      subjectType: 'conversation',
+      subjectId: row.conversation_id,
+      details: { requestId, seq: turn.seq },
+    });
     return turn;
   }
 
   /** Ends the hand-off: the conversation goes back to the assistant. */
   async close(staff: StaffActor, requestId: number): Promise<void> {
     const row = await this.held(staff, requestId);
-    await this.conversations().addStaffMessage(staff.tenantId, row.conversation_id, { staffId: staff.staffId, text: t(this.lang(row), 'handoff:left') });
+    await this.conversations().addStaffMessage(staff.tenantId, row.conversation_id, {
+      staffId: staff.staffId,
+      text: t(this.lang(row), 'handoff:left'),
+    });
     await this.deps.db.transaction(async (tx) => {
       await this.repo.with(tx).close(staff.tenantId, requestId);
-      await audit(tx, staff.actor, { action: 'handoff.closed', subjectType: 'conversation', subjectId: row.conversation_id, details: { requestId } });
+      await audit(tx, staff.actor, {
+        action: 'handoff.closed',
+        subjectType: 'conversation',
+        subjectId: row.conversation_id,
+        details: { requestId },
+      });
     });
     await this.conversations().setStatus(staff.tenantId, row.conversation_id, 'active');
     await this.deps.bus.publish(inboxChannel(staff.tenantId), { type: 'closed', requestId } satisfies InboxEvent);
@@ -178,7 +229,12 @@ export class HandoffService {
    * Live turns of a held conversation: `onTurn` gets every turn after `afterSeq`, in order, on whichever
    * instance the citizen wrote. Returns the function that stops watching.
    */
-  async watch(staff: StaffActor, requestId: number, afterSeq: number, onTurn: (turn: TranscriptTurn) => void): Promise<() => void> {
+  async watch(
+    staff: StaffActor,
+    requestId: number,
+    afterSeq: number,
+    onTurn: (turn: TranscriptTurn) => void,
+  ): Promise<() => void> {
     const row = await this.held(staff, requestId);
     let last = afterSeq;
     let isSending = false;
@@ -214,7 +270,18 @@ export class HandoffService {
   }
 
   /** A citizen asks to be called back (out of hours, or instead of waiting). */
-  async requestCallback(tenant: TenantProfile, input: { name: string; phone: string; preferredTime?: string | undefined; conversationId?: string | undefined; lang: Language; citizenDni: string | null }, actor: AuditActor): Promise<{ id: number }> {
+  async requestCallback(
+    tenant: TenantProfile,
+    input: {
+      name: string;
+      phone: string;
+      preferredTime?: string | undefined;
+      conversationId?: string | undefined;
+      lang: Language;
+      citizenDni: string | null;
+    },
+    actor: AuditActor,
+  ): Promise<{ id: number }> {
     return this.deps.db.transaction(async (tx) => {
       const id = await this.repo.with(tx).addCallback({
         tenantId: tenant.id,
@@ -232,7 +299,11 @@ export class HandoffService {
 
   async callbacks(staff: StaffActor, status: 'pending' | 'done'): Promise<CallbackRow[]> {
     const rows = await this.repo.listCallbacks(staff.tenantId, status);
-    await audit(this.deps.db, staff.actor, { action: 'handoff.callbacks_viewed', subjectType: 'callback', details: { status, count: rows.length } });
+    await audit(this.deps.db, staff.actor, {
+      action: 'handoff.callbacks_viewed',
+      subjectType: 'callback',
+      details: { status, count: rows.length },
+    });
     return rows;
   }
 
@@ -253,7 +324,8 @@ export class HandoffService {
   private async held(staff: StaffActor, requestId: number): Promise<HandoffRow> {
     const row = await this.repo.find(staff.tenantId, requestId);
     if (!row || row.status === 'closed') throw new AppError('handoff.not_found', { status: 404 });
-    if (row.status !== 'accepted' || (row.accepted_by !== staff.staffId && !staff.isAdmin)) throw new AppError('handoff.not_yours', { status: 403 });
+    if (row.status !== 'accepted' || (row.accepted_by !== staff.staffId && !staff.isAdmin))
+      throw new AppError('handoff.not_yours', { status: 403 });
     return row;
   }
 

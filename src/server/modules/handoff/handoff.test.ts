@@ -20,8 +20,21 @@ interface Turn {
 
 const TENANT = { 'x-tenant': 'alacant' };
 
-async function buildTestApp(db: Awaited<ReturnType<typeof createTestDb>>['db'], tenants: Awaited<ReturnType<typeof createTestDb>>['tenants'], dataDir: string): Promise<FastifyInstance> {
-  const config = loadConfig({}, { DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 10_000, ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) });
+async function buildTestApp(
+  db: Awaited<ReturnType<typeof createTestDb>>['db'],
+  tenants: Awaited<ReturnType<typeof createTestDb>>['tenants'],
+  dataDir: string,
+): Promise<FastifyInstance> {
+  const config = loadConfig(
+    {},
+    {
+      DATA_DIR: dataDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_MINUTE: 10_000,
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    },
+  );
   const app = await buildApp({ config, db, tenants, logger: false });
   await app.ready();
   return app;
@@ -42,16 +55,27 @@ async function citizenAsksForPerson(app: FastifyInstance): Promise<{ id: string;
   const start = await app.inject({ method: 'POST', url: '/api/v1/conversations', headers: TENANT, payload: { lang: 'es' } });
   expect(start.statusCode).toBe(201);
   const { id, token } = start.json<{ id: string; token: string }>();
-  const msg = await app.inject({ method: 'POST', url: `/api/v1/conversations/${id}/messages`, headers: { ...TENANT, 'x-conversation-token': token }, payload: { text: 'quiero hablar con una persona' } });
+  const msg = await app.inject({
+    method: 'POST',
+    url: `/api/v1/conversations/${id}/messages`,
+    headers: { ...TENANT, 'x-conversation-token': token },
+    payload: { text: 'quiero hablar con una persona' },
+  });
   expect(msg.statusCode).toBe(200);
   expect(msg.json<Json>().status).toBe('waiting_human');
   return { id, token };
 }
 
 async function requestIdFor(app: FastifyInstance, staff: { cookie: string }, conversationId: string): Promise<number> {
-  const inbox = await app.inject({ method: 'GET', url: '/api/v1/handoff/requests', headers: { ...TENANT, cookie: staff.cookie } });
+  const inbox = await app.inject({
+    method: 'GET',
+    url: '/api/v1/handoff/requests',
+    headers: { ...TENANT, cookie: staff.cookie },
+  });
   expect(inbox.statusCode).toBe(200);
-  const item = inbox.json<{ items: { id: number; conversationId: string; status: string }[] }>().items.find((i) => i.conversationId === conversationId);
+  const item = inbox
+    .json<{ items: { id: number; conversationId: string; status: string }[] }>()
+    .items.find((i) => i.conversationId === conversationId);
   if (!item) throw new Error('request not in the inbox');
   expect(item.status).toBe('queued');
   return item.id;
@@ -64,10 +88,11 @@ function collector(ws: WebSocket) {
   ws.on('message', (raw: Buffer) => {
     const m = JSON.parse(raw.toString('utf8')) as Json;
     seen.push(m);
-    for (const w of [...waiters]) if (w.match(m)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(m);
-    }
+    for (const w of [...waiters])
+      if (w.match(m)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
   });
   return {
     next(match: (m: Json) => boolean, timeoutMs = 8000): Promise<Json> {
@@ -109,16 +134,29 @@ describe('the staff inbox on one instance', () => {
     const admin = await signInStaff(app, 'admin@alacant.example.org', 'demo-admin-alacant');
     const requestId = await requestIdFor(app, agent, conv.id);
     const [a, b] = await Promise.all(
-      [agent, admin].map((s) => app.inject({ method: 'POST', url: `/api/v1/handoff/requests/${requestId}/accept`, headers: { ...TENANT, cookie: s.cookie, 'x-csrf-token': s.csrf } })),
+      [agent, admin].map((s) =>
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/handoff/requests/${requestId}/accept`,
+          headers: { ...TENANT, cookie: s.cookie, 'x-csrf-token': s.csrf },
+        }),
+      ),
     );
     const codes = [a?.statusCode, b?.statusCode].sort();
     expect(codes).toEqual([200, 409]);
     const loser = [a, b].find((r) => r?.statusCode === 409);
     expect(loser?.json<{ error: Json }>().error.code).toBe('handoff.already_taken');
-    const audit = await t.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM audit_log WHERE tenant_id = 'alacant' AND action = 'handoff.accepted' AND subject_id = $1`, [conv.id]);
+    const audit = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int8 AS n FROM audit_log WHERE tenant_id = 'alacant' AND action = 'handoff.accepted' AND subject_id = $1`,
+      [conv.id],
+    );
     expect(audit.rows[0]?.n).toBe(1);
     // The citizen's transcript says a person has joined.
-    const tr = await app.inject({ method: 'GET', url: `/api/v1/conversations/${conv.id}`, headers: { ...TENANT, 'x-conversation-token': conv.token } });
+    const tr = await app.inject({
+      method: 'GET',
+      url: `/api/v1/conversations/${conv.id}`,
+      headers: { ...TENANT, 'x-conversation-token': conv.token },
+    });
     expect(tr.json<{ status: string; turns: Turn[] }>().status).toBe('with_human');
     expect(tr.json<{ turns: Turn[] }>().turns.some((x) => x.role === 'staff' && x.text.includes('se ha unido'))).toBe(true);
   });
@@ -127,24 +165,44 @@ describe('the staff inbox on one instance', () => {
     const conv = await citizenAsksForPerson(app);
     const agent = await signInStaff(app, 'agent@alacant.example.org', 'demo-agent-alacant');
     const requestId = await requestIdFor(app, agent, conv.id);
-    const acc = await app.inject({ method: 'POST', url: `/api/v1/handoff/requests/${requestId}/accept`, headers: { ...TENANT, cookie: agent.cookie, 'x-csrf-token': agent.csrf } });
+    const acc = await app.inject({
+      method: 'POST',
+      url: `/api/v1/handoff/requests/${requestId}/accept`,
+      headers: { ...TENANT, cookie: agent.cookie, 'x-csrf-token': agent.csrf },
+    });
     expect(acc.statusCode).toBe(200);
     const ws = await openSocket(app, { ...TENANT, cookie: agent.cookie });
     const inbox = collector(ws);
     ws.send(JSON.stringify({ type: 'watch', requestId }));
     await inbox.next((m) => m.type === 'watching');
-    await app.inject({ method: 'POST', url: `/api/v1/conversations/${conv.id}/messages`, headers: { ...TENANT, 'x-conversation-token': conv.token }, payload: { text: 'mi dni es 12345678Z y necesito ayuda' } });
+    await app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${conv.id}/messages`,
+      headers: { ...TENANT, 'x-conversation-token': conv.token },
+      payload: { text: 'mi dni es 12345678Z y necesito ayuda' },
+    });
     const got = await inbox.next(isTurnWith('necesito ayuda'));
     expect((got.turn as Turn).role).toBe('citizen');
     expect((got.turn as Turn).text).not.toContain('12345678Z');
     ws.send(JSON.stringify({ type: 'send', requestId, text: 'Hola, le ayudo yo' }));
     await inbox.next(isTurnWith('le ayudo yo'));
     ws.terminate();
-    const tr = await app.inject({ method: 'GET', url: `/api/v1/conversations/${conv.id}`, headers: { ...TENANT, 'x-conversation-token': conv.token } });
+    const tr = await app.inject({
+      method: 'GET',
+      url: `/api/v1/conversations/${conv.id}`,
+      headers: { ...TENANT, 'x-conversation-token': conv.token },
+    });
     expect(tr.json<{ turns: Turn[] }>().turns.at(-1)).toMatchObject({ role: 'staff', text: 'Hola, le ayudo yo' });
-    const close = await app.inject({ method: 'POST', url: `/api/v1/handoff/requests/${requestId}/close`, headers: { ...TENANT, cookie: agent.cookie, 'x-csrf-token': agent.csrf } });
+    const close = await app.inject({
+      method: 'POST',
+      url: `/api/v1/handoff/requests/${requestId}/close`,
+      headers: { ...TENANT, cookie: agent.cookie, 'x-csrf-token': agent.csrf },
+    });
     expect(close.statusCode).toBe(200);
-    const actions = await t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE tenant_id = 'alacant' AND subject_id = $1 ORDER BY id`, [conv.id]);
+    const actions = await t.db.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE tenant_id = 'alacant' AND subject_id = $1 ORDER BY id`,
+      [conv.id],
+    );
     expect(actions.rows.map((r) => r.action)).toEqual(['handoff.accepted', 'handoff.message_sent', 'handoff.closed']);
   });
 
@@ -153,16 +211,29 @@ describe('the staff inbox on one instance', () => {
   });
 
   it('takes a callback request from a citizen and lists it for agents', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/handoff/callbacks', headers: TENANT, payload: { name: 'Pepa', phone: '600 123 456', preferredTime: 'mañanas' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/handoff/callbacks',
+      headers: TENANT,
+      payload: { name: 'Pepa', phone: '600 123 456', preferredTime: 'mañanas' },
+    });
     expect(res.statusCode).toBe(201);
     const agent = await signInStaff(app, 'agent@alacant.example.org', 'demo-agent-alacant');
-    const list = await app.inject({ method: 'GET', url: '/api/v1/handoff/callbacks', headers: { ...TENANT, cookie: agent.cookie } });
-    expect(list.json<{ items: Json[] }>().items).toContainEqual(expect.objectContaining({ name: 'Pepa', phone: '600 123 456', status: 'pending' }));
+    const list = await app.inject({
+      method: 'GET',
+      url: '/api/v1/handoff/callbacks',
+      headers: { ...TENANT, cookie: agent.cookie },
+    });
+    expect(list.json<{ items: Json[] }>().items).toContainEqual(
+      expect.objectContaining({ name: 'Pepa', phone: '600 123 456', status: 'pending' }),
+    );
   });
 });
 
 describe('office hours', () => {
-  const hours = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[], open: '10:00', close: '13:00' }];
+  const hours = [
+    { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[], open: '10:00', close: '13:00' },
+  ];
   it('are open on a Tuesday at 11:30 in Madrid and closed at 13:00 and on Saturday', () => {
     expect(isWithinHours(hours, 'Europe/Madrid', new Date('2026-03-10T10:30:00Z'))).toBe(true);
     expect(isWithinHours(hours, 'Europe/Madrid', new Date('2026-03-10T12:00:00Z'))).toBe(false);
@@ -203,18 +274,31 @@ describe.skipIf(!process.env.DATABASE_URL)('the staff inbox across two instances
     const ws = await openSocket(appB, { ...TENANT, cookie: agent.cookie });
     const onB = collector(ws);
     const requestId = await requestIdFor(appB, agent, conv.id);
-    const acc = await appB.inject({ method: 'POST', url: `/api/v1/handoff/requests/${requestId}/accept`, headers: { ...TENANT, cookie: agent.cookie, 'x-csrf-token': agent.csrf } });
+    const acc = await appB.inject({
+      method: 'POST',
+      url: `/api/v1/handoff/requests/${requestId}/accept`,
+      headers: { ...TENANT, cookie: agent.cookie, 'x-csrf-token': agent.csrf },
+    });
     expect(acc.statusCode).toBe(200);
     await onB.next((m) => m.type === 'inbox' && (m.event as Json).type === 'accepted');
     ws.send(JSON.stringify({ type: 'watch', requestId }));
     await onB.next((m) => m.type === 'watching');
-    const sent = await appA.inject({ method: 'POST', url: `/api/v1/conversations/${conv.id}/messages`, headers: { ...TENANT, 'x-conversation-token': conv.token }, payload: { text: 'hola desde la instancia A' } });
+    const sent = await appA.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${conv.id}/messages`,
+      headers: { ...TENANT, 'x-conversation-token': conv.token },
+      payload: { text: 'hola desde la instancia A' },
+    });
     expect(sent.json<Json>().status).toBe('with_human');
     await onB.next(isTurnWith('hola desde la instancia A'));
     ws.send(JSON.stringify({ type: 'send', requestId, text: 'respuesta desde B' }));
     await onB.next(isTurnWith('respuesta desde B'));
     ws.terminate();
-    const tr = await appA.inject({ method: 'GET', url: `/api/v1/conversations/${conv.id}`, headers: { ...TENANT, 'x-conversation-token': conv.token } });
+    const tr = await appA.inject({
+      method: 'GET',
+      url: `/api/v1/conversations/${conv.id}`,
+      headers: { ...TENANT, 'x-conversation-token': conv.token },
+    });
     expect(tr.json<{ turns: Turn[] }>().turns.at(-1)).toMatchObject({ role: 'staff', text: 'respuesta desde B' });
   });
 });

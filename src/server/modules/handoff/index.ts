@@ -7,12 +7,26 @@ import { handoffRoutes } from './handoff.routes.ts';
 import { HandoffService, type ConversationsPort } from './handoff.service.ts';
 
 /** The service (inbox, accept, send, close, watch, office hours, callbacks) and what it needs from the assistant. */
-export { HandoffService, isWithinHours, inboxChannel, type ConversationsPort, type StaffActor, type InboxItem, type InboxEvent, type OfficeHoursView } from './handoff.service.ts';
+export {
+  HandoffService,
+  isWithinHours,
+  inboxChannel,
+  type ConversationsPort,
+  type StaffActor,
+  type InboxItem,
+  type InboxEvent,
+  type OfficeHoursView,
+} from './handoff.service.ts';
 /** The repository (used by the data-protection provider for callback requests). */
 export { HandoffRepository, type CallbackRow } from './handoff.repository.ts';
 
 /** Builds the inbox for the registry; pass `service.port()` to the assistant as its HandoffPort. */
-export function createHandoffModule(deps: { db: Db; bus: Bus; tenants: TenantRegistry; conversations: ConversationsPort | (() => ConversationsPort) }) {
+export function createHandoffModule(deps: {
+  db: Db;
+  bus: Bus;
+  tenants: TenantRegistry;
+  conversations: ConversationsPort | (() => ConversationsPort);
+}) {
   const service = new HandoffService(deps);
   return { service, repository: new HandoffRepository(deps.db), routes: handoffRoutes(service) };
 }

@@ -35,7 +35,14 @@ export function conversationsProvider(db: Db): PersonalDataProvider {
 export function callbacksProvider(repo: HandoffRepository): PersonalDataProvider {
   return {
     domain: 'callbacks',
-    export: async (tenantId, dni) => (await repo.callbacksForDni(tenantId, dni)).map((c) => ({ name: c.name, phone: c.phone, preferredTime: c.preferred_time, status: c.status, createdAt: new Date(c.created_at).toISOString() })),
+    export: async (tenantId, dni) =>
+      (await repo.callbacksForDni(tenantId, dni)).map((c) => ({
+        name: c.name,
+        phone: c.phone,
+        preferredTime: c.preferred_time,
+        status: c.status,
+        createdAt: new Date(c.created_at).toISOString(),
+      })),
     erase: async (tenantId, dni, tx) => ({ erased: await repo.with(tx).eraseCallbacksForDni(tenantId, dni) }),
   };
 }
@@ -60,7 +67,11 @@ export class PrivacyService {
     const cutoff = new Date(this.now().getTime() - days * DAY_MS);
     return this.deps.db.transaction(async (tx) => {
       const deleted = await deleteConversationsBefore(tx, tenantId, cutoff);
-      await audit(tx, actor, { action: 'privacy.retention_run', subjectType: 'conversations', details: { transcriptDays: days, cutoff: cutoff.toISOString(), deleted } });
+      await audit(tx, actor, {
+        action: 'privacy.retention_run',
+        subjectType: 'conversations',
+        details: { transcriptDays: days, cutoff: cutoff.toISOString(), deleted },
+      });
       return { tenantId, transcriptDays: days, cutoff: cutoff.toISOString(), deletedConversations: deleted };
     });
   }
@@ -68,21 +79,35 @@ export class PrivacyService {
   /** The retention job's tick: every council, as the system. */
   async enforceRetentionEverywhere(): Promise<RetentionRun[]> {
     const runs: RetentionRun[] = [];
-    for (const t of this.deps.tenants.list()) runs.push(await this.enforceRetention(t.id, { tenantId: t.id, actorType: 'system', channel: 'system' }));
+    for (const t of this.deps.tenants.list())
+      runs.push(await this.enforceRetention(t.id, { tenantId: t.id, actorType: 'system', channel: 'system' }));
     return runs;
   }
 
   /** Everything each domain holds about one citizen, as JSON; the export itself is audited. */
-  async exportCitizen(tenantId: string, rawDni: string, actor: AuditActor): Promise<{ dni: string; exportedAt: string; domains: Record<string, unknown> }> {
+  async exportCitizen(
+    tenantId: string,
+    rawDni: string,
+    actor: AuditActor,
+  ): Promise<{ dni: string; exportedAt: string; domains: Record<string, unknown> }> {
     const dni = this.dni(rawDni);
     const domains: Record<string, unknown> = {};
     for (const p of this.deps.providers) domains[p.domain] = await p.export(tenantId, dni);
-    await audit(this.deps.db, actor, { action: 'privacy.exported', subjectType: 'citizen', subjectId: dni, details: { domains: Object.keys(domains) } });
+    await audit(this.deps.db, actor, {
+      action: 'privacy.exported',
+      subjectType: 'citizen',
+      subjectId: dni,
+      details: { domains: Object.keys(domains) },
+    });
     return { dni, exportedAt: this.now().toISOString(), domains };
   }
 
   /** Erases one citizen's data in every domain, all or nothing, and audits what each domain did. */
-  async eraseCitizen(tenantId: string, rawDni: string, actor: AuditActor): Promise<{ dni: string; domains: Record<string, { erased: number; retained?: string }> }> {
+  async eraseCitizen(
+    tenantId: string,
+    rawDni: string,
+    actor: AuditActor,
+  ): Promise<{ dni: string; domains: Record<string, { erased: number; retained?: string }> }> {
     const dni = this.dni(rawDni);
     return this.deps.db.transaction(async (tx) => {
       const domains: Record<string, { erased: number; retained?: string }> = {};

@@ -18,7 +18,11 @@ async function signIn(email: string, password: string) {
 async function conversationFor(dni: string | null, daysAgo: number): Promise<string> {
   const start = await app.inject({ method: 'POST', url: '/api/v1/conversations', headers: TENANT, payload: { lang: 'es' } });
   const { id } = start.json<{ id: string }>();
-  await ta.t.db.query(`UPDATE conversations SET citizen_dni = $2, updated_at = now() - make_interval(days => $3) WHERE id = $1`, [id, dni, daysAgo]);
+  await ta.t.db.query(`UPDATE conversations SET citizen_dni = $2, updated_at = now() - make_interval(days => $3) WHERE id = $1`, [
+    id,
+    dni,
+    daysAgo,
+  ]);
   return id;
 }
 
@@ -36,42 +40,78 @@ describe('data protection', () => {
   it("deletes transcripts older than the council's retention period and keeps newer ones, and audits the run", async () => {
     const old = await conversationFor(null, 400);
     const recent = await conversationFor(null, 10);
-    const res = await app.inject({ method: 'POST', url: '/api/v1/privacy/retention/run', headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/privacy/retention/run',
+      headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ tenantId: 'alacant', transcriptDays: 365 });
     expect(res.json<{ deletedConversations: number }>().deletedConversations).toBeGreaterThanOrEqual(1);
     const left = await ta.t.db.query<{ id: string }>(`SELECT id FROM conversations WHERE id = ANY($1::uuid[])`, [[old, recent]]);
     expect(left.rows.map((r) => r.id)).toEqual([recent]);
-    const turns = await ta.t.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM conversation_turns WHERE conversation_id = $1`, [old]);
+    const turns = await ta.t.db.query<{ n: number }>(
+      `SELECT count(*)::int8 AS n FROM conversation_turns WHERE conversation_id = $1`,
+      [old],
+    );
     expect(turns.rows[0]?.n).toBe(0);
-    const audit = await ta.t.db.query<{ actor_type: string }>(`SELECT actor_type FROM audit_log WHERE tenant_id = 'alacant' AND action = 'privacy.retention_run'`);
+    const audit = await ta.t.db.query<{ actor_type: string }>(
+      `SELECT actor_type FROM audit_log WHERE tenant_id = 'alacant' AND action = 'privacy.retention_run'`,
+    );
     expect(audit.rows).toEqual([{ actor_type: 'staff' }]);
   });
 
   it("exports one citizen's conversations and callbacks, then erases them, leaving other citizens' data, both audited", async () => {
     const mine = await conversationFor('12345678Z', 1);
     const other = await conversationFor('87654321X', 1);
-    await ta.t.db.query(`INSERT INTO handoff_callbacks (tenant_id, name, phone, citizen_dni, language) VALUES ('alacant', 'María', '600111222', '12345678Z', 'es')`);
-    const exp = await app.inject({ method: 'POST', url: '/api/v1/privacy/export', headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: { dni: '12345678z' } });
+    await ta.t.db.query(
+      `INSERT INTO handoff_callbacks (tenant_id, name, phone, citizen_dni, language) VALUES ('alacant', 'María', '600111222', '12345678Z', 'es')`,
+    );
+    const exp = await app.inject({
+      method: 'POST',
+      url: '/api/v1/privacy/export',
+      headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { dni: '12345678z' },
+    });
     expect(exp.statusCode).toBe(200);
-    const body = exp.json<{ dni: string; domains: { conversations: { id: string; turns: unknown[] }[]; callbacks: { phone: string }[] } }>();
+    const body = exp.json<{
+      dni: string;
+      domains: { conversations: { id: string; turns: unknown[] }[]; callbacks: { phone: string }[] };
+    }>();
     expect(body.dni).toBe('12345678Z');
     expect(body.domains.conversations.map((c) => c.id)).toEqual([mine]);
     expect(body.domains.conversations[0]?.turns.length).toBeGreaterThan(0);
     expect(body.domains.callbacks).toEqual([expect.objectContaining({ phone: '600111222' })]);
-    const erase = await app.inject({ method: 'POST', url: '/api/v1/privacy/erase', headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: { dni: '12345678Z' } });
+    const erase = await app.inject({
+      method: 'POST',
+      url: '/api/v1/privacy/erase',
+      headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { dni: '12345678Z' },
+    });
     expect(erase.json()).toEqual({ dni: '12345678Z', domains: { conversations: { erased: 1 }, callbacks: { erased: 1 } } });
     const left = await ta.t.db.query<{ id: string }>(`SELECT id FROM conversations WHERE id = ANY($1::uuid[])`, [[mine, other]]);
     expect(left.rows.map((r) => r.id)).toEqual([other]);
-    const actions = await ta.t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE tenant_id = 'alacant' AND subject_id = '12345678Z' AND action LIKE 'privacy.%' ORDER BY id`);
+    const actions = await ta.t.db.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE tenant_id = 'alacant' AND subject_id = '12345678Z' AND action LIKE 'privacy.%' ORDER BY id`,
+    );
     expect(actions.rows.map((r) => r.action)).toEqual(['privacy.exported', 'privacy.erased']);
   });
 
   it('refuses an invalid DNI and refuses agents who are not admins', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/api/v1/privacy/export', headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: { dni: '12345678A' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/privacy/export',
+      headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { dni: '12345678A' },
+    });
     expect(bad.json<{ error: { code: string } }>().error.code).toBe('privacy.invalid_dni');
     const agent = await signIn('agent@alacant.example.org', 'demo-agent-alacant');
-    const res = await app.inject({ method: 'POST', url: '/api/v1/privacy/erase', headers: { ...TENANT, cookie: agent.cookie, 'x-csrf-token': agent.csrf }, payload: { dni: '12345678Z' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/privacy/erase',
+      headers: { ...TENANT, cookie: agent.cookie, 'x-csrf-token': agent.csrf },
+      payload: { dni: '12345678Z' },
+    });
     expect(res.statusCode).toBe(403);
   });
 });

@@ -12,7 +12,16 @@ import { useHeadingFocus } from './staff-app.tsx';
 
 interface Report {
   range: { from: string; to: string; timeZone: string };
-  totals: { procedures: number; certificates: number; payments: number; paidCents: number; queries: number; resolvedQueries: number; resolutionRate: number | null; handoffs: number };
+  totals: {
+    procedures: number;
+    certificates: number;
+    payments: number;
+    paidCents: number;
+    queries: number;
+    resolvedQueries: number;
+    resolutionRate: number | null;
+    handoffs: number;
+  };
   proceduresPerDay: { day: string; byType: Record<string, number> }[];
   queriesPerDay: { day: string; byLanguage: Record<string, number> }[];
   handoffsPerDay: { day: string; count: number }[];
@@ -88,7 +97,16 @@ export function AnalyticsPage() {
     const procSeries: Series[] = types.map((k) => ({ label: k, values: data.proceduresPerDay.map((d) => d.byType[k] ?? 0) }));
     const querySeries: Series[] = langs.map((k) => ({ label: k, values: data.queriesPerDay.map((d) => d.byLanguage[k] ?? 0) }));
     const handoffSeries: Series[] = [{ label: t('analytics.handoffs'), values: data.handoffsPerDay.map((d) => d.count) }];
-    return { days, types, langs, procSeries, querySeries, handoffSeries, queryDays: data.queriesPerDay.map((d) => d.day), handoffDays: data.handoffsPerDay.map((d) => d.day) };
+    return {
+      days,
+      types,
+      langs,
+      procSeries,
+      querySeries,
+      handoffSeries,
+      queryDays: data.queriesPerDay.map((d) => d.day),
+      handoffDays: data.handoffsPerDay.map((d) => d.day),
+    };
   }, [data, t]);
   const csv = (table: string) => apiUrl(`/api/v1/analytics/export.csv?${q}&table=${table}`);
   return (
@@ -112,37 +130,95 @@ export function AnalyticsPage() {
         <>
           <h2>{t('analytics.totals')}</h2>
           <dl className="totals" data-testid="totals">
-            <div><dt>{t('analytics.procedures')}</dt><dd data-total="procedures">{data.totals.procedures}</dd></div>
-            <div><dt>{t('analytics.certificates')}</dt><dd data-total="certificates">{data.totals.certificates}</dd></div>
-            <div><dt>{t('analytics.payments')}</dt><dd data-total="payments">{data.totals.payments}</dd></div>
-            <div><dt>{t('analytics.paid')}</dt><dd data-total="paid">{formatMoney(data.totals.paidCents, lang)}</dd></div>
-            <div><dt>{t('analytics.queries')}</dt><dd data-total="queries">{data.totals.queries}</dd></div>
-            <div><dt>{t('analytics.resolution')}</dt><dd data-total="resolution">{data.totals.resolutionRate === null ? '—' : `${Math.round(data.totals.resolutionRate * 100)} %`}</dd></div>
-            <div><dt>{t('analytics.handoffs')}</dt><dd data-total="handoffs">{data.totals.handoffs}</dd></div>
+            <div>
+              <dt>{t('analytics.procedures')}</dt>
+              <dd data-total="procedures">{data.totals.procedures}</dd>
+            </div>
+            <div>
+              <dt>{t('analytics.certificates')}</dt>
+              <dd data-total="certificates">{data.totals.certificates}</dd>
+            </div>
+            <div>
+              <dt>{t('analytics.payments')}</dt>
+              <dd data-total="payments">{data.totals.payments}</dd>
+            </div>
+            <div>
+              <dt>{t('analytics.paid')}</dt>
+              <dd data-total="paid">{formatMoney(data.totals.paidCents, lang)}</dd>
+            </div>
+            <div>
+              <dt>{t('analytics.queries')}</dt>
+              <dd data-total="queries">{data.totals.queries}</dd>
+            </div>
+            <div>
+              <dt>{t('analytics.resolution')}</dt>
+              <dd data-total="resolution">
+                {data.totals.resolutionRate === null ? '—' : `${Math.round(data.totals.resolutionRate * 100)} %`}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('analytics.handoffs')}</dt>
+              <dd data-total="handoffs">{data.totals.handoffs}</dd>
+            </div>
           </dl>
 
           <h2>{t('analytics.procedures_per_day')}</h2>
           <Chart days={charts.days} series={charts.procSeries} title={t('analytics.procedures_per_day')} />
-          <DataTable id="table-procedures" caption={t('analytics.procedures_per_day')} head={[t('analytics.day'), ...charts.types]} rows={data.proceduresPerDay.map((d) => [d.day, ...charts.types.map((k) => d.byType[k] ?? 0)])} />
-          <p><a href={csv('procedures')}>{t('analytics.csv', { name: t('analytics.procedures_per_day') })}</a></p>
+          <DataTable
+            id="table-procedures"
+            caption={t('analytics.procedures_per_day')}
+            head={[t('analytics.day'), ...charts.types]}
+            rows={data.proceduresPerDay.map((d) => [d.day, ...charts.types.map((k) => d.byType[k] ?? 0)])}
+          />
+          <p>
+            <a href={csv('procedures')}>{t('analytics.csv', { name: t('analytics.procedures_per_day') })}</a>
+          </p>
 
           <h2>{t('analytics.queries_per_day')}</h2>
           <Chart days={charts.queryDays} series={charts.querySeries} title={t('analytics.queries_per_day')} />
-          <DataTable id="table-queries" caption={t('analytics.queries_per_day')} head={[t('analytics.day'), ...charts.langs]} rows={data.queriesPerDay.map((d) => [d.day, ...charts.langs.map((k) => d.byLanguage[k] ?? 0)])} />
-          <p><a href={csv('queries')}>{t('analytics.csv', { name: t('analytics.queries_per_day') })}</a></p>
+          <DataTable
+            id="table-queries"
+            caption={t('analytics.queries_per_day')}
+            head={[t('analytics.day'), ...charts.langs]}
+            rows={data.queriesPerDay.map((d) => [d.day, ...charts.langs.map((k) => d.byLanguage[k] ?? 0)])}
+          />
+          <p>
+            <a href={csv('queries')}>{t('analytics.csv', { name: t('analytics.queries_per_day') })}</a>
+          </p>
 
           <h2>{t('analytics.handoffs_per_day')}</h2>
           <Chart days={charts.handoffDays} series={charts.handoffSeries} title={t('analytics.handoffs_per_day')} />
-          <DataTable id="table-handoffs" caption={t('analytics.handoffs_per_day')} head={[t('analytics.day'), t('analytics.handoffs')]} rows={data.handoffsPerDay.map((d) => [d.day, d.count])} />
-          <p><a href={csv('handoffs')}>{t('analytics.csv', { name: t('analytics.handoffs_per_day') })}</a></p>
+          <DataTable
+            id="table-handoffs"
+            caption={t('analytics.handoffs_per_day')}
+            head={[t('analytics.day'), t('analytics.handoffs')]}
+            rows={data.handoffsPerDay.map((d) => [d.day, d.count])}
+          />
+          <p>
+            <a href={csv('handoffs')}>{t('analytics.csv', { name: t('analytics.handoffs_per_day') })}</a>
+          </p>
 
           <h2>{t('analytics.kiosks')}</h2>
-          <DataTable id="table-kiosks" caption={t('analytics.kiosks')} head={[t('analytics.kiosk'), t('analytics.total')]} rows={data.kiosks.map((k) => [k.kioskId, k.total])} />
-          <p><a href={csv('kiosks')}>{t('analytics.csv', { name: t('analytics.kiosks') })}</a></p>
+          <DataTable
+            id="table-kiosks"
+            caption={t('analytics.kiosks')}
+            head={[t('analytics.kiosk'), t('analytics.total')]}
+            rows={data.kiosks.map((k) => [k.kioskId, k.total])}
+          />
+          <p>
+            <a href={csv('kiosks')}>{t('analytics.csv', { name: t('analytics.kiosks') })}</a>
+          </p>
 
           <h2>{t('analytics.unanswered')}</h2>
-          <DataTable id="table-unanswered" caption={t('analytics.unanswered')} head={[t('analytics.question'), t('analytics.count')]} rows={data.topUnanswered.map((u) => [u.question, u.count])} />
-          <p><a href={csv('unanswered')}>{t('analytics.csv', { name: t('analytics.unanswered') })}</a></p>
+          <DataTable
+            id="table-unanswered"
+            caption={t('analytics.unanswered')}
+            head={[t('analytics.question'), t('analytics.count')]}
+            rows={data.topUnanswered.map((u) => [u.question, u.count])}
+          />
+          <p>
+            <a href={csv('unanswered')}>{t('analytics.csv', { name: t('analytics.unanswered') })}</a>
+          </p>
         </>
       )}
     </section>

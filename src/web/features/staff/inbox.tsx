@@ -30,7 +30,11 @@ interface Turn {
   text: string;
   at: string;
 }
-type SocketMessage = { type: 'turn'; requestId: number; turn: Turn } | { type: 'inbox' } | { type: 'watching'; requestId: number } | { type: 'error'; code: string };
+type SocketMessage =
+  | { type: 'turn'; requestId: number; turn: Turn }
+  | { type: 'inbox' }
+  | { type: 'watching'; requestId: number }
+  | { type: 'error'; code: string };
 
 function socketUrl(): string {
   const u = new URL(apiUrl('/api/v1/handoff/ws'), window.location.href);
@@ -68,11 +72,17 @@ export function InboxPage() {
     ws.onmessage = (ev) => {
       const m = JSON.parse(String(ev.data)) as SocketMessage;
       if (m.type === 'inbox') void load();
-      if (m.type === 'turn' && m.requestId === activeRef.current) setTurns((prev) => (prev.some((x) => x.seq === m.turn.seq) ? prev : [...prev, m.turn]));
+      if (m.type === 'turn' && m.requestId === activeRef.current)
+        setTurns((prev) => (prev.some((x) => x.seq === m.turn.seq) ? prev : [...prev, m.turn]));
       if (m.type === 'watching') setStatus(t('inbox.live'));
     };
     return () => ws.close();
   }, [load, t]);
+
+  // Keyboard users land in the message box as soon as a conversation opens.
+  useEffect(() => {
+    if (active) chatInput.current?.focus();
+  }, [active]);
 
   const watch = (requestId: number, after: number) => {
     const ws = socket.current;
@@ -87,12 +97,11 @@ export function InboxPage() {
       const res = isAccepting
         ? await api<{ turns: Turn[] }>(`/api/v1/handoff/requests/${item.id}/accept`, { method: 'POST' })
         : await api<{ turns: Turn[] }>(`/api/v1/handoff/requests/${item.id}/transcript`);
+      await load();
       activeRef.current = item.id;
       setActive(item.id);
       setTurns(res.turns);
       watch(item.id, res.turns.at(-1)?.seq ?? 0);
-      void load();
-      setTimeout(() => chatInput.current?.focus(), 0);
     } catch (err) {
       setError(err);
       void load();
@@ -146,8 +155,10 @@ export function InboxPage() {
             {inbox.items.map((item) => (
               <li key={item.id} className="card">
                 <p>
-                  <strong>{t('inbox.request', { id: item.id })}</strong> · {t(`inbox.reason.${item.reason}`)} · {t(`inbox.channel.${item.channel}`)}
-                  {item.kioskId ? ` (${item.kioskId})` : ''} · {item.language ?? ''} · {formatDateTime(item.waitingSince, lang, timeZone)}
+                  <strong>{t('inbox.request', { id: item.id })}</strong> · {t(`inbox.reason.${item.reason}`)} ·{' '}
+                  {t(`inbox.channel.${item.channel}`)}
+                  {item.kioskId ? ` (${item.kioskId})` : ''} · {item.language ?? ''} ·{' '}
+                  {formatDateTime(item.waitingSince, lang, timeZone)}
                 </p>
                 {item.status === 'queued' ? (
                   <button type="button" className="button" onClick={() => void open(item, true)}>
@@ -170,13 +181,15 @@ export function InboxPage() {
       {active ? (
         <section aria-labelledby="chat-title" className="staff-chat">
           <h2 id="chat-title">{t('inbox.chat_title', { id: active })}</h2>
-          <ol role="log" aria-live="polite" aria-label={t('inbox.transcript')} className="item-list">
-            {turns.map((turn) => (
-              <li key={turn.seq} className={`turn turn--${turn.role}`}>
-                <strong>{t(`inbox.role.${turn.role}`)}:</strong> {turn.text}
-              </li>
-            ))}
-          </ol>
+          <div role="log" aria-live="polite" aria-label={t('inbox.transcript')}>
+            <ol className="item-list">
+              {turns.map((turn) => (
+                <li key={turn.seq} className={`turn turn--${turn.role}`}>
+                  <strong>{t(`inbox.role.${turn.role}`)}:</strong> {turn.text}
+                </li>
+              ))}
+            </ol>
+          </div>
           <form className="form" onSubmit={(e) => void send(e)}>
             <label htmlFor="chat-text">{t('inbox.message')}</label>
             <textarea

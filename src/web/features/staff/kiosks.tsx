@@ -47,14 +47,22 @@ export function KiosksPage() {
               <rect x="0" y="0" width={W} height={H} fill="#f4f7fa" stroke="#5c6670" />
               {kiosks.map((k) => (
                 <g key={k.id}>
-                  <circle cx={x(k.coordinates.lon)} cy={y(k.coordinates.lat)} r="8" fill={k.isOnline ? '#0b6b2f' : '#b00020'} stroke="#1b1b1b" />
+                  <circle
+                    cx={x(k.coordinates.lon)}
+                    cy={y(k.coordinates.lat)}
+                    r="8"
+                    fill={k.isOnline ? '#0b6b2f' : '#b00020'}
+                    stroke="#1b1b1b"
+                  />
                   <text x={x(k.coordinates.lon) + 11} y={y(k.coordinates.lat) + 4} fontSize="12" fill="#1b1b1b">
                     {k.id}
                   </text>
                 </g>
               ))}
             </svg>
-            <figcaption id="kiosk-map-caption">{t('kiosks.map_caption', { online: kiosks.filter((k) => k.isOnline).length, total: kiosks.length })}</figcaption>
+            <figcaption id="kiosk-map-caption">
+              {t('kiosks.map_caption', { online: kiosks.filter((k) => k.isOnline).length, total: kiosks.length })}
+            </figcaption>
           </figure>
           <div className="table-wrap">
             <table>

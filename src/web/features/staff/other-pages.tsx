@@ -83,10 +83,15 @@ export function LearningPage() {
         {queue.data?.items.map((item) => (
           <li key={item.id} className="card">
             <p>
-              «{item.text}» · {item.language ?? '?'} · {item.intent ?? '—'} ({pct(item.confidence)}){item.isMisunderstood ? ` · ${t('learning.misunderstood')}` : ''}
+              «{item.text}» · {item.language ?? '?'} · {item.intent ?? '—'} ({pct(item.confidence)})
+              {item.isMisunderstood ? ` · ${t('learning.misunderstood')}` : ''}
             </p>
             <label htmlFor={`relabel-${item.id}`}>{t('learning.right_intent')}</label>{' '}
-            <select id={`relabel-${item.id}`} value={choice[item.id] ?? ''} onChange={(e) => setChoice({ ...choice, [item.id]: e.target.value })}>
+            <select
+              id={`relabel-${item.id}`}
+              value={choice[item.id] ?? ''}
+              onChange={(e) => setChoice({ ...choice, [item.id]: e.target.value })}
+            >
               <option value="">{t('learning.choose')}</option>
               {names.map((n) => (
                 <option key={n} value={n}>
@@ -167,7 +172,9 @@ export function KnowledgePage() {
   const { lang } = useApp();
   usePageTitle(t('knowledge.title'));
   const heading = useHeadingFocus();
-  const sites = useApi<{ sites?: { id: string; url: string; status?: string; lastRunAt?: string | null; errors?: number }[] }>('/api/v1/knowledge/sites');
+  const sites = useApi<{ sites?: { id: string; url: string; status?: string; lastRunAt?: string | null; errors?: number }[] }>(
+    '/api/v1/knowledge/sites',
+  );
   const [question, setQuestion] = useState('');
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -248,10 +255,22 @@ export function SettingsPage() {
       </h1>
       <p>{t('settings.read_only')}</p>
       <dl className="totals">
-        <div><dt>{t('settings.council')}</dt><dd>{tenant ? (tenant.names[lang] ?? tenant.id) : '—'}</dd></div>
-        <div><dt>{t('settings.languages')}</dt><dd>{tenant?.languages.join(', ') ?? '—'}</dd></div>
-        <div><dt>{t('settings.time_zone')}</dt><dd>{timeZone}</dd></div>
-        <div><dt>{t('settings.retention')}</dt><dd>{retention.data ? t('settings.days', { count: retention.data.transcriptDays }) : t('settings.admin_only')}</dd></div>
+        <div>
+          <dt>{t('settings.council')}</dt>
+          <dd>{tenant ? (tenant.names[lang] ?? tenant.id) : '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('settings.languages')}</dt>
+          <dd>{tenant?.languages.join(', ') ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('settings.time_zone')}</dt>
+          <dd>{timeZone}</dd>
+        </div>
+        <div>
+          <dt>{t('settings.retention')}</dt>
+          <dd>{retention.data ? t('settings.days', { count: retention.data.transcriptDays }) : t('settings.admin_only')}</dd>
+        </div>
       </dl>
     </section>
   );

@@ -99,10 +99,24 @@ function StaffSignIn() {
       <ErrorAlert error={error} />
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <Field id="staff-email" label={t('signin.email')}>
-          <input id="staff-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            id="staff-email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </Field>
         <Field id="staff-password" label={t('signin.password')}>
-          <input id="staff-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            id="staff-password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </Field>
         <button type="submit" className="button" disabled={isBusy}>
           {t('signin.submit')}

@@ -1,0 +1,108 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoA11yViolations } from './a11y.ts';
+
+const AGENT = { email: 'agent@alacant.example.org', password: 'demo-agent-alacant' };
+const ADMIN = { email: 'admin@alacant.example.org', password: 'demo-admin-alacant' };
+const SIGN_IN = { es: 'Acceso del personal', ca: 'Accés del personal', en: 'Staff sign-in' } as const;
+const INBOX = { es: 'Bandeja de atención', ca: "Safata d'atenció", en: 'Hand-off inbox' } as const;
+
+/** Signs in with the keyboard only: Tab into each field, type, Enter. */
+async function signInByKeyboard(page: Page, who: { email: string; password: string }, lang: 'es' | 'ca' | 'en') {
+  await page.goto(`/t/alacant/staff?lang=${lang}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(SIGN_IN[lang]);
+  const email = page.locator('#staff-email');
+  while (!(await email.evaluate((el) => el === document.activeElement))) await page.keyboard.press('Tab');
+  await page.keyboard.type(who.email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(who.password);
+  await page.keyboard.press('Enter');
+}
+
+for (const lang of ['es', 'ca', 'en'] as const) {
+  test(`the staff sign-in and the inbox read in ${lang} with no WCAG 2.2 AA violations`, async ({ page }) => {
+    await page.goto(`/t/alacant/staff?lang=${lang}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(SIGN_IN[lang]);
+    await expectNoA11yViolations(page);
+    await signInByKeyboard(page, ADMIN, lang);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(INBOX[lang]);
+    await expectNoA11yViolations(page);
+    for (const path of ['analytics', 'kiosks', 'learning', 'settings']) {
+      await page.goto(`/t/alacant/staff/${path}?lang=${lang}`);
+      await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+      await expect(page.getByRole('status').filter({ hasText: /…|\.\.\./ })).toHaveCount(0);
+      await expectNoA11yViolations(page);
+    }
+  });
+}
+
+test('an agent accepts a hand-off and replies using only the keyboard, and the citizen sees the reply', async ({
+  page,
+  request,
+}) => {
+  const start = await request.post('/api/v1/conversations', { headers: { 'x-tenant': 'alacant' }, data: { lang: 'es' } });
+  const { id, token } = (await start.json()) as { id: string; token: string };
+  const headers = { 'x-tenant': 'alacant', 'x-conversation-token': token };
+  await request.post(`/api/v1/conversations/${id}/messages`, { headers, data: { text: 'quiero hablar con una persona' } });
+
+  await signInByKeyboard(page, AGENT, 'es');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(INBOX.es);
+  const accept = page.getByRole('button', { name: /^Aceptar la solicitud/ }).last();
+  await expect(accept).toBeVisible();
+  for (let i = 0; i < 40 && !(await accept.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press('Tab');
+  await expect(accept).toBeFocused();
+  await page.keyboard.press('Enter');
+  const box = page.getByLabel('Su mensaje');
+  await expect(box).toBeFocused();
+  await expect(page.getByRole('log')).toContainText('quiero hablar con una persona');
+  await page.keyboard.type('Buenos días, le atiende Laura');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('log')).toContainText('Buenos días, le atiende Laura');
+  await expectNoA11yViolations(page);
+
+  // The citizen's side: a person has joined, and the reply arrived.
+  const transcript = (await (await request.get(`/api/v1/conversations/${id}`, { headers })).json()) as {
+    status: string;
+    turns: { role: string; text: string }[];
+  };
+  expect(transcript.status).toBe('with_human');
+  expect(transcript.turns.some((t) => t.role === 'staff' && t.text.includes('se ha unido'))).toBe(true);
+  expect(transcript.turns.at(-1)).toMatchObject({ role: 'staff', text: 'Buenos días, le atiende Laura' });
+
+  // The citizen writes back; the agent sees it live.
+  await request.post(`/api/v1/conversations/${id}/messages`, { headers, data: { text: 'gracias, tengo una duda del padron' } });
+  await expect(page.getByRole('log')).toContainText('gracias, tengo una duda del padron');
+});
+
+test('the analytics page shows the same figures as the API for the range, each chart with its table', async ({ page }) => {
+  // Seed a known query today so the range is not empty.
+  const start = await page.request.post('/api/v1/conversations', { headers: { 'x-tenant': 'alacant' }, data: { lang: 'ca' } });
+  const { id, token } = (await start.json()) as { id: string; token: string };
+  await page.request.post(`/api/v1/conversations/${id}/messages`, {
+    headers: { 'x-tenant': 'alacant', 'x-conversation-token': token },
+    data: { text: 'bon dia' },
+  });
+  await signInByKeyboard(page, ADMIN, 'en');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(INBOX.en);
+  await page.goto('/t/alacant/staff/analytics?lang=en');
+  const from = await page.locator('#an-from').inputValue();
+  const to = await page.locator('#an-to').inputValue();
+  const api = (await (await page.request.get(`/t/alacant/api/v1/analytics?from=${from}&to=${to}`)).json()) as {
+    totals: Record<string, number | null>;
+    queriesPerDay: { day: string; byLanguage: Record<string, number> }[];
+  };
+  expect(api.totals.queries).toBeGreaterThan(0);
+  for (const key of ['procedures', 'certificates', 'payments', 'queries', 'handoffs'] as const) {
+    await expect(page.locator(`[data-total="${key}"]`)).toHaveText(String(api.totals[key]));
+  }
+  const table = page.getByRole('table', { name: 'Queries per day by language' });
+  await expect(table).toBeVisible();
+  const today = api.queriesPerDay.at(-1);
+  if (!today) throw new Error('no days');
+  await expect(table.getByRole('row', { name: new RegExp(today.day) })).toContainText(String(today.byLanguage.ca ?? 0));
+  await expect(page.getByRole('link', { name: /Download CSV: Queries per day/ })).toHaveAttribute(
+    'href',
+    /export\.csv\?from=.*table=queries/,
+  );
+  await expectNoA11yViolations(page);
+});
