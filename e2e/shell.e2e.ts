@@ -47,7 +47,7 @@ test('the deployment home lists the councils and the placeholder sections say ho
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose your council');
   await expect(page.getByRole('link', { name: 'Medina de Rioseco Town Council (demo)' })).toBeVisible();
   await expectNoA11yViolations(page);
-  for (const section of ['kiosk', 'staff', 'observatory']) {
+  for (const section of ['kiosk', 'staff']) {
     await page.goto(`/t/alacant/${section}?lang=en`);
     await expect(page.getByRole('note')).toHaveText('This section is not available yet.');
     await expectNoA11yViolations(page);

@@ -5,6 +5,7 @@ import { openPglite } from './db/pglite.ts';
 import { openPostgres } from './db/postgres.ts';
 import { seedDemoIdentities } from './modules/identity/index.ts';
 import { seedDemoRegisters } from './modules/connectors/index.ts';
+import { ObservatoryService, seedDemoOfficers, seedObservatory } from './modules/observatory/index.ts';
 import { loadTenantsDir, upsertTenants, type LoadedTenant } from './modules/tenants/index.ts';
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
@@ -34,6 +35,11 @@ export async function boot(config: Config): Promise<Booted> {
     if (config.DEMO_DATA) await seedDemoIdentities(db);
     // Demo padrón, receipts, fines and filings for the same citizens (idempotent).
     if (config.DEMO_DATA) await seedDemoRegisters(db, tenants.map((t) => t.profile));
+    // Observatory (issue 8): gazetteer, Alicante's seed projects, the demo records and demo officers (idempotent).
+    if (config.DEMO_DATA) {
+      await seedObservatory(db, new ObservatoryService({ db }));
+      await seedDemoOfficers(db);
+    }
     return { db, tenants, migrationsApplied };
   } catch (err) {
     await db.close();

@@ -9,6 +9,7 @@ import { Layout } from './components/layout.tsx';
 import { MyAreaPage } from './features/account/my-area.tsx';
 import { SignInPage } from './features/account/signin.tsx';
 import { KioskApp } from './features/kiosk/kiosk.tsx';
+import { ObservatoryApp } from './features/observatory/observatory-app.tsx';
 import { AppointmentPage } from './features/procedures/appointment.tsx';
 import { FilingPage, FilingStatusPage } from './features/procedures/filing.tsx';
 import { PadronPage } from './features/procedures/padron.tsx';
@@ -61,8 +62,8 @@ export function App({ boot }: { boot: Boot }) {
                       <ComingSection area="kiosk" />
                     </Route>
                     <Route path="/staff/*?">{() => <Suspense fallback={null}><StaffApp /></Suspense>}</Route>
-                    <Route path="/observatory/*?">
-                      <ComingSection area="observatory" />
+                    <Route path="/observatory" nest>
+                      <ObservatoryApp />
                     </Route>
                     <Route>
                       <NotFoundPage />

@@ -13,3 +13,5 @@ export * from './observatory.schemas.ts';
 export { createObservatoryModule, type ObservatoryModuleDeps } from './observatory.module.ts';
 /** The observatory sign-in cookie helpers (reused by the forum's routes). */
 export { readObsActor, startObsSession, endObsSession, OBS_COOKIE, OBS_CSRF_HEADER, type ObsSessionOptions } from './observatory.session.ts';
+/** Demo officers with known passwords (only when DEMO_DATA is on). */
+export { seedDemoOfficers } from './observatory.demo.ts';

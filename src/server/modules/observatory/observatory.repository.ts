@@ -351,6 +351,8 @@ export interface ProjectFilter {
   statuses: ProjectStatus[];
   /** Restrict to these ids (e.g. one project's detail view). */
   ids?: string[];
+  /** Only this owner's projects (an officer's own workspace). */
+  ownerAccountId?: string;
   q?: string;
   areas?: Area[];
   types?: ProjectType[];
@@ -385,6 +387,7 @@ function buildProjectQuery(f: ProjectFilter): { inner: string; where: string[]; 
   };
   const inner: string[] = [`p.status = ANY(${p(f.statuses)}::text[])`];
   if (f.ids) inner.push(`p.id = ANY(${p(f.ids)}::text[])`);
+  if (f.ownerAccountId) inner.push(`p.owner_account_id = ${p(f.ownerAccountId)}`);
   if (!f.includeDemo) inner.push('NOT p.is_demo');
   if (f.areas?.length) inner.push(`p.area = ANY(${p(f.areas)}::text[])`);
   if (f.types?.length) inner.push(`p.type = ANY(${p(f.types)}::text[])`);

@@ -66,6 +66,10 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
       });
     }
 
+    r.get('/api/v1/observatory/workspace', {
+      schema: { tags, summary: 'My projects (every status) and, for editors, the review queue', response: { 200: z.object({ mine: z.array(ZProjectSummarySchema), queue: z.array(ZProjectSummarySchema) }) } },
+    }, async (req) => service.workspace(await actorOf(req), req.lang));
+
     r.get('/api/v1/observatory/projects/:id/history', {
       schema: { tags, summary: 'Every change to a project', params: Id, response: { 200: z.array(ZHistoryEntrySchema) } },
     }, async (req) => service.history(await actorOf(req), req.params.id));

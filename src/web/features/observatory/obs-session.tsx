@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import { Loading } from '../../components/form-bits.tsx';
 import { obsApi, setObsCsrf } from './obs-api.ts';
 import type { Account } from './obs-types.ts';
@@ -49,13 +49,14 @@ export function useObsSession(): ObsSession {
 export function RequireOfficer({ children }: { children: (a: Account) => ReactNode }) {
   const { t } = useTranslation('observatory-web');
   const { account, isLoading } = useObsSession();
+  const [location] = useLocation();
   if (isLoading) return <Loading />;
   if (account) return <>{children(account)}</>;
   return (
     <div className="notice" role="note">
       <p>{t('account.needed')}</p>
       <p>
-        <Link href="/signin">{t('nav.signin')}</Link> · <Link href="/register">{t('nav.register')}</Link>
+        <Link href={`/signin?returnTo=${encodeURIComponent(location)}`}>{t('nav.signin')}</Link> · <Link href="/register">{t('nav.register')}</Link>
       </p>
     </div>
   );

@@ -88,7 +88,7 @@ export function SearchPage() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (needsCouncil) return;
-    navigate(toQuery({ ...form, mode: form.mode === 'all' ? '' : form.mode, km: form.mode === 'near' ? form.km : '' }) || '?', { replace: false });
+    navigate(`/${toQuery({ ...form, mode: form.mode === 'all' ? '' : form.mode, km: form.mode === 'near' ? form.km : '' })}`);
   };
   const data = result.data;
   return (
