@@ -147,7 +147,12 @@ export async function crawlSite(opts: CrawlOptions, sink: CrawlSink): Promise<Cr
       if (at > now) await sleep(at - now);
     }
     counts.requests += 1;
-    return doFetch(url, { headers: { 'user-agent': CRAWLER_USER_AGENT, ...headers }, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+    try {
+      return await doFetch(url, { headers: { 'user-agent': CRAWLER_USER_AGENT, ...headers }, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+    } finally {
+      // The delay counts from the answer, so a slow response never lets the next request arrive early.
+      if (crawlDelayMs > 0) nextSlot = Math.max(nextSlot, Date.now() + crawlDelayMs);
+    }
   };
 
   // robots.txt: a missing file allows everything; a server error means "come back later" (RFC 9309), so we stop.

@@ -18,6 +18,8 @@ export interface QueryTerm {
   idf: number;
   /** True when the word does not appear in the index at all (counts against confidence). */
   isUnknown: boolean;
+  /** True when the word is in so many chunks that it only ranks, never selects candidates. */
+  isCommon?: boolean;
 }
 
 export interface AnalyzedQuery {
@@ -56,6 +58,9 @@ function strength(rank: number): number {
   return 0;
 }
 
+/** A term found in more than this share of the chunks only ranks candidates, it does not select them. */
+const COMMON_SHARE = 0.08;
+
 /** Keeps tsquery input to plain lexemes. */
 const SAFE_LEXEME = /^[a-z0-9]+$/;
 
@@ -68,6 +73,7 @@ export class KnowledgeIndex {
   /** Document frequencies per tenant+language+lexeme, dropped when the tenant's index changes. */
   private readonly dfCache = new Map<string, Map<string, number>>();
   private readonly totals = new Map<string, number>();
+  private readonly stemCache = new Map<string, string>();
 
   constructor(
     private readonly repo: KnowledgeRepository,
@@ -149,7 +155,7 @@ export class KnowledgeIndex {
         // Alternatives widen the match, so the group is as informative as its most common alternative.
         const df = known.length ? Math.max(...known) : 0;
         const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
-        terms.push({ language: lang, lexemes, idf: isUnknown ? 0 : idf, isUnknown });
+        terms.push({ language: lang, lexemes, idf: isUnknown ? 0 : idf, isUnknown, isCommon: total > 0 && df / total > COMMON_SHARE });
       }
     }
     return { userLanguage, terms };
@@ -161,7 +167,9 @@ export class KnowledgeIndex {
     if (active.length === 0) return [];
     const groups: TermGroup[] = active.map((t) => ({ byLanguage: { [t.language]: t.lexemes.join(' | ') } }));
     const languages = [...new Set(active.map((t) => t.language))];
-    const hits = await this.repo.searchChunks(tenantId, groups, languages, opts.candidates ?? 300);
+    // Selecting candidates by common words ("solicitud") would rank thousands of rows; rarer words select them.
+    const selective = active.map((t) => !t.isCommon);
+    const hits = await this.repo.searchChunks(tenantId, groups, languages, opts.candidates ?? 200, selective.some(Boolean) ? selective : undefined);
     const byPage = new Map<number, { hit: ChunkHit; strengths: number[]; chunks: { hit: ChunkHit; score: number }[] }>();
     for (const hit of hits) {
       const strengths = hit.termRanks.map(strength);
@@ -205,13 +213,14 @@ export class KnowledgeIndex {
 
   /** (word, stem) pairs with the language's snowball stemmer; stop words get an empty stem. */
   private async stems(lang: Language, ws: readonly string[]): Promise<[string, string | undefined][]> {
-    const out: [string, string | undefined][] = [];
-    for (const w of ws) {
-      const lex = await this.repo.lexemes(lang, w);
-      const stem = lex.find((l) => SAFE_LEXEME.test(l));
-      out.push([w, stem]);
+    // Stemming is deterministic: cache it, and ask the database only for the words not seen yet, in one query.
+    const missing = [...new Set(ws.filter((w) => !this.stemCache.has(`${lang}\u0000${w}`)))];
+    if (missing.length > 0) {
+      const stemmed = await this.repo.stemWords(lang, missing);
+      if (this.stemCache.size > 50_000) this.stemCache.clear();
+      for (const [w, lex] of stemmed) this.stemCache.set(`${lang}\u0000${w}`, lex.find((l) => SAFE_LEXEME.test(l)) ?? '');
     }
-    return out;
+    return ws.map((w) => [w, this.stemCache.get(`${lang}\u0000${w}`) || undefined]);
   }
 
   private async total(tenantId: string, lang: Language): Promise<number> {

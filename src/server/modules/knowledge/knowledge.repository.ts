@@ -221,7 +221,7 @@ export class KnowledgeRepository {
    * Chunks matching any term group in any language, with the rank of each group separately so the caller
    * can weigh rare terms more (ts_rank has no IDF). Candidates are capped by the best overall rank.
    */
-  async searchChunks(tenantId: string, groups: readonly TermGroup[], languages: readonly Language[], limit: number): Promise<ChunkHit[]> {
+  async searchChunks(tenantId: string, groups: readonly TermGroup[], languages: readonly Language[], limit: number, selective?: readonly boolean[]): Promise<ChunkHit[]> {
     if (groups.length === 0 || languages.length === 0) return [];
     const params: unknown[] = [tenantId, limit];
     const langClauses: string[] = [];
@@ -232,7 +232,7 @@ export class KnowledgeRepository {
     for (const lang of languages) {
       // Inlined in SQL below, so only our three codes may pass.
       if (lang !== 'es' && lang !== 'ca' && lang !== 'en') continue;
-      const parts = groups.map((g) => g.byLanguage[lang]).filter((q): q is string => !!q);
+      const parts = groups.filter((_, i) => !selective || selective[i]).map((g) => g.byLanguage[lang]).filter((q): q is string => !!q);
       if (parts.length === 0) continue;
       params.push(lang);
       const langIdx = params.length;
@@ -252,15 +252,21 @@ export class KnowledgeRepository {
         .join(' ');
       rankCols.push(`CASE c.language ${cases} ELSE 0 END`);
     }
+    // Rank all matches by the union cheaply first; per-term ranks only for the few candidates kept.
     const sql = `
+      WITH cand AS (
+        SELECT c.id, ts_rank('${WEIGHTS}', c.tsv, to_tsquery('pg_catalog.simple', CASE c.language ${Object.entries(unionParamIdx)
+          .map(([lang, i]) => `WHEN '${lang}' THEN $${i}`)
+          .join(' ')} END)) AS r
+        FROM knowledge_chunks c
+        WHERE c.tenant_id = $1 AND (${langClauses.join(' OR ')})
+        ORDER BY r DESC
+        LIMIT $2
+      )
       SELECT c.id AS chunk_id, c.page_id, p.url, c.title, c.heading, c.body, c.language, p.alternates,
              ARRAY[${rankCols.join(', ')}]::float4[] AS ranks
-      FROM knowledge_chunks c JOIN knowledge_pages p ON p.id = c.page_id
-      WHERE c.tenant_id = $1 AND (${langClauses.join(' OR ')})
-      ORDER BY ts_rank('${WEIGHTS}', c.tsv, to_tsquery('pg_catalog.simple', CASE c.language ${Object.entries(unionParamIdx)
-        .map(([lang, i]) => `WHEN '${lang}' THEN $${i}`)
-        .join(' ')} END)) DESC
-      LIMIT $2`;
+      FROM cand JOIN knowledge_chunks c ON c.id = cand.id JOIN knowledge_pages p ON p.id = c.page_id
+      ORDER BY cand.r DESC`;
     const r = await this.db.query<Record<string, unknown>>(sql, params);
     return r.rows.map((row) => ({
       chunkId: Number(row.chunk_id),
@@ -298,6 +304,15 @@ export class KnowledgeRepository {
       [tenantId, pageId],
     );
     return r.rows;
+  }
+
+  /** Stems words with the language's configuration, in one query: [word, lexemes]. */
+  async stemWords(lang: Language, list: readonly string[]): Promise<[string, string[]][]> {
+    const r = await this.db.query<{ w: string; lexemes: unknown }>(
+      'SELECT w, tsvector_to_array(to_tsvector(knowledge_ts_config($1), immutable_unaccent(w))) AS lexemes FROM unnest($2::text[]) AS w',
+      [lang, [...list]],
+    );
+    return r.rows.map((row) => [row.w, Array.isArray(row.lexemes) ? row.lexemes.map(String) : parsePgTextArray(row.lexemes)]);
   }
 
   /** Stems text with the language's configuration (query terms are matched as these lexemes). */
