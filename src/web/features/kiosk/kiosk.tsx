@@ -107,12 +107,17 @@ function KioskShell({ kiosk }: { kiosk: KioskSelf }) {
   usePageTitle(`${t(`screen.${screen}`)} · ${localized(kiosk.names, lang)}`);
 
   // Heartbeat: the staff fleet view sees the kiosk alive and when it was last used.
+  const beat = useRef({ lang, screen, lastActivity: idle.lastActivity });
+  beat.current = { lang, screen, lastActivity: idle.lastActivity };
   useEffect(() => {
-    const send = () => void api('/api/v1/kiosks/heartbeat', { body: { lastActivityAt: idle.lastActivity().toISOString(), info: { lang, screen, userAgent: navigator.userAgent.slice(0, 200) } } }).catch(() => undefined);
+    // One timer for the kiosk's life; it reads the current values through the ref when it fires.
+    const send = () => {
+      const b = beat.current;
+      void api('/api/v1/kiosks/heartbeat', { body: { lastActivityAt: b.lastActivity().toISOString(), info: { lang: b.lang, screen: b.screen, userAgent: navigator.userAgent.slice(0, 200) } } }).catch(() => undefined);
+    };
     send();
     const timer = window.setInterval(send, kiosk.heartbeatMs || 30_000);
     return () => window.clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- one timer for the kiosk's life; the values are read when it fires
   }, [kiosk.heartbeatMs]);
 
   // New assistant message: a visual banner, a tone, and the text read aloud when asked.
@@ -136,7 +141,6 @@ function KioskShell({ kiosk }: { kiosk: KioskSelf }) {
   useEffect(() => {
     if (idle.secondsLeft !== null && isSound) beep('warning');
     // Only when the warning first appears.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [idle.secondsLeft !== null]);
 
   const go = (s: Screen) => {
