@@ -2,8 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
+import { audit, auditActor, requireStaff } from '../identity/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
+import type { FastifyRequest } from 'fastify';
 import {
   ZAskRequestSchema,
   ZAskResponseSchema,
@@ -17,7 +20,29 @@ import {
 } from './knowledge.schemas.ts';
 import type { AskService, KnowledgeService } from './knowledge.service.ts';
 
-export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, tenants: TenantRegistry) {
+const ZSitesSchema = z.object({
+  sites: z.array(
+    z.object({
+      id: z.string(),
+      url: z.string(),
+      recrawlHours: z.number(),
+      status: z.enum(['running', 'done', 'failed']).nullable(),
+      lastRunAt: z.string().nullable(),
+      lastCrawlId: z.number().nullable(),
+      errors: z.number(),
+    }),
+  ),
+});
+
+/** Crawl reports are read by those who run the sources or the figures; FAQ entries are edited by editors. */
+const readersOnly = async (req: FastifyRequest) => {
+  requireStaff(req, 'admin', 'editor', 'analyst');
+};
+const editorsOnly = async (req: FastifyRequest) => {
+  requireStaff(req, 'admin', 'editor');
+};
+
+export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, tenants: TenantRegistry, db: Queryable) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -35,38 +60,79 @@ export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, te
     // is to be added in front of these routes.
     r.get(
       '/api/v1/knowledge/crawls',
-      { schema: { tags: ['knowledge'], summary: 'Crawl reports of the council, newest first (staff)', response: { 200: ZCrawlListSchema } } },
+      { preHandler: readersOnly, schema: { tags: ['knowledge'], summary: 'Crawl reports of the council, newest first (staff)', response: { 200: ZCrawlListSchema } } },
       async (req) => ({ crawls: await knowledge.listCrawls(req.requireTenant().id) }),
     );
     r.get(
       '/api/v1/knowledge/crawls/:id',
-      { schema: { tags: ['knowledge'], summary: 'One crawl report with skipped/failed/removed URLs and reasons (staff)', params: ZCrawlParamsSchema, response: { 200: ZCrawlReportSchema } } },
+      { preHandler: readersOnly, schema: { tags: ['knowledge'], summary: 'One crawl report with skipped/failed/removed URLs and reasons (staff)', params: ZCrawlParamsSchema, response: { 200: ZCrawlReportSchema } } },
       async (req) => knowledge.getCrawl(req.requireTenant().id, req.params.id),
     );
     r.get(
       '/api/v1/knowledge/faqs',
-      { schema: { tags: ['knowledge'], summary: 'FAQ entries written by staff (staff)', response: { 200: ZFaqListSchema } } },
+      { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'FAQ entries written by staff (staff)', response: { 200: ZFaqListSchema } } },
       async (req) => ({ faqs: await knowledge.listFaqs(req.requireTenant().id) }),
     );
     r.post(
       '/api/v1/knowledge/faqs',
-      { schema: { tags: ['knowledge'], summary: 'Add an FAQ entry; it outranks crawled pages (staff)', body: ZFaqInputSchema, response: { 201: ZFaqSchema } } },
+      { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Add an FAQ entry; it outranks crawled pages (staff)', body: ZFaqInputSchema, response: { 201: ZFaqSchema } } },
       async (req, reply) => {
         const faq = await knowledge.createFaq(req.requireTenant().id, req.body);
+        await audit(db, auditActor(req), { action: 'knowledge.faq_created', subjectType: 'faq', subjectId: String(faq.id) });
         return reply.code(201).send(faq);
       },
     );
     r.put(
       '/api/v1/knowledge/faqs/:id',
-      { schema: { tags: ['knowledge'], summary: 'Replace an FAQ entry (staff)', params: ZFaqParamsSchema, body: ZFaqInputSchema, response: { 200: ZFaqSchema } } },
-      async (req) => knowledge.updateFaq(req.requireTenant().id, req.params.id, req.body),
+      { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Replace an FAQ entry (staff)', params: ZFaqParamsSchema, body: ZFaqInputSchema, response: { 200: ZFaqSchema } } },
+      async (req) => {
+        const faq = await knowledge.updateFaq(req.requireTenant().id, req.params.id, req.body);
+        await audit(db, auditActor(req), { action: 'knowledge.faq_updated', subjectType: 'faq', subjectId: String(faq.id) });
+        return faq;
+      },
     );
     r.delete(
       '/api/v1/knowledge/faqs/:id',
-      { schema: { tags: ['knowledge'], summary: 'Delete an FAQ entry (staff)', params: ZFaqParamsSchema, response: { 204: z.null() } } },
+      { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Delete an FAQ entry (staff)', params: ZFaqParamsSchema, response: { 204: z.null() } } },
       async (req, reply) => {
         await knowledge.deleteFaq(req.requireTenant().id, req.params.id);
+        await audit(db, auditActor(req), { action: 'knowledge.faq_deleted', subjectType: 'faq', subjectId: String(req.params.id) });
         return reply.code(204).send(null);
+      },
+    );
+    r.get(
+      '/api/v1/knowledge/sites',
+      { preHandler: readersOnly, schema: { tags: ['knowledge'], summary: "The council's websites with their latest crawl (staff)", response: { 200: ZSitesSchema } } },
+      async (req) => {
+        const tenant = req.requireTenant();
+        const crawls = await knowledge.listCrawls(tenant.id);
+        return {
+          sites: tenant.websites.map((w, i) => {
+            const last = crawls.find((c) => c.startUrl === w.url);
+            return {
+              id: String(i),
+              url: w.url,
+              recrawlHours: w.recrawlHours,
+              status: last?.status ?? null,
+              lastRunAt: last?.startedAt ?? null,
+              lastCrawlId: last?.id ?? null,
+              errors: last ? (last.counts.failed ?? 0) : 0,
+            };
+          }),
+        };
+      },
+    );
+    r.post(
+      '/api/v1/knowledge/sites/:id/recrawl',
+      { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Recrawl one website now; the report appears in the crawl list (staff)', params: z.object({ id: z.coerce.number().int().min(0) }) } },
+      async (req, reply) => {
+        const tenant = req.requireTenant();
+        const site = tenant.websites[req.params.id];
+        if (!site) throw new AppError('common.not_found', { status: 404 });
+        await audit(db, auditActor(req), { action: 'knowledge.recrawl_requested', subjectType: 'website', subjectId: site.url });
+        // A crawl takes minutes: answer at once, the crawl report records how it went.
+        void knowledge.crawl(tenant.id, site.url, { maxPages: site.maxPages }).catch((err: unknown) => req.log.error({ err }, 'recrawl failed'));
+        return reply.code(202).send({ accepted: true });
       },
     );
   };
