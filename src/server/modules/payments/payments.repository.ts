@@ -35,6 +35,8 @@ export interface PaymentRow {
   status_reason: string | null;
   gateway_reference: string | null;
   receipt_code: string | null;
+  channel: string;
+  kiosk_id: string | null;
   language: string;
   created_at: Date;
   settled_at: Date | null;
@@ -43,7 +45,7 @@ export interface PaymentRow {
 const DEBT_COLS = `id, tenant_id, dni, kind, tax_code, reference, concept, fiscal_year, amount_cents, reduction_percent,
   voluntary_start, voluntary_end, status, paid_at, paid_amount_cents, payment_id`;
 const PAYMENT_COLS = `id, tenant_id, debt_id, dni, order_id, gateway, amount_cents, status, status_reason, gateway_reference, receipt_code,
-  language, created_at, settled_at`;
+  channel, kiosk_id, language, created_at, settled_at`;
 
 /** The only SQL for receipts, fines and payments. */
 export const paymentsRepository = {

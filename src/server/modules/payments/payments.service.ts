@@ -271,7 +271,9 @@ export function createPaymentsService(deps: PaymentsDeps) {
         }
         await repo.settlePayment(tx, tenantId, p.id, 'paid', null, n.authorisationCode ?? null);
         const lang = (['es', 'ca', 'en'] as const).find((l) => l === p.language) ?? 'es';
-        await recordEvent(tx, tenantId, { channel: 'system', lang }, 'payment.paid', { amountCents: Number(p.amount_cents), data: { debtId: p.debt_id, gateway: gateway.name } });
+        // The figures count the payment where the citizen started it (web, kiosk…), not the gateway's callback.
+        const channel = (['web', 'widget', 'kiosk', 'assistant', 'cli', 'api', 'system'] as const).find((c) => c === p.channel) ?? 'web';
+        await recordEvent(tx, tenantId, { channel, kioskId: p.kiosk_id ?? undefined, lang }, 'payment.paid', { amountCents: Number(p.amount_cents), data: { debtId: p.debt_id, gateway: gateway.name } });
         return finish('paid', p.id);
       });
       if (result.outcome === 'paid' && result.paymentId) {
