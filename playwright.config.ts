@@ -21,7 +21,7 @@ export default defineConfig({
   webServer: {
     // A fresh embedded database each run, so journeys start from the demo data.
     command: `rm -rf var/e2e && node bin/ventanilla.js serve`,
-    env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: 'var/e2e', LOG_LEVEL: 'warn', DATABASE_URL: process.env.E2E_DATABASE_URL ?? '' },
+    env: { PORT: String(PORT), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${PORT}`, DATA_DIR: 'var/e2e', LOG_LEVEL: 'warn', DATABASE_URL: process.env.E2E_DATABASE_URL ?? '' },
     url: `http://127.0.0.1:${PORT}/ready`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -42,14 +42,14 @@ test('a council without Valencian offers only its own languages', async ({ page 
   await expectNoA11yViolations(page);
 });
 
-test('the deployment home lists the councils and the placeholder sections say honestly they are not ready', async ({ page }) => {
+test('the deployment home lists the councils and the kiosk address without a device explains how to register one', async ({ page }) => {
   await page.goto('/?lang=en');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose your council');
   await expect(page.getByRole('link', { name: 'Medina de Rioseco Town Council (demo)' })).toBeVisible();
   await expectNoA11yViolations(page);
-  for (const section of ['kiosk', 'staff']) {
+  for (const section of ['kiosk']) {
     await page.goto(`/t/alacant/${section}?lang=en`);
-    await expect(page.getByRole('note')).toHaveText('This section is not available yet.');
+    await expect(page.getByRole('note')).toHaveText('Kiosk mode only runs on a device registered by the council.');
     await expectNoA11yViolations(page);
   }
 });

@@ -9,7 +9,6 @@ import { Layout } from './components/layout.tsx';
 import { MyAreaPage } from './features/account/my-area.tsx';
 import { SignInPage } from './features/account/signin.tsx';
 import { KioskApp } from './features/kiosk/kiosk.tsx';
-import { ObservatoryApp } from './features/observatory/observatory-app.tsx';
 import { AppointmentPage } from './features/procedures/appointment.tsx';
 import { FilingPage, FilingStatusPage } from './features/procedures/filing.tsx';
 import { PadronPage } from './features/procedures/padron.tsx';
@@ -22,6 +21,8 @@ import { PrefsProvider } from './prefs.tsx';
 import { SessionProvider } from './session.tsx';
 
 // The staff console is its own chunk: citizens never download it.
+// The observatory and the staff console are their own chunks: citizens never download them.
+const ObservatoryApp = lazy(() => import('./features/observatory/observatory-app.tsx').then((m) => ({ default: m.ObservatoryApp })));
 const StaffApp = lazy(() => import('./features/staff/staff-app.tsx').then((m) => ({ default: m.StaffApp })));
 
 export function App({ boot }: { boot: Boot }) {
@@ -63,7 +64,9 @@ export function App({ boot }: { boot: Boot }) {
                     </Route>
                     <Route path="/staff/*?">{() => <Suspense fallback={null}><StaffApp /></Suspense>}</Route>
                     <Route path="/observatory" nest>
-                      <ObservatoryApp />
+                      <Suspense fallback={null}>
+                        <ObservatoryApp />
+                      </Suspense>
                     </Route>
                     <Route>
                       <NotFoundPage />

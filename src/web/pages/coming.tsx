@@ -1,15 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import { usePageTitle } from '../use-page-title.ts';
 
-/** A section that is not built yet says so plainly, and what it will do, instead of pretending. */
-export function ComingSection({ area }: { area: 'kiosk' | 'staff' | 'observatory' }) {
+/** The kiosk address without a device: kiosk mode runs only on registered devices, so explain how to get there. */
+export function ComingSection({ area }: { area: 'kiosk' }) {
   const { t } = useTranslation('web');
   usePageTitle(t(`${area}.title`));
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t(`${area}.title`)}</h1>
       <p className="notice" role="note">
-        {t('coming.not_yet')}
+        {t(`${area}.device_only`)}
       </p>
       <p>{t(`${area}.will_do`)}</p>
     </section>
