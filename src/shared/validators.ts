@@ -4,7 +4,7 @@ const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
 
 /** Uppercases and strips spaces, dots and dashes: "12.345.678-z" -> "12345678Z". */
 export function normalizeDocumentId(raw: string): string {
-  return raw.toUpperCase().replace(/[\s.\-]/g, '');
+  return raw.toUpperCase().replace(/[\s.-]/g, '');
 }
 
 /** DNI (8 digits + letter) with a correct check letter. */

@@ -51,6 +51,8 @@ export function kiosksRoutes(deps: { kiosks: KiosksService; identity: IdentitySe
         const kioskId = requireKiosk(req.kioskId);
         const ended = await deps.identity.endSessionsForKiosk(tenant.id, kioskId);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        // The assistant's owner cookie (issue 6: the wipe leaves no cookie but the device's).
+        reply.clearCookie('vt_conv', { path: '/api/v1/conversations' });
         await audit(deps.db, { ...auditActor(req), actorType: 'system', actorId: undefined }, { action: 'kiosk.wiped', subjectType: 'kiosk', subjectId: kioskId, details: { sessionsEnded: ended } });
         return reply.status(204).send();
       },

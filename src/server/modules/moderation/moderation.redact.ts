@@ -105,7 +105,7 @@ export function findPersonalData(text: string): PiiFinding[] {
   for (const d of DETECTORS) {
     d.re.lastIndex = 0;
     for (const m of text.matchAll(d.re)) {
-      const span = d.accept ? d.accept(m as RegExpExecArray) : { start: m.index, end: m.index + m[0].length };
+      const span = d.accept ? d.accept(m) : { start: m.index, end: m.index + m[0].length };
       if (span && !overlaps(span.start, span.end)) found.push({ type: d.type, ...span });
     }
   }
