@@ -195,11 +195,11 @@ export async function crawlSite(opts: CrawlOptions, sink: CrawlSink): Promise<Cr
       if (!res.ok) continue;
       const doc = xml.parse(await res.text()) as Sitemapish;
       for (const entry of doc.sitemapindex?.sitemap ?? []) {
-        const loc = normalizeUrl(String(entry.loc ?? '').trim());
+        const loc = normalizeUrl((typeof entry.loc === 'string' ? entry.loc : '').trim());
         if (loc && isOnSite(loc)) sitemapQueue.push(loc);
       }
       for (const entry of doc.urlset?.url ?? []) {
-        const loc = normalizeUrl(String(entry.loc ?? '').trim());
+        const loc = normalizeUrl((typeof entry.loc === 'string' ? entry.loc : '').trim());
         if (loc && isOnSite(loc)) enqueue(loc);
       }
     } catch {

@@ -154,16 +154,16 @@ export function extractHtml(html: string, url: string, fallbackLanguage: Languag
   }
   const docTitle = clean(document.querySelector('h1')?.textContent) || clean(document.title);
   // Readability mutates the DOM, so it runs after links and metadata are read.
-  const article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+  const article = new Readability(document, { charThreshold: 200 }).parse();
   let chunks: ExtractedChunk[] = [];
   if (article?.content) {
     const { document: content } = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`);
-    chunks = chunkHtml(content.body as unknown as DomNode);
+    chunks = chunkHtml(content.body);
   }
   if (chunks.length === 0) {
     const { document: again } = parseHTML(html);
     const main = again.querySelector('main') ?? again.querySelector('article') ?? again.body;
-    if (main) chunks = chunkHtml(main as unknown as DomNode);
+    if (main) chunks = chunkHtml(main);
   }
   // Readability sometimes keeps the h1 as a heading of the first chunk; the title already says it.
   chunks = chunks.filter((c) => c.body.length > 0);
@@ -177,7 +177,7 @@ export function extractHtml(html: string, url: string, fallbackLanguage: Languag
 export async function extractPdf(data: Uint8Array, url: string, fallbackLanguage: Language = 'es'): Promise<ExtractedPage> {
   const pdf = await getDocumentProxy(new Uint8Array(data));
   const { text } = await extractText(pdf, { mergePages: true });
-  let metaTitle = '';
+  let metaTitle: string;
   try {
     const meta = await getMeta(pdf);
     const info = meta.info as Record<string, unknown>;

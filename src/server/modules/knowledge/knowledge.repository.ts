@@ -408,7 +408,7 @@ function toFaq(row: Record<string, unknown>): FaqRow {
     id: Number(row.id),
     question: parseJson(row.question, {}),
     answer: parseJson(row.answer, {}),
-    url: row.url === null ? null : String(row.url),
+    url: typeof row.url === 'string' ? row.url : null,
     updatedAt: row.updated_at as Date,
   };
 }
@@ -422,6 +422,6 @@ function toCrawl(row: Record<string, unknown>): CrawlRow {
     finishedAt: (row.finished_at as Date | null) ?? null,
     counts: parseJson(row.counts, {}),
     items: parseJson(row.items, []),
-    error: row.error === null ? null : String(row.error),
+    error: typeof row.error === 'string' ? row.error : null,
   };
 }
