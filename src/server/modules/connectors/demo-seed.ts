@@ -3,39 +3,18 @@
  * filing per demo citizen. Idempotent: fixed ids and ON CONFLICT DO NOTHING, so running it at every start
  * (when DEMO_DATA is on) adds nothing the second time. Real deployments never call it.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import { z } from 'zod';
 import type { Db, Queryable } from '../../db/db.ts';
+import { DEMO_FILE, readDemoFile, type DemoFile } from '../../demo/demo-file.ts';
 import type { TenantProfile } from '../tenants/index.ts';
 
-export const DEMO_CITIZENS_FILE = fileURLToPath(new URL('../../../../data/demo/citizens.yaml', import.meta.url));
-
-const ZDemo = z.object({
-  citizens: z.array(
-    z.object({
-      dni: z.string(),
-      tenant: z.string(),
-      givenName: z.string(),
-      surname: z.string(),
-      birthDate: z.union([z.string(), z.date()]).optional(),
-      email: z.string().optional(),
-      phone: z.string().optional(),
-      language: z.enum(['es', 'ca', 'en']).default('es'),
-      household: z.string(),
-      registeredSince: z.union([z.string(), z.date()]),
-    }),
-  ),
-  households: z.array(z.object({ id: z.string(), tenant: z.string(), address: z.string() })),
-});
-export type DemoData = z.infer<typeof ZDemo>;
+export const DEMO_CITIZENS_FILE = DEMO_FILE;
+export type DemoData = DemoFile;
 
 const isoDate = (v: string | Date | undefined): string | null =>
   v === undefined ? null : v instanceof Date ? v.toISOString().slice(0, 10) : v;
 
 export function loadDemoData(file = DEMO_CITIZENS_FILE): DemoData {
-  return ZDemo.parse(parse(readFileSync(file, 'utf8')));
+  return readDemoFile(file);
 }
 
 const addDays = (d: Date, days: number): string => new Date(d.getTime() + days * 86_400_000).toISOString().slice(0, 10);

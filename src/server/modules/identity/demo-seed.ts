@@ -4,44 +4,17 @@
  * Only into empty tables per council, so a restart never resets a PIN or a password someone changed.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { hash as argonHash } from '@node-rs/argon2';
-import { parse } from 'yaml';
-import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
+import { DEMO_FILE, readDemoFile, type DemoFile } from '../../demo/demo-file.ts';
 import { IdentityRepository } from './identity.repository.ts';
 
-export const DEMO_CITIZENS_PATH = fileURLToPath(new URL('../../../../data/demo/citizens.yaml', import.meta.url));
-
-const ZDemoFile = z.object({
-  citizens: z.array(
-    z.object({
-      dni: z.string(),
-      tenant: z.string(),
-      givenName: z.string(),
-      surname: z.string(),
-      email: z.string().optional(),
-      language: z.string().optional(),
-      card: z.string(),
-      pin: z.string(),
-    }),
-  ),
-  staff: z.array(
-    z.object({
-      tenant: z.string(),
-      email: z.string(),
-      name: z.string(),
-      password: z.string(),
-      roles: z.array(z.enum(['admin', 'agent', 'editor', 'analyst'])).min(1),
-    }),
-  ),
-});
-export type DemoIdentities = z.infer<typeof ZDemoFile>;
+export const DEMO_CITIZENS_PATH = DEMO_FILE;
+export type DemoIdentities = DemoFile;
 
 /** The demo citizens and staff as written in the file (with their demo PINs and passwords). */
 export function readDemoIdentities(file = DEMO_CITIZENS_PATH): DemoIdentities {
-  return ZDemoFile.parse(parse(readFileSync(file, 'utf8')));
+  return readDemoFile(file);
 }
 
 export interface SeedReport {
