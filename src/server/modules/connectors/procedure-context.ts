@@ -2,6 +2,7 @@
  * What every procedure step knows about where it comes from, and the audit row it leaves.
  * Free of Fastify: the routes, the assistant, the kiosk and jobs all build a ProcedureContext.
  */
+import { audit } from '../identity/index.ts';
 import type { Queryable } from '../../db/db.ts';
 import type { Channel } from '../../http-types.ts';
 import type { Language } from '../../../shared/languages.ts';
@@ -42,22 +43,8 @@ export interface AuditStep {
  * so that a step and its audit row commit or roll back together.
  */
 export async function recordStep(q: Queryable, tenantId: string, actor: Actor, ctx: ProcedureContext, step: AuditStep): Promise<void> {
-  await q.query(
-    `INSERT INTO audit_log (tenant_id, actor_type, actor_id, action, subject_type, subject_id, channel, kiosk_id, request_id, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
-    [
-      tenantId,
-      actor.type,
-      actor.id ?? null,
-      step.action,
-      step.subjectType ?? null,
-      step.subjectId ?? null,
-      ctx.channel,
-      ctx.kioskId ?? null,
-      ctx.requestId ?? null,
-      JSON.stringify(step.details ?? {}),
-    ],
-  );
+  // One writer of audit_log for the whole app: the identity module's.
+  await audit(q, { tenantId, actorType: actor.type, actorId: actor.id, channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId }, step);
 }
 
 /** Writes one analytics event row (the staff figures are computed from these). */
