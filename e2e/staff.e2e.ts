@@ -106,3 +106,28 @@ test('the analytics page shows the same figures as the API for the range, each c
   );
   await expectNoA11yViolations(page);
 });
+
+test('an editor writes a FAQ entry in the three languages, the assistant answers with it, and the editor removes it', async ({ page, request }) => {
+  await signInByKeyboard(page, { email: 'editor@alacant.example.org', password: 'demo-editor-alacant' }, 'en');
+  await expect(page.getByText(/Signed in as/)).toBeVisible();
+  await page.goto('/t/alacant/staff/knowledge?lang=en');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Knowledge');
+  await expectNoA11yViolations(page);
+  const form = page.getByRole('form', { name: 'New FAQ entry' });
+  await form.getByRole('group', { name: 'Español' }).getByLabel('Question').fill('¿Dónde se tira el aceite de cocina usado?');
+  await form.getByRole('group', { name: 'Español' }).getByLabel('Answer').fill('En los contenedores naranjas de aceite de la calle.');
+  await form.getByRole('group', { name: 'Valencià' }).getByLabel('Question').fill("On es llança l'oli de cuina usat?");
+  await form.getByRole('group', { name: 'Valencià' }).getByLabel('Answer').fill("En els contenidors taronja d'oli del carrer.");
+  await form.getByRole('group', { name: 'English' }).getByLabel('Question').fill('Where do I throw used cooking oil?');
+  await form.getByRole('group', { name: 'English' }).getByLabel('Answer').fill('In the orange oil containers on the street.');
+  await form.getByRole('button', { name: 'Save' }).press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'FAQ entry saved.' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/staff-faq-en.png', fullPage: true });
+
+  const asked = await request.post('/api/v1/ask', { headers: { 'x-tenant': 'alacant' }, data: { question: "on llance l'oli de cuina usat", lang: 'ca' } });
+  expect(((await asked.json()) as { answer: string }).answer).toContain('contenidors taronja');
+
+  await page.getByRole('button', { name: 'Delete “¿Dónde se tira el aceite de cocina usado?”' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'FAQ entry deleted.' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Delete “/ })).toHaveCount(0);
+});

@@ -6,6 +6,7 @@ import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
+import { FaqEditor } from './faq-editor.tsx';
 import { useHeadingFocus } from './staff-app.tsx';
 
 interface ReviewItem {
@@ -169,7 +170,7 @@ interface Answer {
 
 export function KnowledgePage() {
   const { t } = useTranslation('staff');
-  const { lang } = useApp();
+  const { lang, boot } = useApp();
   usePageTitle(t('knowledge.title'));
   const heading = useHeadingFocus();
   const sites = useApi<{ sites?: { id: string; url: string; status?: string; lastRunAt?: string | null; errors?: number }[] }>(
@@ -216,6 +217,8 @@ export function KnowledgePage() {
           </li>
         ))}
       </ul>
+      <h2>{t('faq.title')}</h2>
+      <FaqEditor languages={boot.tenant?.languages ?? ['es', 'ca', 'en']} />
       <h2>{t('knowledge.try')}</h2>
       <form className="form" onSubmit={(e) => void ask(e)}>
         <label htmlFor="kn-q">{t('knowledge.question')}</label>
