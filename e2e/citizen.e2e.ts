@@ -125,6 +125,21 @@ test('an appointment is booked through the form using only the keyboard', async 
   await page.screenshot({ path: 'test-results/screens/appointment-booked.png', fullPage: true });
   await page.goto(`${T}/my?lang=en`);
   await expect(page.getByRole('button', { name: 'Cancel the appointment' }).first()).toBeVisible();
+  // Reschedule it, keyboard only: the old place is kept until the new one is taken.
+  const before = await page.locator('.card').filter({ has: page.getByRole('button', { name: 'Change day or time' }) }).first().innerText();
+  await page.getByRole('button', { name: 'Change day or time' }).first().focus();
+  await page.keyboard.press('Enter');
+  const newSlot = page.getByRole('radio').first();
+  await expect(newSlot).toBeVisible();
+  await expectNoA11yViolations(page);
+  await newSlot.focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Change the appointment' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Appointment moved to the new day and time.' })).toBeVisible();
+  const after = await page.locator('.card').filter({ has: page.getByRole('button', { name: 'Change day or time' }) }).first().innerText();
+  expect(after).not.toBe(before);
 });
 
 test('a receipt is paid in the sandbox gateway using only the keyboard and its receipt is signed', async ({ page }) => {

@@ -1,15 +1,15 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
-import { formatDateTime } from '../../format.ts';
+import { formatDate, formatDateTime } from '../../format.ts';
 import { useSession } from '../../session.tsx';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { resolveUrl } from '../chat/card-view.tsx';
-import type { Appointment } from '../procedures/appointment.tsx';
+import type { Appointment, Availability } from '../procedures/appointment.tsx';
 import { FilingTable, type FilingSummary } from '../procedures/filing.tsx';
 import { DebtList } from '../procedures/pay.tsx';
 import { RequireCitizen } from './signin.tsx';
@@ -90,6 +90,7 @@ function Appointments() {
   const list = useApi<{ appointments: Appointment[] }>(`/api/v1/appointments?lang=${lang}`);
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState('');
+  const [moving, setMoving] = useState<Appointment | null>(null);
   if (list.isLoading) return <Loading />;
   if (list.error instanceof ApiError && list.error.isNotAvailable) return <NotAvailable />;
   const items = (list.data?.appointments ?? []).filter((a) => a.status === 'booked');
@@ -118,7 +119,20 @@ function Appointments() {
               <br />
               <button type="button" className="button button--secondary" onClick={() => void cancel(a)}>
                 {t('my.cancel')}
+              </button>{' '}
+              <button type="button" className="button button--secondary" aria-expanded={moving?.id === a.id} onClick={() => setMoving(moving?.id === a.id ? null : a)}>
+                {t('my.reschedule')}
               </button>
+              {moving?.id === a.id ? (
+                <RescheduleForm
+                  appointment={a}
+                  onDone={() => {
+                    setMoving(null);
+                    setMessage(t('my.rescheduled'));
+                    list.reload();
+                  }}
+                />
+              ) : null}
             </li>
           ))}
         </ul>
@@ -128,6 +142,65 @@ function Appointments() {
         </p>
       )}
     </>
+  );
+}
+
+/** Moves an appointment to another free slot of the same service and office; the old one is kept until the new one is taken. */
+function RescheduleForm({ appointment, onDone }: { appointment: Appointment; onDone: () => void }) {
+  const { t } = useTranslation('web');
+  const { lang, timeZone } = useApp();
+  const availability = useApi<Availability>(
+    `/api/v1/appointments/availability?serviceId=${encodeURIComponent(appointment.serviceId)}&officeId=${encodeURIComponent(appointment.officeId)}&days=14`,
+  );
+  const [startsAt, setStartsAt] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const days = (availability.data?.days ?? []).filter((d) => d.slots.some((s) => s.free > 0 && s.startsAt !== appointment.startsAt)).slice(0, 5);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (!startsAt) {
+      setError(new ApiError(400, 'web.pick_slot', t('appointment.pick_slot')));
+      return;
+    }
+    try {
+      await api(`/api/v1/appointments/${encodeURIComponent(appointment.id)}/reschedule`, { body: { startsAt } });
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (availability.isLoading) return <Loading />;
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)}>
+      <ErrorAlert error={error ?? availability.error} />
+      {days.length ? (
+        <fieldset>
+          <legend>{t('my.reschedule_pick', { when: formatDateTime(appointment.startsAt, lang, timeZone) })}</legend>
+          {days.map((d) => (
+            <div key={d.date} className="slot-day" role="group" aria-label={formatDate(d.date, lang, timeZone)}>
+              <p className="slot-day__title" aria-hidden="true">
+                {formatDate(d.date, lang, timeZone)}
+              </p>
+              <div className="slot-grid">
+                {d.slots
+                  .filter((s) => s.free > 0 && s.startsAt !== appointment.startsAt)
+                  .map((s) => (
+                    <label key={s.startsAt} className="slot">
+                      <input type="radio" name={`move-${appointment.id}`} value={s.startsAt} checked={startsAt === s.startsAt} onChange={() => setStartsAt(s.startsAt)} />
+                      <span>{s.time}</span>
+                    </label>
+                  ))}
+              </div>
+            </div>
+          ))}
+        </fieldset>
+      ) : (
+        <p className="notice">{t('appointment.no_slots')}</p>
+      )}
+      <button type="submit" className="button">
+        {t('my.reschedule_confirm')}
+      </button>
+    </form>
   );
 }
 

@@ -21,10 +21,12 @@ export interface Appointment {
   serviceName: string;
   officeName: string;
   officeAddress: string;
+  serviceId: string;
+  officeId: string;
   startsAt: string;
   status: 'booked' | 'cancelled';
 }
-interface Availability {
+export interface Availability {
   timeZone: string;
   days: { officeId: string; date: string; slots: { startsAt: string; time: string; free: number }[] }[];
 }
