@@ -11,7 +11,7 @@ import type { Bus } from '../bus/bus.ts';
 import type { Db } from '../db/db.ts';
 import { createAssistantModule, padronCertificatesPort } from './assistant/index.ts';
 import { createHandoffModule } from './handoff/index.ts';
-import { createPrivacyModule, RETENTION_INTERVAL_MS } from './privacy/index.ts';
+import { createPrivacyModule, registerProviders, RETENTION_INTERVAL_MS } from './privacy/index.ts';
 import { createKnowledgeModule } from './knowledge/index.ts';
 import { createCertificatesModule, sealSourceFromEnv } from './certificates/index.ts';
 import { createModerationModule } from './moderation/index.ts';
@@ -93,7 +93,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   app.addHook('onClose', async () => assistant.service.close());
   await app.register(handoff.routes);
   // Data protection (issue 7): transcript retention job per council, a citizen's export and erasure.
-  const privacy = createPrivacyModule({ db: deps.db, tenants: deps.tenants, handoff: handoff.repository });
+  const privacy = createPrivacyModule({ db: deps.db, tenants: deps.tenants, handoff: handoff.repository, extraProviders: registerProviders(procedures) });
   await app.register(privacy.routes);
   if (deps.config.NODE_ENV !== 'test') {
     const stopRetention = privacy.service.startRetentionJob({ intervalMs: RETENTION_INTERVAL_MS, firstRunMs: 60_000, onError: (err) => app.log.error({ err }, 'retention job failed') });

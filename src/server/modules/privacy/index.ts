@@ -18,6 +18,9 @@ export {
 export const RETENTION_INTERVAL_MS = 6 * 3_600_000;
 
 /** Builds the service with the providers of the domains that exist; `extraProviders` adds more. */
+/** Export-only providers for the procedure registers (public records are retained, not erased). */
+export { registerProviders, type RegisterReaders } from './registers.providers.ts';
+
 export function createPrivacyModule(deps: {
   db: Db;
   tenants: TenantRegistry;

@@ -88,7 +88,7 @@ describe('data protection', () => {
       headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf },
       payload: { dni: '12345678Z' },
     });
-    expect(erase.json()).toEqual({ dni: '12345678Z', domains: { conversations: { erased: 1 }, callbacks: { erased: 1 } } });
+    expect(erase.json()).toMatchObject({ dni: '12345678Z', domains: { conversations: { erased: 1 }, callbacks: { erased: 1 }, filings: { erased: 0, retained: expect.stringContaining('Ley 39/2015') } } });
     const left = await ta.t.db.query<{ id: string }>(`SELECT id FROM conversations WHERE id = ANY($1::uuid[])`, [[mine, other]]);
     expect(left.rows.map((r) => r.id)).toEqual([other]);
     const actions = await ta.t.db.query<{ action: string }>(
@@ -113,5 +113,32 @@ describe('data protection', () => {
       payload: { dni: '12345678Z' },
     });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('data protection over the procedure registers', () => {
+  it("exports a citizen's appointments, filings, receipts and certificates, and keeps them as public records on erasure", async () => {
+    const { seedDemoRegisters } = await import('../connectors/index.ts');
+    await seedDemoRegisters(ta.t.db, ta.t.tenants.map((x) => x.profile));
+    const exp = await app.inject({
+      method: 'POST',
+      url: '/api/v1/privacy/export',
+      headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { dni: '23456789D' },
+    });
+    expect(exp.statusCode).toBe(200);
+    const body = exp.json<{ domains: { filings: { registryNumber: string }[]; taxes: { receiptsAndFines: unknown[] } } }>();
+    expect(body.domains.filings.length).toBeGreaterThan(0);
+    expect(body.domains.filings[0]?.registryNumber).toMatch(/^REG-\d{4}-\d{6}$/);
+    expect(body.domains.taxes.receiptsAndFines.length).toBeGreaterThan(0);
+    const erase = await app.inject({
+      method: 'POST',
+      url: '/api/v1/privacy/erase',
+      headers: { ...TENANT, cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { dni: '23456789D' },
+    });
+    expect(erase.statusCode).toBe(200);
+    const left = await ta.t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM filings WHERE tenant_id = 'alacant' AND dni = '23456789D'");
+    expect(left.rows[0]?.n).toBeGreaterThan(0);
   });
 });
