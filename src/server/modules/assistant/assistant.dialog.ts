@@ -56,6 +56,8 @@ export type Pending =
 
 export interface DialogState {
   misunderstandings: number;
+  /** Abusive messages so far: moderation answers the second with a warning and the third ends the chat. */
+  abuseCount?: number;
   active?: ActiveProcedure | undefined;
   pending?: Pending | undefined;
 }
@@ -245,7 +247,7 @@ export class DialogManager {
     }
 
     // Moderation first, in the conversation's language (the parse below may switch it).
-    const verdict = await this.deps.moderation.moderate(raw, { lang: turn.lang });
+    const verdict = await this.deps.moderation.moderate(raw, { lang: turn.lang, previousAbuse: turn.state.abuseCount ?? 0, ineCode: ctx.tenant.ineCode });
     const parse = this.deps.nlu.parse({ text: raw, tenantId: ctx.tenant.id, conversationLang: turn.lang, now: ctx.now });
     turn.parse = parse;
     turn.handledAs = parse.intent.name;
@@ -255,8 +257,11 @@ export class DialogManager {
       turn.handledAs = `moderation.${verdict.kind}`;
       if (verdict.kind === 'crisis') {
         turn.replies.push(text(verdict.reply ?? this.tr(turn, 'crisis'), verdict.easyRead ?? this.tr(turn, 'crisis_easy')));
-        turn.replies.push(quick([{ label: this.tr(turn, 'offer_person_yes'), payload: 'handoff' }]));
+        // A person is called at once, not merely offered: the emergency numbers come first, then the queue.
+        await this.requestHandoff(turn, 'crisis');
+        turn.handledAs = 'moderation.crisis';
       } else if (verdict.kind === 'abuse') {
+        turn.state.abuseCount = (turn.state.abuseCount ?? 0) + 1;
         turn.replies.push(text(verdict.reply ?? this.tr(turn, 'abuse')));
       } else {
         turn.replies.push(text(verdict.reply ?? this.tr(turn, 'out_of_scope', { phone: ctx.tenant.contact.phone ?? '010' })));

@@ -67,7 +67,8 @@ export type ModerationVerdict =
 export interface ModerationPort {
   /** The text with personal data replaced by placeholders: what we store and log. */
   redact: (text: string) => string;
-  moderate(text: string, opts: { lang: Language }): ModerationVerdict | Promise<ModerationVerdict>;
+  /** `previousAbuse`: abusive messages earlier in this conversation; `ineCode`: the council, for regional referrals. */
+  moderate(text: string, opts: { lang: Language; previousAbuse?: number; ineCode?: string | undefined }): ModerationVerdict | Promise<ModerationVerdict>;
 }
 
 // ---- Q&A ----------------------------------------------------------------------------------------------

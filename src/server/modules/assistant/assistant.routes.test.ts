@@ -236,6 +236,17 @@ describe('conversations', () => {
     expect(texts(r)).toContain('024');
     const easy = r.find((x) => x.type === 'text');
     expect(easy?.type === 'text' && easy.easyRead).toBeTruthy();
+    // A person is called at once: the request is queued, not merely offered.
+    const queued = await ta.t.db.query<{ reason: string; status: string }>('SELECT reason, status FROM handoff_requests WHERE conversation_id = $1', [conv.id]);
+    expect(queued.rows).toEqual([{ reason: 'crisis', status: 'queued' }]);
+  });
+
+  it('warns on repeated abuse instead of repeating the same calm reply', async () => {
+    const conv = await start({ lang: 'es' });
+    const first = texts(await send(conv, { text: 'eres un idiota' }));
+    const second = texts(await send(conv, { text: 'idiota inutil' }));
+    expect(second).not.toEqual(first);
+    expect(second).not.toContain('idiota');
   });
 
   it('answers an insult calmly without repeating it', async () => {
