@@ -36,17 +36,26 @@ const ASK = { es: 'quiero el certificado de empadronamiento', ca: "vull el certi
 async function chatToDocument(page: Page, lang: 'es' | 'ca' | 'en'): Promise<void> {
   const log = page.getByRole('log');
   const input = page.getByRole('textbox', { name: /Su mensaje|El seu missatge|Your message/ });
+  const assistantMessages = log.locator('.chat__msg--assistant');
+  // Each step waits for the assistant's answer to appear, not just for "answering" to be gone.
+  const answered = async (before: number) => {
+    await expect.poll(() => assistantMessages.count(), { timeout: 30_000 }).toBeGreaterThan(before);
+    await expect(page.getByRole('status').filter({ hasText: /contestando|contestant|answering/i })).toHaveCount(0, { timeout: 30_000 });
+  };
+  let seen = await assistantMessages.count();
   await input.fill(ASK[lang]);
   await input.press('Enter');
+  await answered(seen);
   const download = page.getByRole('link', { name: /Descargar el PDF|Descarregar el PDF|Download the PDF/ });
   for (let step = 0; step < 6; step++) {
-    await expect(page.getByRole('status').filter({ hasText: /contestando|contestant|answering/i })).toHaveCount(0, { timeout: 30_000 });
     if (await download.count()) return;
     const quick = log.getByRole('button', { disabled: false }).filter({ hasNotText: /Leer|Llegir|Read/ });
     const choice = quick.filter({ hasText: /individual|sí|si\b|yes|confirm/i }).first();
+    seen = await assistantMessages.count();
     if (await choice.count()) await choice.click();
     else if (await quick.count()) await quick.first().click();
     else break;
+    await answered(seen);
   }
   await expect(download.first()).toBeVisible();
 }

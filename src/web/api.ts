@@ -29,6 +29,19 @@ export class ApiError extends Error {
 
 let basePath = '';
 let csrfToken: string | null = null;
+/**
+ * Resolved once the session provider has learnt who is signed in (and the CSRF token). A state-changing request
+ * sent before that (a fast click after a page load) would go without the token and be refused; it waits instead,
+ * at most SESSION_WAIT_MS, so a page without the provider is never blocked.
+ */
+let markReady: () => void = () => undefined;
+const sessionReady = new Promise<void>((resolve) => {
+  markReady = resolve;
+});
+const SESSION_WAIT_MS = 5000;
+export function markSessionReady(): void {
+  markReady();
+}
 
 export function configureApi(opts: { basePath: string }): void {
   basePath = opts.basePath;
@@ -58,6 +71,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const method = init.method ?? (init.body !== undefined || init.form ? 'POST' : 'GET');
   const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && !csrfToken) await Promise.race([sessionReady, new Promise((r) => setTimeout(r, SESSION_WAIT_MS))]);
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(apiUrl(path), {
     method,

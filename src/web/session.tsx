@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, setCsrfToken } from './api.ts';
+import { api, ApiError, markSessionReady, setCsrfToken } from './api.ts';
 
 export type Me =
   | { kind: 'citizen'; tenantId: string; dni: string; givenName: string; surname: string; method: string }
@@ -32,6 +32,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setMe(null);
     } finally {
       setLoading(false);
+      markSessionReady();
     }
   }, []);
   useEffect(() => {
