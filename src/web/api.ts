@@ -30,17 +30,16 @@ export class ApiError extends Error {
 let basePath = '';
 let csrfToken: string | null = null;
 /**
- * Resolved once the session provider has learnt who is signed in (and the CSRF token). A state-changing request
- * sent before that (a fast click after a page load) would go without the token and be refused; it waits instead,
- * at most SESSION_WAIT_MS, so a page without the provider is never blocked.
+ * The session provider's load of "who am I" and the CSRF token, while it runs. A state-changing request sent
+ * meanwhile (a fast click right after a page load) would go without the token and be refused, so it waits for
+ * that load; when no load is running (sessionless pages, kiosk activation) nothing waits.
  */
-let markReady: () => void = () => undefined;
-const sessionReady = new Promise<void>((resolve) => {
-  markReady = resolve;
-});
-const SESSION_WAIT_MS = 5000;
-export function markSessionReady(): void {
-  markReady();
+let sessionLoad: Promise<void> | null = null;
+export function trackSessionLoad(load: Promise<void>): void {
+  const tracked = load.finally(() => {
+    if (sessionLoad === tracked) sessionLoad = null;
+  });
+  sessionLoad = tracked;
 }
 
 export function configureApi(opts: { basePath: string }): void {
@@ -71,7 +70,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const method = init.method ?? (init.body !== undefined || init.form ? 'POST' : 'GET');
   const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && !csrfToken) await Promise.race([sessionReady, new Promise((r) => setTimeout(r, SESSION_WAIT_MS))]);
+  if (method !== 'GET' && !csrfToken && sessionLoad) await sessionLoad;
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(apiUrl(path), {
     method,

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, markSessionReady, setCsrfToken } from './api.ts';
+import { api, ApiError, setCsrfToken, trackSessionLoad } from './api.ts';
 
 export type Me =
   | { kind: 'citizen'; tenantId: string; dni: string; givenName: string; surname: string; method: string }
@@ -21,6 +21,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [isLoading, setLoading] = useState(true);
   const refresh = useCallback(async () => {
+    let loaded: () => void = () => undefined;
+    trackSessionLoad(
+      new Promise<void>((resolve) => {
+        loaded = resolve;
+      }),
+    );
     try {
       const who = await api<Me>('/api/v1/me');
       const csrf = await api<{ token: string | null }>('/api/v1/auth/csrf');
@@ -32,7 +38,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setMe(null);
     } finally {
       setLoading(false);
-      markSessionReady();
+      loaded();
     }
   }, []);
   useEffect(() => {
