@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 3190);
+// Its own data folder per port, so two runs (two people, or a helper) never share an embedded database.
+const DATA_DIR = process.env.E2E_DATA_DIR ?? (PORT === 3190 ? 'var/e2e' : `var/e2e-${PORT}`);
 
 // Debian's Chromium (apt-get install chromium); Playwright never downloads a browser here.
 export default defineConfig({
@@ -20,8 +22,8 @@ export default defineConfig({
   },
   webServer: {
     // A fresh embedded database each run, so journeys start from the demo data.
-    command: `rm -rf var/e2e && node bin/ventanilla.js serve`,
-    env: { PORT: String(PORT), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${PORT}`, DATA_DIR: 'var/e2e', LOG_LEVEL: 'warn', DATABASE_URL: process.env.E2E_DATABASE_URL ?? '' },
+    command: `rm -rf ${DATA_DIR} && node bin/ventanilla.js serve`,
+    env: { PORT: String(PORT), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${PORT}`, DATA_DIR, LOG_LEVEL: 'warn', DATABASE_URL: process.env.E2E_DATABASE_URL ?? '' },
     url: `http://127.0.0.1:${PORT}/ready`,
     timeout: 120_000,
     reuseExistingServer: false,

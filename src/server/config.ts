@@ -52,6 +52,19 @@ const ZEnv = z.object({
   DEMO_DATA: z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
     .default(true),
+  /** Keep uploaded files in an S3-compatible bucket instead of DATA_DIR/files. Needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY. */
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').optional(),
+  /** The S3-compatible endpoint (MinIO, Garage, Ceph RGW…); leave unset for AWS. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** A key prefix when several installations share one bucket. */
+  S3_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be path segments of letters, digits, . _ -').optional(),
+  /** Path-style URLs (endpoint/bucket/key), which most self-hosted servers need; false for virtual-hosted style. */
+  S3_FORCE_PATH_STYLE: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+    .default(true),
   /** production turns on secure cookies and HSTS; set it behind HTTPS. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
@@ -97,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   }
   const e = parsed.data;
+  if (e.S3_BUCKET) {
+    const missing = (['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !e[k]);
+    if (missing.length) throw new ConfigError(missing.map((variable) => ({ variable, message: 'required when S3_BUCKET is set' })));
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true });

@@ -9,10 +9,11 @@ import type { Db } from '../../db/db.ts';
 import { createMailer, type Mailer } from '../../mail/index.ts';
 import { createAppointmentsModule, type AppointmentsService } from '../appointments/index.ts';
 import type { CertificatesService } from '../certificates/index.ts';
-import { createFilingsModule, createLocalFileStorage, type FileStorage, type FilingsService } from '../filings/index.ts';
+import { createFilingsModule, type FilingsService } from '../filings/index.ts';
 import { createPadronModule, type PadronService } from '../padron/index.ts';
 import { SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from '../payments/gateway/index.ts';
 import { createPaymentsModule, type PaymentsService } from '../payments/index.ts';
+import { createFileStorage, type FileStorage } from '../storage/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import type { PadronConnector } from './connectors.types.ts';
 import { createEmbeddedPadronConnector } from './padron.embedded.ts';
@@ -20,7 +21,7 @@ import { createEmbeddedPadronConnector } from './padron.embedded.ts';
 export interface ProcedureModulesDeps {
   db: Db;
   tenants: TenantRegistry;
-  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'NODE_ENV'>;
+  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'NODE_ENV' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX' | 'S3_FORCE_PATH_STYLE'>;
   certificates: CertificatesService;
   log: FastifyBaseLogger;
   /** Overrides: another register, mailer, storage or extra gateways (e.g. a configured RedsysGateway). */
@@ -76,10 +77,11 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     mailer,
     onError,
   });
+  const storage = deps.storage ?? createFileStorage(deps.config, 'filings');
   const filings = createFilingsModule({
     db: deps.db,
     tenants: deps.tenants,
-    storage: deps.storage ?? createLocalFileStorage(path.join(deps.config.dataDir, 'files')),
+    storage,
     receipts: deps.certificates,
     onError,
   });
@@ -119,6 +121,10 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
       await app.register(sandboxGatewayRoutes(sandbox));
       await app.register(filings.routes);
     },
-    close: () => mailer.close(),
+    close: () => {
+      mailer.close();
+      // A storage handed in belongs to the caller, who closes it.
+      if (!deps.storage) storage.close?.();
+    },
   };
 }

@@ -10,7 +10,8 @@ import { createSealProvider } from '../certificates/seal-provider.ts';
 import { seedDemoRegisters } from '../connectors/demo-seed.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { createFilingsService, type FilingsService } from './filings.service.ts';
-import { createLocalFileStorage } from './filings.storage.ts';
+import { createLocalFileStorage, createS3FileStorage, type FileStorage } from '../storage/index.ts';
+import { startTestS3, type TestS3 } from '../../testing/s3-server.ts';
 import { EXE_NAMED_PDF, TINY_JPEG, TINY_PNG, tinyPdf } from './filings.test-support.ts';
 
 const ctx = { channel: 'web' as const, lang: 'es' as const };
@@ -107,4 +108,41 @@ describe('filings service', () => {
     await expect(svc.attachment('alacant', '34567890V', mine.id, detail.attachments[0]?.id ?? 'x')).rejects.toMatchObject({ status: 404 });
     expect(existsSync(filesRoot)).toBe(true);
   });
+});
+
+describe('filings on S3-compatible storage', () => {
+  let t: TestDb;
+  let s3: TestS3;
+  let storage: FileStorage;
+  let svc: FilingsService;
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    s3 = await startTestS3();
+    storage = createS3FileStorage({ ...s3.options, prefix: 'filings' });
+    svc = createFilingsService({ db: t.db, tenants: new TenantRegistry(t.tenants), storage, now: () => NOW });
+  }, 60_000);
+  afterAll(async () => {
+    storage.close?.();
+    await s3.close();
+    await t.close();
+  });
+
+  it('stores the attachments as objects under the filing and serves them back byte for byte', async () => {
+    const pdf = await tinyPdf();
+    const f = await svc.create('alacant', '12345678Z', { subject: 'Vado', body: 'Solicito vado.', departmentId: 'urbanismo', attachments: [{ fileName: 'plano.pdf', data: pdf }, { fileName: 'foto.png', data: TINY_PNG }] }, ctx);
+    const keys = await storage.list('alacant/');
+    expect(keys).toEqual(f.attachments.map((a) => `alacant/2026/${f.id}/${a.id}`).sort());
+    const got = await svc.attachment('alacant', '12345678Z', f.id, f.attachments.find((a) => a.mimeType === 'application/pdf')?.id ?? '');
+    expect(got.data.equals(pdf)).toBe(true);
+    expect(await storage.list('.tmp/')).toEqual([]);
+  }, 30_000);
+
+  it('leaves no object behind when the filing cannot be written', async () => {
+    const before = await storage.list('');
+    await expect(
+      svc.create('alacant', '23456789D', { subject: 'Falla', body: 'texto\u0000roto', departmentId: 'hacienda', attachments: [{ fileName: 'a.png', data: TINY_PNG }, { fileName: 'b.jpg', data: TINY_JPEG }] }, ctx),
+    ).rejects.toBeTruthy();
+    expect(await storage.list('')).toEqual(before);
+  }, 30_000);
 });

@@ -3,8 +3,7 @@
  * council and year; all attachments or nothing; a signed receipt; a status history staff update.
  * Free of Fastify: the assistant calls create/status with (tenant, dni, input, context).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
@@ -12,7 +11,7 @@ import type { FilingReceiptData } from '../certificates/filing-receipt.renderer.
 import { citizenActor, recordEvent, recordStep, type Actor, type ProcedureContext } from '../connectors/procedure-context.ts';
 import { localize, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { filingsRepository as repo, type AttachmentRow, type FilingRow, type FilingStatus } from './filings.repository.ts';
-import type { FileStorage } from './filings.storage.ts';
+import { inspectUploads, type FileStorage } from '../storage/index.ts';
 
 /** Accepted attachment types, decided from the bytes, never from the name or the declared type. */
 export const ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
@@ -73,13 +72,6 @@ export interface FilingsDeps {
 const localYear = (d: Date, timeZone: string): number => Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(d));
 
 /** Keeps a file name printable and short; the stored key never uses it. */
-function cleanFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? 'file';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 120);
-  return cleaned || 'file';
-}
-
 export type FilingsService = ReturnType<typeof createFilingsService>;
 
 export function createFilingsService(deps: FilingsDeps) {
@@ -111,21 +103,7 @@ export function createFilingsService(deps: FilingsDeps) {
   }
 
   /** Checks count, size and sniffed type of every attachment before anything is written. */
-  async function inspect(files: NewAttachment[]): Promise<{ fileName: string; data: Buffer; mime: string; sha256: string }[]> {
-    if (files.length > limits.maxFiles) throw new AppError('filings.too_many_files', { status: 413, params: { max: limits.maxFiles } });
-    const out = [];
-    for (const f of files) {
-      if (f.data.length === 0) throw new AppError('filings.empty_file', { status: 400, params: { name: cleanFileName(f.fileName) } });
-      if (f.data.length > limits.maxFileBytes) throw new AppError('filings.file_too_large', { status: 413, params: { name: cleanFileName(f.fileName), maxMb: Math.floor(limits.maxFileBytes / 1_048_576) } });
-      const type = await fileTypeFromBuffer(f.data);
-      const mime = type?.mime;
-      if (!mime || !(ACCEPTED_TYPES as readonly string[]).includes(mime)) {
-        throw new AppError('filings.unsupported_type', { status: 415, params: { name: cleanFileName(f.fileName) } });
-      }
-      out.push({ fileName: cleanFileName(f.fileName), data: f.data, mime, sha256: createHash('sha256').update(f.data).digest('hex') });
-    }
-    return out;
-  }
+  const inspect = (files: NewAttachment[]) => inspectUploads(files, { ...limits, accepted: ACCEPTED_TYPES }, 'filings');
 
   async function issueReceipt(tenantId: string, f: FilingRow, attachments: AttachmentRow[]): Promise<string | undefined> {
     const council = tenants.loaded(tenantId);

@@ -3,12 +3,10 @@ import type { Db } from '../../db/db.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import { filingsRoutes } from './filings.routes.ts';
 import { createFilingsService, type FilingLimits, type FilingReceiptIssuer } from './filings.service.ts';
-import type { FileStorage } from './filings.storage.ts';
+import type { FileStorage } from '../storage/index.ts';
 
 /** The service (create, listMine, get, status, attachment, receiptPdf, updateStatus): free of Fastify, for the assistant. */
 export { createFilingsService, ACCEPTED_TYPES, DEFAULT_LIMITS, FILING_STATUSES, type FilingsService, type FilingDetail, type FilingSummary, type CreateFilingInput, type NewAttachment, type FilingLimits } from './filings.service.ts';
-/** Attachment storage: local files under DATA_DIR/files (default) or an S3-compatible adapter implementing FileStorage. */
-export { createLocalFileStorage, type FileStorage, type S3StorageOptions } from './filings.storage.ts';
 
 /** Builds the filings module for the registry. */
 export function createFilingsModule(deps: { db: Db; tenants: TenantRegistry; storage: FileStorage; receipts?: FilingReceiptIssuer; limits?: Partial<FilingLimits>; onError?: (err: unknown, what: string) => void }) {

@@ -1,0 +1,6 @@
+/** File storage for uploads (filing attachments, observatory documents): local folder by default, or S3-compatible. */
+export { assertSafeKey, type FileStorage } from './storage.types.ts';
+export { createLocalFileStorage } from './local.ts';
+export { createS3FileStorage, type S3StorageOptions } from './s3.ts';
+export { createFileStorage } from './storage.factory.ts';
+export { inspectUploads, cleanFileName, typeLabel, type Upload, type UploadLimits, type InspectedUpload } from './uploads.ts';
