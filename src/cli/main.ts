@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { ConfigError } from '../server/config.ts';
 import { AppError } from '../server/errors.ts';
+import { ConnectorConfigError } from '../server/modules/connectors/index.ts';
 import { TenantProfileError } from '../server/modules/tenants/index.ts';
 import { registerCommands } from './commands/index.ts';
 
 /** Problems a person can fix get a plain message and exit code 1; anything else keeps its stack. */
 export function reportFatal(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof TenantProfileError) {
+  if (err instanceof ConfigError || err instanceof TenantProfileError || err instanceof ConnectorConfigError) {
     process.stderr.write(`${err.message}\n`);
   } else if (err instanceof AppError) {
     process.stderr.write(`${err.message === err.code ? err.code : `${err.message} (${err.code})`}\n`);

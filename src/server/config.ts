@@ -83,6 +83,8 @@ export interface Config extends Omit<Env, 'SESSION_SECRET' | 'PUBLIC_URL'> {
    * SEAL_P12_ALACANT. Councils without one get a generated demo seal. Kept apart: names depend on the councils.
    */
   sealEnv: Record<string, string>;
+  /** CONNECTOR_* variables: the secrets (tokens, passwords) that council profiles name for their connectors. */
+  connectorEnv: Record<string, string>;
   isProduction: boolean;
 }
 
@@ -126,9 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     SESSION_SECRET: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
     dataDir,
     tenantsDir: path.resolve(e.TENANTS_DIR),
-    sealEnv: Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[0].startsWith('SEAL_P12_') && typeof kv[1] === 'string')),
+    sealEnv: withPrefix(env, 'SEAL_P12_'),
+    connectorEnv: withPrefix(env, 'CONNECTOR_'),
     isProduction: e.NODE_ENV === 'production',
   };
+}
+
+function withPrefix(env: NodeJS.ProcessEnv, prefix: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[0].startsWith(prefix) && typeof kv[1] === 'string'));
 }
 
 function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -3,7 +3,7 @@ import { isLanguage } from '../../shared/languages.ts';
 import { boot } from '../../server/boot.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createCertificatesModule, issueCertificateCommand, sealSourceFromEnv } from '../../server/modules/certificates/index.ts';
-import { createEmbeddedPadronConnector } from '../../server/modules/connectors/padron.embedded.ts';
+import { createConfiguredPadronConnector } from '../../server/modules/connectors/index.ts';
 import { createPadronService } from '../../server/modules/padron/index.ts';
 import { TenantRegistry } from '../../server/modules/tenants/index.ts';
 
@@ -21,6 +21,7 @@ export function registerCertificateCommands(program: Command): void {
     .action(async (opts: { tenant: string; dni: string; collective: boolean; lang?: string; out: string }) => {
       const config = loadConfig();
       const booted = await boot(config);
+      let closeConnector: () => Promise<void> = () => Promise.resolve();
       try {
         const tenants = new TenantRegistry(booted.tenants);
         const certificates = createCertificatesModule({
@@ -30,13 +31,17 @@ export function registerCertificateCommands(program: Command): void {
           dataDir: config.dataDir,
           sealSourceFor: (id) => sealSourceFromEnv(config.sealEnv, id),
         });
-        const padron = createPadronService({ db: booted.db, tenants, connector: createEmbeddedPadronConnector(booted.db), certificates: certificates.service });
+        // The council's own padrón, as its profile configures it (embedded, REST or RPA), like the server uses.
+        const connector = createConfiguredPadronConnector(booted.db, tenants.list(), config.connectorEnv);
+        closeConnector = () => connector.close();
+        const padron = createPadronService({ db: booted.db, tenants, connector, certificates: certificates.service });
         const issued = await issueCertificateCommand(
           { tenantId: opts.tenant, dni: opts.dni, isCollective: opts.collective, out: opts.out, ...(isLanguage(opts.lang) ? { language: opts.lang } : {}) },
           { service: certificates.service, tenants, padron },
         );
         process.stdout.write(`${JSON.stringify(issued, null, 2)}\n`);
       } finally {
+        await closeConnector();
         await booted.db.close();
       }
     });

@@ -1,7 +1,18 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
+import { CertificatesRepository } from '../certificates/certificates.repository.ts';
+import { CertificatesService } from '../certificates/certificates.service.ts';
+import { runPoppler } from '../certificates/certificates.test-helpers.ts';
+import { createSealProvider } from '../certificates/seal-provider.ts';
+import { TenantRegistry, ZTenantProfile, type LoadedTenant } from '../tenants/index.ts';
+import { ConnectorConfigError, createConfiguredPadronConnector } from './connectors.config.ts';
+import { createProcedureModules } from './procedures.wiring.ts';
 import type { Household, Inhabitant, PadronConnector } from './connectors.types.ts';
 import { loadDemoData, seedDemoRegisters } from './demo-seed.ts';
 import { startLegacyPadronApp, type LegacyApp } from './fixtures/legacy-padron-app.ts';
@@ -88,6 +99,45 @@ describe('padrón connectors', () => {
       expect(app.searches).toEqual(['dni:12345678Z', 'dni:00000000T', 'hoja:ALC-H-0001', 'hoja:ALC-H-9999']);
     }, 60_000);
 
+    it("follows each council's profile: Alicante's certificate comes from the legacy app, Medina's from our database", async () => {
+      const withPadron = (lt: LoadedTenant, padron: unknown): LoadedTenant => ({ ...lt, profile: ZTenantProfile.parse({ ...stripDefaults(lt.profile), connectors: { padron } }) });
+      const tenants = new TenantRegistry(t.tenants.map((lt) => (lt.profile.id === 'alacant' ? withPadron(lt, { kind: 'rpa', baseUrl: app.url, userEnv: 'CONNECTOR_ALACANT_PADRON_USER', passwordEnv: 'CONNECTOR_ALACANT_PADRON_PASSWORD' }) : lt)));
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'vt-conn-'));
+      const certificates = new CertificatesService({ repository: new CertificatesRepository(t.db), tenants, seals: createSealProvider(dataDir), publicUrl: 'http://127.0.0.1:3000', dataDir });
+      const procedures = createProcedureModules({
+        db: t.db,
+        tenants,
+        certificates,
+        log: pino({ level: 'silent' }),
+        config: { PUBLIC_URL: 'http://127.0.0.1:3000', SESSION_SECRET: 'x'.repeat(32), MAIL_FROM: 'test@example.org', dataDir, NODE_ENV: 'test', S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: true, connectorEnv: { CONNECTOR_ALACANT_PADRON_USER: 'robot', CONNECTOR_ALACANT_PADRON_PASSWORD: 'clave-demo' } },
+      });
+      try {
+        const before = app.searches.length;
+        const ctx = { channel: 'web' as const, lang: 'es' as const };
+        const cert = await procedures.padron.issueCertificate('alacant', '12345678Z', { kind: 'individual' }, ctx);
+        expect(app.searches.slice(before)).toEqual(['dni:12345678Z', 'hoja:ALC-H-0001']);
+        const pdf = await procedures.padron.certificatePdf('alacant', '12345678Z', cert.code);
+        expect(runPoppler('pdftotext', pdf.pdf)).toMatch(/María\s+García López/);
+        expect(runPoppler('pdfsig', pdf.pdf)).toContain('Signature is Valid');
+        // Medina keeps the embedded register: the legacy app sees no new search.
+        await expect(procedures.padron.issueCertificate('medina-rioseco', '12345678Z', { kind: 'individual' }, ctx)).rejects.toMatchObject({ status: 404 });
+        expect(app.searches.length).toBe(before + 2);
+      } finally {
+        await procedures.close();
+      }
+    }, 60_000);
+
+    it('refuses to start when a profile names a secret that is not set, and never takes the secret itself', () => {
+      const profiles = t.tenants.map((lt) => lt.profile).map((p) => (p.id === 'alacant' ? { ...p, connectors: { padron: { kind: 'rest' as const, baseUrl: app.url, tokenEnv: 'CONNECTOR_ALACANT_TOKEN' } } } : p));
+      expect(() => createConfiguredPadronConnector(t.db, profiles, {})).toThrow(ConnectorConfigError);
+      expect(() => createConfiguredPadronConnector(t.db, profiles, {})).toThrow('alacant: connectors.padron.tokenEnv names CONNECTOR_ALACANT_TOKEN, which is not set');
+      const configured = createConfiguredPadronConnector(t.db, profiles, { CONNECTOR_ALACANT_TOKEN: 'tok' });
+      expect(configured.kinds).toEqual({ alacant: 'rest', 'medina-rioseco': 'embedded' });
+      const bad = ZTenantProfile.safeParse({ ...stripDefaults(t.tenants[0]?.profile), connectors: { padron: { kind: 'rest', baseUrl: app.url, tokenEnv: 's3cr3t-token' } } });
+      expect(bad.success).toBe(false);
+      expect(JSON.stringify(bad.error?.issues)).toContain('must name an environment variable starting with CONNECTOR_');
+    });
+
     it('reports a refused sign-in as the register being unavailable', async () => {
       const wrong = createRpaPadronConnector({ baseUrl: app.url, user: 'robot', password: 'wrong', timeoutMs: 3000 });
       try {
@@ -98,3 +148,8 @@ describe('padrón connectors', () => {
     }, 30_000);
   });
 });
+
+/** A parsed profile back to input form (the schema re-applies defaults). */
+function stripDefaults(p: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(p)) as Record<string, unknown>;
+}

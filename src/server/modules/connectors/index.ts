@@ -2,6 +2,8 @@
 export type { PadronConnector, Inhabitant, Household } from './connectors.types.ts';
 /** The padrón in our own database (default). */
 export { createEmbeddedPadronConnector } from './padron.embedded.ts';
+/** The padrón each council's profile configures (connectors.padron), routed by tenant; secrets from CONNECTOR_* variables. */
+export { createConfiguredPadronConnector, ConnectorConfigError, type ConfiguredPadron } from './connectors.config.ts';
 /** A padrón behind a REST/JSON service. */
 export { createRestPadronConnector, type RestConnectorOptions } from './padron.rest.ts';
 /** A padrón behind a legacy web application, driven with headless Chromium. */

@@ -16,12 +16,12 @@ import { createPaymentsModule, type PaymentsService } from '../payments/index.ts
 import { createFileStorage, type FileStorage } from '../storage/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import type { PadronConnector } from './connectors.types.ts';
-import { createEmbeddedPadronConnector } from './padron.embedded.ts';
+import { createConfiguredPadronConnector, type ConfiguredPadron } from './connectors.config.ts';
 
 export interface ProcedureModulesDeps {
   db: Db;
   tenants: TenantRegistry;
-  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'NODE_ENV' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX' | 'S3_FORCE_PATH_STYLE'>;
+  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'NODE_ENV' | 'connectorEnv' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX' | 'S3_FORCE_PATH_STYLE'>;
   certificates: CertificatesService;
   log: FastifyBaseLogger;
   /** Overrides: another register, mailer, storage or extra gateways (e.g. a configured RedsysGateway). */
@@ -41,7 +41,7 @@ export interface ProcedureModules {
   filings: FilingsService;
   /** Registers every route plugin of the procedures (and the sandbox gateway's page). */
   register(app: FastifyInstance): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** The tenant in a notification URL we built ourselves: `${PUBLIC_URL}/t/<tenant>/api/v1/payments/notifications/<gw>`. */
@@ -52,7 +52,9 @@ function tenantOfNotifyUrl(url: string): string | undefined {
 export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureModules {
   const mailer = deps.mailer ?? createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
   const onError = (err: unknown, what: string) => deps.log.error({ err }, `procedures: ${what} failed`);
-  const connector = deps.padronConnector ?? createEmbeddedPadronConnector(deps.db);
+  // Each council's profile chooses its padrón (embedded, REST or RPA); a connector handed in overrides them all.
+  let configured: ConfiguredPadron | undefined;
+  const connector = deps.padronConnector ?? (configured = createConfiguredPadronConnector(deps.db, deps.tenants.list(), deps.config.connectorEnv));
   const padron = createPadronModule({ db: deps.db, tenants: deps.tenants, connector, certificates: deps.certificates });
   const appointments = createAppointmentsModule({ db: deps.db, tenants: deps.tenants, mailer, onMailError: (err) => onError(err, 'appointment e-mail') });
 
@@ -121,8 +123,9 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
       await app.register(sandboxGatewayRoutes(sandbox));
       await app.register(filings.routes);
     },
-    close: () => {
+    close: async () => {
       mailer.close();
+      await configured?.close();
       // A storage handed in belongs to the caller, who closes it.
       if (!deps.storage) storage.close?.();
     },

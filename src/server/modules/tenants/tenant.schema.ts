@@ -109,6 +109,35 @@ export const ZCustomIntent = z
   })
   .strict();
 
+/** Secrets never sit in a profile: it names an environment variable (CONNECTOR_…) that holds them. */
+const SecretEnv = z.string().regex(/^CONNECTOR_[A-Z0-9_]+$/, 'must name an environment variable starting with CONNECTOR_ (the secret itself never goes in the profile)');
+const ZPadronConnectorConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('embedded') }).strict(),
+  z
+    .object({
+      kind: z.literal('rest'),
+      baseUrl: z.string().url(),
+      /** The variable holding the bearer token. */
+      tokenEnv: SecretEnv.optional(),
+      timeoutMs: z.number().int().min(100).max(60_000).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('rpa'),
+      baseUrl: z.string().url(),
+      userEnv: SecretEnv,
+      passwordEnv: SecretEnv,
+      timeoutMs: z.number().int().min(500).max(120_000).optional(),
+      maxConcurrent: z.number().int().min(1).max(8).optional(),
+    })
+    .strict(),
+]);
+export type PadronConnectorConfig = z.infer<typeof ZPadronConnectorConfig>;
+
+/** Which system holds each register for this council (docs/connectors.md). The embedded database by default. */
+const ZConnectors = z.object({ padron: ZPadronConnectorConfig.default({ kind: 'embedded' }) }).strict();
+
 export const ZTenantProfile = z
   .object({
     id: Slug,
@@ -158,6 +187,7 @@ export const ZTenantProfile = z
     kiosks: z.array(ZKiosk).default([]),
     intents: z.array(ZCustomIntent).default([]),
     retention: z.object({ transcriptDays: z.number().int().min(1).max(3650).default(365) }).strict().default({ transcriptDays: 365 }),
+    connectors: ZConnectors.default({ padron: { kind: 'embedded' } }),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -1,0 +1,70 @@
+/**
+ * The padrón connector each council's profile asks for (`connectors.padron` in tenants/<id>.yaml), behind one
+ * PadronConnector that routes every call by its tenantId. Secrets come from CONNECTOR_* environment variables that
+ * the profile names, so a profile can be published without them.
+ */
+import type { Db } from '../../db/db.ts';
+import type { PadronConnectorConfig, TenantProfile } from '../tenants/index.ts';
+import type { PadronConnector } from './connectors.types.ts';
+import { createEmbeddedPadronConnector } from './padron.embedded.ts';
+import { createRestPadronConnector } from './padron.rest.ts';
+import { createRpaPadronConnector } from './padron.rpa.ts';
+
+export class ConnectorConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super('Connector configuration:\n' + problems.map((p) => `  - ${p}`).join('\n'));
+    this.name = 'ConnectorConfigError';
+  }
+}
+
+export interface ConfiguredPadron extends PadronConnector {
+  /** The kind each council uses, for the status page and logs. */
+  readonly kinds: Record<string, PadronConnectorConfig['kind']>;
+  /** Closes browsers of RPA connectors. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the connectors once at start. A missing secret stops the start with a message naming the council, the
+ * field and the variable, rather than failing later in front of a citizen.
+ */
+export function createConfiguredPadronConnector(db: Db, profiles: readonly TenantProfile[], env: Record<string, string>): ConfiguredPadron {
+  const problems: string[] = [];
+  const secret = (tenant: string, field: string, name: string | undefined): string | undefined => {
+    if (name === undefined) return undefined;
+    const value = env[name];
+    if (!value) problems.push(`${tenant}: connectors.padron.${field} names ${name}, which is not set`);
+    return value;
+  };
+  const embedded = createEmbeddedPadronConnector(db);
+  const byTenant = new Map<string, PadronConnector>();
+  const closers: (() => Promise<void>)[] = [];
+  const kinds: Record<string, PadronConnectorConfig['kind']> = {};
+  for (const p of profiles) {
+    const c = p.connectors.padron;
+    kinds[p.id] = c.kind;
+    if (c.kind === 'rest') {
+      byTenant.set(p.id, createRestPadronConnector({ baseUrl: c.baseUrl, token: secret(p.id, 'tokenEnv', c.tokenEnv), timeoutMs: c.timeoutMs }));
+    } else if (c.kind === 'rpa') {
+      const user = secret(p.id, 'userEnv', c.userEnv) ?? '';
+      const password = secret(p.id, 'passwordEnv', c.passwordEnv) ?? '';
+      const rpa = createRpaPadronConnector({ baseUrl: c.baseUrl, user, password, timeoutMs: c.timeoutMs, maxConcurrent: c.maxConcurrent });
+      byTenant.set(p.id, rpa);
+      closers.push(() => rpa.close());
+    }
+  }
+  if (problems.length) {
+    void Promise.all(closers.map((close) => close()));
+    throw new ConnectorConfigError(problems);
+  }
+  const pick = (tenantId: string) => byTenant.get(tenantId) ?? embedded;
+  return {
+    kind: 'configured',
+    kinds,
+    findInhabitant: (tenantId, dni) => pick(tenantId).findInhabitant(tenantId, dni),
+    findHousehold: (tenantId, householdId) => pick(tenantId).findHousehold(tenantId, householdId),
+    async close() {
+      await Promise.all(closers.map((close) => close()));
+    },
+  };
+}
