@@ -39,3 +39,8 @@ export const TYPE_OIDS = { int8: 20, numeric: 1700, date: 1082 } as const;
 export function parseInt8(value: string): number {
   return Number(value);
 }
+
+/** True for a PostgreSQL unique violation (PGlite and pg both report SQLSTATE 23505 in `code`). */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}

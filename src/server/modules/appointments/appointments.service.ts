@@ -4,12 +4,12 @@
  * kiosk call the same methods with (tenant, citizen DNI, input, context).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Db } from '../../db/db.ts';
+import { isUniqueViolation, type Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import type { Mailer } from '../../mail/index.ts';
 import type { Language } from '../../../shared/languages.ts';
-import { citizenActor, isUniqueViolation, recordEvent, recordStep, systemActor, systemContext, type ProcedureContext } from '../connectors/procedure-context.ts';
+import { citizenActor, recordEvent, recordStep, systemActor, systemContext, type ProcedureContext } from '../connectors/procedure-context.ts';
 import { localize, type AppointmentService, type Office, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { slotsForDay, type SlotSpec } from './appointments.calendar.ts';
 import { appointmentIcs } from './appointments.ics.ts';

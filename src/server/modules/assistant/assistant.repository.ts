@@ -1,5 +1,5 @@
 /** The only SQL of the assistant: conversations, turns, hand-off requests and its analytics events. */
-import type { Queryable } from '../../db/db.ts';
+import { isUniqueViolation, type Queryable } from '../../db/db.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { HandoffPort, HandoffRequest, Reply } from './assistant.ports.ts';
 
@@ -77,15 +77,54 @@ export class AssistantRepository {
     return res.rows[0];
   }
 
-  async updateConversation(tenantId: string, id: string, u: { language: Language; state: unknown; status: ConversationStatus; citizenDni: string | null }): Promise<void> {
+  /**
+   * Claims the conversation for one turn, for `leaseMs` at most, and returns it as it is now (state included);
+   * undefined while another turn holds it. A lease rather than a row lock: a turn runs procedures that open their
+   * own transactions, and PGlite has a single connection.
+   */
+  async claimTurn(tenantId: string, id: string, leaseMs: number): Promise<ConversationRow | undefined> {
+    const res = await this.q.query<ConversationRow>(
+      `UPDATE conversations SET turn_lock_until = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE tenant_id = $1 AND id = $2 AND (turn_lock_until IS NULL OR turn_lock_until < now())
+        RETURNING *`,
+      [tenantId, id, leaseMs],
+    );
+    return res.rows[0];
+  }
+
+  /**
+   * Saves a turn's outcome and releases the claim. The status moves only from the one the turn started with, so a
+   * hand-off accepted by staff meanwhile is never undone by the turn.
+   */
+  async finishTurn(tenantId: string, id: string, u: { language: Language; state: unknown; fromStatus: ConversationStatus; toStatus: ConversationStatus; citizenDni: string | null }): Promise<void> {
     await this.q.query(
-      `UPDATE conversations SET language = $3, state = $4::jsonb, status = $5, citizen_dni = COALESCE($6, citizen_dni), updated_at = now()
+      `UPDATE conversations SET language = $3, state = $4::jsonb, status = CASE WHEN status = $5 THEN $6 ELSE status END,
+              citizen_dni = COALESCE($7, citizen_dni), turn_lock_until = NULL, updated_at = now()
         WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, id, u.language, JSON.stringify(u.state), u.status, u.citizenDni],
+      [tenantId, id, u.language, JSON.stringify(u.state), u.fromStatus, u.toStatus, u.citizenDni],
     );
   }
 
+  async releaseTurn(tenantId: string, id: string): Promise<void> {
+    await this.q.query(`UPDATE conversations SET turn_lock_until = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  }
+
+  async setStatus(tenantId: string, id: string, status: ConversationStatus): Promise<void> {
+    await this.q.query(`UPDATE conversations SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, id, status]);
+  }
+
+  /** Appends a turn with the next number; a staff message and a citizen turn may race for it, so a clash retries. */
   async addTurn(tenantId: string, conversationId: string, t: NewTurn): Promise<TurnRow> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.insertTurn(tenantId, conversationId, t);
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private async insertTurn(tenantId: string, conversationId: string, t: NewTurn): Promise<TurnRow> {
     const res = await this.q.query<TurnRow>(
       `INSERT INTO conversation_turns (tenant_id, conversation_id, seq, role, text, replies, language, intent, confidence, alternatives, entity_types, is_misunderstood)
        VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM conversation_turns WHERE conversation_id = $2), $3, $4, $5::jsonb, $6, $7, $8, $9::jsonb, $10, $11)

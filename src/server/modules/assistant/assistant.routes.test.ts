@@ -112,6 +112,28 @@ describe('conversations', () => {
     expect(booked.rows[0]?.n).toBe(1);
   });
 
+  it('answers messages to one conversation one at a time: a double tap on "yes" books once and the turns stay in order', async () => {
+    const josep = await signIn('4000000000000002', '2345');
+    const conv = await start({ lang: 'es', session: josep });
+    await send(conv, { text: 'quiero pedir cita' });
+    await send(conv, { action: 'val:padron' });
+    await send(conv, { text: 'en benalua' });
+    const r = await send(conv, { action: 'val:soonest' });
+    const slot = options(r).find((o) => o.payload.startsWith('val:'));
+    await send(conv, { action: slot?.payload ?? '' });
+    const taps = await Promise.all([1, 2, 3].map(() => app.inject({ method: 'POST', url: `/api/v1/conversations/${conv.id}/messages`, headers: conv.headers, payload: { text: 'si' } })));
+    expect(taps.map((t) => t.statusCode)).toEqual([200, 200, 200]);
+    expect(taps.filter((t) => /Cita reservada/.test(t.body))).toHaveLength(1);
+    // The later taps start from the finished booking, not from the same confirmation (which would try to book again).
+    expect(taps.filter((t) => /Ya tiene una cita/.test(t.body))).toHaveLength(0);
+    const booked = await ta.t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM appointments WHERE tenant_id = 'alacant' AND dni = '23456789D' AND status = 'booked'`);
+    expect(booked.rows[0]?.n).toBe(1);
+    const roles = (await ta.t.db.query<{ role: string }>(`SELECT role FROM conversation_turns WHERE conversation_id = $1 ORDER BY seq`, [conv.id])).rows.map((x) => x.role);
+    expect(roles.slice(1).join(',')).toBe(Array.from({ length: (roles.length - 1) / 2 }, () => 'citizen,assistant').join(','));
+    const lock = await ta.t.db.query<{ turn_lock_until: Date | null }>(`SELECT turn_lock_until FROM conversations WHERE id = $1`, [conv.id]);
+    expect(lock.rows[0]?.turn_lock_until).toBeNull();
+  });
+
   it('issues a padrón certificate by chat in Valencian after the citizen signs in, and returns it as a document card', async () => {
     let conv = await start({ lang: 'ca' });
     let r = await send(conv, { text: 'vull el certificat de padró' });

@@ -64,6 +64,11 @@ export interface ReviewItem {
   at: string;
 }
 
+/** How long a turn may hold its conversation (a procedure through an RPA connector can take seconds). */
+const TURN_LEASE_MS = 60_000;
+/** How long a message waits for the turn before it, before answering `assistant.busy`. */
+const TURN_WAIT_MS = 20_000;
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Every string inside a reply, redacted (what we store of the assistant's side). */
@@ -120,7 +125,28 @@ export class AssistantService {
 
   /** One citizen message or quick-reply action: the assistant's replies. */
   async message(tenant: TenantProfile, id: string, input: TurnInput, who: Requester): Promise<{ replies: Reply[]; language: Language; status: ConversationStatus }> {
-    const conv = await this.open(tenant.id, id, who);
+    await this.open(tenant.id, id, who);
+    // A second message sent while the first is still being answered waits for it, then starts from its state.
+    const conv = await this.claimTurn(tenant.id, id);
+    try {
+      return await this.takeTurn(tenant, id, conv, input, who);
+    } finally {
+      // takeTurn saves and releases in one statement; this only matters when it failed part-way.
+      await this.repo.releaseTurn(tenant.id, id);
+    }
+  }
+
+  private async claimTurn(tenantId: string, id: string): Promise<ConversationRow> {
+    const deadline = Date.now() + TURN_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      const conv = await this.repo.claimTurn(tenantId, id, TURN_LEASE_MS);
+      if (conv) return conv;
+      if (Date.now() > deadline) throw new AppError('assistant.busy', { status: 409 });
+      await new Promise((resolve) => setTimeout(resolve, Math.min(20 * 2 ** attempt, 250)));
+    }
+  }
+
+  private async takeTurn(tenant: TenantProfile, id: string, conv: ConversationRow, input: TurnInput, who: Requester): Promise<{ replies: Reply[]; language: Language; status: ConversationStatus }> {
     if (conv.status === 'closed') throw new AppError('assistant.conversation_closed', { status: 409 });
     const redact = this.deps.moderation.redact;
     const channel = conv.channel;
@@ -153,7 +179,7 @@ export class AssistantService {
       if (req.isNew) await this.repo.addEvent({ tenantId: tenant.id, type: 'assistant.handoff', language: outcome.lang, channel, kioskId: conv.kiosk_id, data: { reason: outcome.handoff, conversationId: id } });
     }
     const assistantTurn = await this.repo.addTurn(tenant.id, id, { role: 'assistant', text: redact(replyText(outcome.replies)), replies: redactReplies(outcome.replies, redact), language: outcome.lang });
-    await this.repo.updateConversation(tenant.id, id, { language: outcome.lang, state: outcome.state, status, citizenDni: who.citizen?.dni ?? null });
+    await this.repo.finishTurn(tenant.id, id, { language: outcome.lang, state: outcome.state, fromStatus: conv.status, toStatus: status, citizenDni: who.citizen?.dni ?? null });
     if (input.text !== undefined) {
       await this.repo.addEvent({ tenantId: tenant.id, type: 'assistant.query', language: outcome.lang, channel, kioskId: conv.kiosk_id, data: { intent: outcome.handledAs, confidence: p?.intent.confidence ?? null, resolved: outcome.isResolved } });
     }
@@ -188,7 +214,8 @@ export class AssistantService {
   async setStatus(tenantId: string, id: string, status: ConversationStatus): Promise<void> {
     const conv = await this.repo.findConversation(tenantId, id);
     if (!conv) throw new AppError('assistant.conversation_not_found', { status: 404 });
-    await this.repo.updateConversation(tenantId, id, { language: conv.language, state: conv.state, status, citizenDni: null });
+    // Only the status: a turn running now keeps its dialog state, and its own status change yields to this one.
+    await this.repo.setStatus(tenantId, id, status);
   }
 
   /**

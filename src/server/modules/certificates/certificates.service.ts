@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Language } from '../../../shared/languages.ts';
 import { AppError } from '../../errors.ts';
+import { isUniqueViolation } from '../../db/db.ts';
 import { localize, type LoadedTenant } from '../tenants/index.ts';
 import type { CertificatesRepository, DocumentKind, IssuedDocumentRow } from './certificates.repository.ts';
 import { formatCsvCode, generateCsvCode, normalizeCsvCode } from './csv-code.ts';
@@ -57,10 +58,6 @@ export interface VerificationResult {
     sha256: string;
     sizeBytes: number;
   };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
 
 /** Issues sealed documents with a secure verification code and answers whether a code belongs to one. */

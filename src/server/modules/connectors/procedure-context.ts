@@ -61,7 +61,3 @@ export async function recordEvent(
   );
 }
 
-/** True for a PostgreSQL unique violation (both drivers report SQLSTATE 23505 in `code`). */
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
-}
