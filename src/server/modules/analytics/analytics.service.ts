@@ -1,3 +1,4 @@
+import type { AnalyticsReport } from '../../../shared/api/analytics.ts';
 import { AppError } from '../../errors.ts';
 import type { TenantProfile } from '../tenants/index.ts';
 import { PROCEDURE_EVENT_TYPES, type AnalyticsRepository, type Range } from './analytics.repository.ts';
@@ -5,25 +6,7 @@ import { PROCEDURE_EVENT_TYPES, type AnalyticsRepository, type Range } from './a
 /** Longest range one report covers, in days: a year and a bit, enough for annual reporting. */
 export const MAX_RANGE_DAYS = 400;
 
-export interface AnalyticsReport {
-  range: { from: string; to: string; timeZone: string };
-  totals: {
-    procedures: number;
-    certificates: number;
-    payments: number;
-    paidCents: number;
-    queries: number;
-    resolvedQueries: number;
-    /** Share of assistant queries marked resolved, 0..1; null when there were none. */
-    resolutionRate: number | null;
-    handoffs: number;
-  };
-  proceduresPerDay: { day: string; byType: Record<string, number> }[];
-  queriesPerDay: { day: string; byLanguage: Record<string, number> }[];
-  handoffsPerDay: { day: string; count: number }[];
-  topUnanswered: { question: string; count: number }[];
-  kiosks: { kioskId: string; total: number; byType: Record<string, number> }[];
-}
+export type { AnalyticsReport } from '../../../shared/api/analytics.ts';
 
 function isoDate(d: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);

@@ -4,7 +4,7 @@
  * kiosk call the same methods with (tenant, citizen DNI, input, context).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { isUniqueViolation, type Db } from '../../db/db.ts';
+import { isUniqueViolation, type Db, type Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import type { Mailer } from '../../mail/index.ts';
@@ -113,6 +113,38 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     if (!slot) throw new AppError('appointments.invalid_slot', { status: 400 });
     if (slot.startsAt.getTime() <= now().getTime()) throw new AppError('appointments.slot_past', { status: 400 });
     return slot;
+  }
+
+  /**
+   * Takes one place in the slot and inserts the appointment, inside the caller's transaction. The conditional
+   * UPDATE on the slot's capacity row is what makes booking exactly-once under contention.
+   */
+  async function claimPlace(
+    tx: Queryable,
+    c: { tenantId: string; dni: string; service: AppointmentService; office: Office; slot: SlotSpec; email: string | null; ctx: ProcedureContext; rescheduledFrom: string | null },
+  ): Promise<AppointmentRow> {
+    const key = { tenantId: c.tenantId, serviceId: c.service.id, officeId: c.office.id, startsAt: c.slot.startsAt };
+    if (!(await repo.takePlace(tx, key, c.slot.endsAt, c.slot.capacity))) throw new AppError('appointments.slot_full', { status: 409 });
+    try {
+      return await repo.insert(tx, {
+        id: randomUUID(),
+        tenantId: c.tenantId,
+        code: newCode(),
+        dni: c.dni,
+        serviceId: c.service.id,
+        officeId: c.office.id,
+        startsAt: c.slot.startsAt,
+        endsAt: c.slot.endsAt,
+        email: c.email,
+        language: c.ctx.lang,
+        channel: c.ctx.channel,
+        kioskId: c.ctx.kioskId ?? null,
+        rescheduledFrom: c.rescheduledFrom,
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('appointments.already_booked', { status: 409 });
+      throw err;
+    }
   }
 
   function present(tenant: TenantProfile, row: AppointmentRow, lang: Language): Appointment {
@@ -229,29 +261,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       const slot = resolveSlot(tenant, service, office, input.startsAt);
       const email = input.email ?? (await repo.contactEmail(db, tenantId, dni)) ?? null;
       const row = await db.transaction(async (tx) => {
-        const key = { tenantId, serviceId: service.id, officeId: office.id, startsAt: slot.startsAt };
-        if (!(await repo.takePlace(tx, key, slot.endsAt, slot.capacity))) throw new AppError('appointments.slot_full', { status: 409 });
-        let inserted: AppointmentRow;
-        try {
-          inserted = await repo.insert(tx, {
-            id: randomUUID(),
-            tenantId,
-            code: newCode(),
-            dni,
-            serviceId: service.id,
-            officeId: office.id,
-            startsAt: slot.startsAt,
-            endsAt: slot.endsAt,
-            email,
-            language: ctx.lang,
-            channel: ctx.channel,
-            kioskId: ctx.kioskId ?? null,
-            rescheduledFrom: null,
-          });
-        } catch (err) {
-          if (isUniqueViolation(err)) throw new AppError('appointments.already_booked', { status: 409 });
-          throw err;
-        }
+        const inserted = await claimPlace(tx, { tenantId, dni, service, office, slot, email, ctx, rescheduledFrom: null });
         await recordStep(tx, tenantId, citizenActor(dni), ctx, {
           action: 'appointment.booked',
           subjectType: 'appointment',
@@ -315,32 +325,10 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
         if (oldKey.officeId === office.id && oldKey.startsAt.getTime() === slot.startsAt.getTime()) {
           throw new AppError('appointments.same_slot', { status: 409 });
         }
-        if (!(await repo.takePlace(tx, { tenantId, serviceId: service.id, officeId: office.id, startsAt: slot.startsAt }, slot.endsAt, slot.capacity))) {
-          throw new AppError('appointments.slot_full', { status: 409 });
-        }
+        // In one transaction: if the new slot is full, the old appointment is still booked when it rolls back.
         await repo.cancel(tx, tenantId, old.id);
         await repo.releasePlace(tx, oldKey);
-        let inserted: AppointmentRow;
-        try {
-          inserted = await repo.insert(tx, {
-            id: randomUUID(),
-            tenantId,
-            code: newCode(),
-            dni,
-            serviceId: service.id,
-            officeId: office.id,
-            startsAt: slot.startsAt,
-            endsAt: slot.endsAt,
-            email: old.email,
-            language: ctx.lang,
-            channel: ctx.channel,
-            kioskId: ctx.kioskId ?? null,
-            rescheduledFrom: old.id,
-          });
-        } catch (err) {
-          if (isUniqueViolation(err)) throw new AppError('appointments.already_booked', { status: 409 });
-          throw err;
-        }
+        const inserted = await claimPlace(tx, { tenantId, dni, service, office, slot, email: old.email, ctx, rescheduledFrom: old.id });
         await recordStep(tx, tenantId, citizenActor(dni), ctx, {
           action: 'appointment.rescheduled',
           subjectType: 'appointment',

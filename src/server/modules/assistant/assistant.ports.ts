@@ -3,36 +3,12 @@
  * (NluService, AskService, the appointments/payments/filings services); a missing one makes its dialog end
  * in a clearly labelled "not available yet" reply.
  */
+import type { PendingItem } from '../../../shared/api/payments.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { Channel } from '../../http-types.ts';
 
-/** One structured reply. Every string comes from the assistant catalogue (or from the service that answered). */
-export type Reply =
-  | { type: 'text'; text: string; easyRead?: string }
-  | { type: 'quick_replies'; options: QuickReply[] }
-  | { type: 'card'; card: Card };
-
-export interface QuickReply {
-  label: string;
-  /** Sent back as `{ action: payload }`. */
-  payload: string;
-}
-
-export type CardKind = 'link' | 'form' | 'document' | 'payment' | 'signin' | 'sources';
-
-export interface Card {
-  kind: CardKind;
-  title: string;
-  url?: string;
-  text?: string;
-  /** Payment cards: the form the browser posts to the gateway. */
-  method?: 'GET' | 'POST';
-  fields?: Record<string, string>;
-  /** Document cards: the secure verification code to show. */
-  code?: string;
-  /** Extra links (sources, .ics, verification page). */
-  links?: { title: string; url: string }[];
-}
+/** The structured replies the API sends (shared with the web app: src/shared/api/chat.ts). */
+export type { Reply, QuickReply, CardKind, Card } from '../../../shared/api/chat.ts';
 
 // ---- NLU ----------------------------------------------------------------------------------------------
 
@@ -140,18 +116,8 @@ export interface AppointmentsPort {
   reschedule(tenantId: string, dni: string, id: string, input: { startsAt: string; officeId?: string | undefined }, ctx: ProcedureCtx): Promise<AppointmentView>;
 }
 
-export interface PendingDebtView {
-  id: string;
-  kind: string;
-  taxName: string;
-  reference: string;
-  concept: string;
-  amountCents: number;
-  amountDueCents: number;
-  reductionPercent: number;
-  isInVoluntaryPeriod: boolean;
-  voluntaryEnd: string;
-}
+/** What the assistant reads of a pending debt (the payments service returns the whole PendingItem). */
+export type PendingDebtView = Pick<PendingItem, 'id' | 'kind' | 'taxName' | 'reference' | 'concept' | 'amountCents' | 'amountDueCents' | 'reductionPercent' | 'isInVoluntaryPeriod' | 'voluntaryEnd'>;
 
 export interface PaymentsPort {
   listPending(tenantId: string, dni: string, lang: Language): Promise<PendingDebtView[]>;

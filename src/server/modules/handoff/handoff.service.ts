@@ -7,6 +7,7 @@
  * travel on the deployment bus (Redis when REDIS_URL is set, else LISTEN/NOTIFY).
  * Free of Fastify: the WebSocket route and tests call the same methods.
  */
+import type { InboxItem } from '../../../shared/api/handoff.ts';
 import type { Bus } from '../../bus/bus.ts';
 import { busChannel } from '../../bus/bus.ts';
 import type { Db } from '../../db/db.ts';
@@ -36,19 +37,7 @@ export interface StaffActor {
   actor: AuditActor;
 }
 
-export interface InboxItem {
-  id: number;
-  conversationId: string;
-  reason: string;
-  channel: string;
-  kioskId: string | null;
-  language: string | null;
-  status: 'queued' | 'accepted';
-  acceptedBy: string | null;
-  acceptedByName: string | null;
-  isMine: boolean;
-  waitingSince: string;
-}
+export type { InboxItem } from '../../../shared/api/handoff.ts';
 
 export type InboxEvent = { type: 'queued' | 'accepted' | 'closed'; requestId: number };
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/db.ts';
 
-export type DebtKind = 'receipt' | 'liquidation' | 'self_assessment' | 'fine';
+import type { DebtKind } from '../../../shared/api/payments.ts';
+export type { DebtKind };
 
 export interface DebtRow {
   id: string;

@@ -4,6 +4,7 @@
  * row lock keyed by order id through a state machine (created -> paid | denied | rejected), amounts checked.
  * Free of Fastify: the assistant calls listPending/startPayment with the same (tenant, dni, input, context).
  */
+import type { PendingItem } from '../../../shared/api/payments.ts';
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
@@ -17,24 +18,7 @@ import { localize, type LoadedTenant, type TenantProfile, type TenantRegistry } 
 import { amountDueCents, isInVoluntaryPeriod } from './payments.amounts.ts';
 import { paymentsRepository as repo, type DebtKind, type DebtRow, type PaymentRow, type PaymentStatus } from './payments.repository.ts';
 
-export interface PendingItem {
-  id: string;
-  kind: DebtKind;
-  taxCode: string;
-  taxName: string;
-  reference: string;
-  concept: string;
-  fiscalYear: number;
-  /** The full amount, cents. */
-  amountCents: number;
-  /** What is due today, cents (fines inside the voluntary period: with the reduction). */
-  amountDueCents: number;
-  reductionPercent: number;
-  isInVoluntaryPeriod: boolean;
-  voluntaryStart: string;
-  voluntaryEnd: string;
-  status: 'pending' | 'paid';
-}
+export type { PendingItem } from '../../../shared/api/payments.ts';
 
 export interface PaymentView {
   id: string;

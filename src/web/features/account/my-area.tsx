@@ -4,12 +4,13 @@ import { Link } from 'wouter';
 import { api, ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
-import { formatDate, formatDateTime } from '../../format.ts';
+import { formatDateTime } from '../../format.ts';
 import { useSession } from '../../session.tsx';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { resolveUrl } from '../chat/card-view.tsx';
 import type { Appointment, Availability } from '../procedures/appointment.tsx';
+import { SlotPicker } from '../procedures/slot-picker.tsx';
 import { FilingTable, type FilingSummary } from '../procedures/filing.tsx';
 import { DebtList } from '../procedures/pay.tsx';
 import { RequireCitizen } from './signin.tsx';
@@ -154,7 +155,6 @@ function RescheduleForm({ appointment, onDone }: { appointment: Appointment; onD
   );
   const [startsAt, setStartsAt] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const days = (availability.data?.days ?? []).filter((d) => d.slots.some((s) => s.free > 0 && s.startsAt !== appointment.startsAt)).slice(0, 5);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -173,30 +173,16 @@ function RescheduleForm({ appointment, onDone }: { appointment: Appointment; onD
   return (
     <form className="form" onSubmit={(e) => void submit(e)}>
       <ErrorAlert error={error ?? availability.error} />
-      {days.length ? (
-        <fieldset>
-          <legend>{t('my.reschedule_pick', { when: formatDateTime(appointment.startsAt, lang, timeZone) })}</legend>
-          {days.map((d) => (
-            <div key={d.date} className="slot-day" role="group" aria-label={formatDate(d.date, lang, timeZone)}>
-              <p className="slot-day__title" aria-hidden="true">
-                {formatDate(d.date, lang, timeZone)}
-              </p>
-              <div className="slot-grid">
-                {d.slots
-                  .filter((s) => s.free > 0 && s.startsAt !== appointment.startsAt)
-                  .map((s) => (
-                    <label key={s.startsAt} className="slot">
-                      <input type="radio" name={`move-${appointment.id}`} value={s.startsAt} checked={startsAt === s.startsAt} onChange={() => setStartsAt(s.startsAt)} />
-                      <span>{s.time}</span>
-                    </label>
-                  ))}
-              </div>
-            </div>
-          ))}
-        </fieldset>
-      ) : (
-        <p className="notice">{t('appointment.no_slots')}</p>
-      )}
+      {availability.data ? (
+        <SlotPicker
+          name={`move-${appointment.id}`}
+          legend={t('my.reschedule_pick', { when: formatDateTime(appointment.startsAt, lang, timeZone) })}
+          availability={availability.data}
+          value={startsAt}
+          onChange={setStartsAt}
+          exclude={appointment.startsAt}
+        />
+      ) : null}
       <button type="submit" className="button">
         {t('my.reschedule_confirm')}
       </button>

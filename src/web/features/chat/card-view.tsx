@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiUrl } from '../../api.ts';
 import type { Card } from './chat-types.ts';
@@ -30,6 +31,21 @@ export function printDocument(url: string): void {
   document.body.append(frame);
 }
 
+/** Download and print buttons for a signed PDF (certificate, receipt), plus any extra actions after them. */
+export function DocumentActions({ url, downloadLabel, printLabel, children }: { url: string; downloadLabel: string; printLabel: string; children?: ReactNode }) {
+  return (
+    <div className="button-row">
+      <a className="button" href={resolveUrl(url)} download>
+        {downloadLabel}
+      </a>
+      <button type="button" className="button button--secondary" onClick={() => printDocument(url)}>
+        {printLabel}
+      </button>
+      {children}
+    </div>
+  );
+}
+
 export function CardView({ card }: { card: Card }) {
   const { t } = useTranslation('chat');
   const links = card.links ?? [];
@@ -40,14 +56,7 @@ export function CardView({ card }: { card: Card }) {
       {card.kind === 'document' && card.url ? (
         <>
           {card.code ? <p>{t('card.code', { code: card.code })}</p> : null}
-          <div className="button-row">
-            <a className="button" href={resolveUrl(card.url)} download>
-              {t('card.download')}
-            </a>
-            <button type="button" className="button button--secondary" onClick={() => card.url && printDocument(card.url)}>
-              {t('card.print')}
-            </button>
-          </div>
+          <DocumentActions url={card.url} downloadLabel={t('card.download')} printLabel={t('card.print')} />
         </>
       ) : null}
       {card.kind === 'payment' && card.url ? (

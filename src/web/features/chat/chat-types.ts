@@ -1,24 +1,7 @@
-/** The assistant's structured replies (server: src/server/modules/assistant/assistant.ports.ts). */
-export type Reply =
-  | { type: 'text'; text: string; easyRead?: string }
-  | { type: 'quick_replies'; options: QuickReply[] }
-  | { type: 'card'; card: Card };
+import type { Reply } from '../../../shared/api/chat.ts';
 
-export interface QuickReply {
-  label: string;
-  payload: string;
-}
-
-export interface Card {
-  kind: 'link' | 'form' | 'document' | 'payment' | 'signin' | 'sources';
-  title: string;
-  url?: string;
-  text?: string;
-  method?: 'GET' | 'POST';
-  fields?: Record<string, string>;
-  code?: string;
-  links?: { title: string; url: string }[];
-}
+/** The assistant's structured replies, as the server defines them. */
+export type { Reply, QuickReply, Card } from '../../../shared/api/chat.ts';
 
 export interface ChatMessage {
   id: string;

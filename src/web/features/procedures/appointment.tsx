@@ -2,11 +2,12 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
-import { describedBy, ErrorAlert, Field, Loading, NotAvailable } from '../../components/form-bits.tsx';
-import { formatDate, formatDateTime } from '../../format.ts';
+import { ErrorAlert, Field, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { formatDateTime } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RequireCitizen } from '../account/signin.tsx';
+import { SlotPicker } from './slot-picker.tsx';
 
 export interface Service {
   id: string;
@@ -74,7 +75,6 @@ function AppointmentForm() {
       </div>
     );
   }
-  const days = (availability.data?.days ?? []).filter((d) => d.slots.some((s) => s.free > 0)).slice(0, 5);
   const slotErr = error instanceof ApiError ? error.fieldMessage('startsAt') : undefined;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -121,35 +121,7 @@ function AppointmentForm() {
       ) : null}
       {slotsPath && availability.isLoading ? <Loading /> : null}
       {slotsPath && !availability.isLoading && availability.data ? (
-        days.length ? (
-          <fieldset aria-describedby={describedBy('appt-slot', { error: slotErr })}>
-            <legend>{t('appointment.slot')}</legend>
-            {slotErr ? (
-              <p className="field__error" id="appt-slot-error">
-                {slotErr}
-              </p>
-            ) : null}
-            {days.map((d) => (
-              <div key={d.date} className="slot-day" role="group" aria-label={formatDate(d.date, lang, timeZone)}>
-                <p className="slot-day__title" aria-hidden="true">
-                  {formatDate(d.date, lang, timeZone)}
-                </p>
-                <div className="slot-grid">
-                  {d.slots
-                    .filter((s) => s.free > 0)
-                    .map((s) => (
-                      <label key={s.startsAt} className="slot">
-                        <input type="radio" name="slot" value={s.startsAt} checked={startsAt === s.startsAt} onChange={() => setStartsAt(s.startsAt)} />
-                        <span>{s.time}</span>
-                      </label>
-                    ))}
-                </div>
-              </div>
-            ))}
-          </fieldset>
-        ) : (
-          <p className="notice">{t('appointment.no_slots')}</p>
-        )
+        <SlotPicker name="appt-slot" legend={t('appointment.slot')} availability={availability.data} value={startsAt} onChange={setStartsAt} error={slotErr} />
       ) : null}
       <button type="submit" className="button" disabled={isBusy || !officeId}>
         {t('appointment.submit')}

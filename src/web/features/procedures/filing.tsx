@@ -9,7 +9,7 @@ import { formatDateTime } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RequireCitizen } from '../account/signin.tsx';
-import { printDocument, resolveUrl } from '../chat/card-view.tsx';
+import { DocumentActions, resolveUrl } from '../chat/card-view.tsx';
 
 export interface FilingSummary {
   id: string;
@@ -85,14 +85,7 @@ export function FilingForm({ extraFiles }: { extraFiles: File[] }) {
       <div className="alert alert--success" role="status">
         <h2>{t('filing.done')}</h2>
         <p>{t('filing.done_detail', { number: done.registryNumber, count: done.attachments.length })}</p>
-        <div className="button-row">
-          <a className="button" href={resolveUrl(receipt)} download>
-            {t('doc.download_receipt')}
-          </a>
-          <button type="button" className="button button--secondary" onClick={() => printDocument(receipt)}>
-            {t('doc.print')}
-          </button>
-        </div>
+        <DocumentActions url={receipt} downloadLabel={t('doc.download_receipt')} printLabel={t('doc.print')} />
       </div>
     );
   }

@@ -5,7 +5,7 @@ import { useApp } from '../../app-context.tsx';
 import { ErrorAlert } from '../../components/form-bits.tsx';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RequireCitizen } from '../account/signin.tsx';
-import { printDocument, resolveUrl } from '../chat/card-view.tsx';
+import { DocumentActions, resolveUrl } from '../chat/card-view.tsx';
 
 interface Issued {
   code: string;
@@ -84,17 +84,11 @@ function IssuedView({ issued }: { issued: Issued }) {
     <div className="alert alert--success" role="status">
       <h2>{t('padron.done')}</h2>
       <p>{t('padron.code', { code: issued.displayCode })}</p>
-      <div className="button-row">
-        <a className="button" href={resolveUrl(issued.url)} download>
-          {t('doc.download')}
-        </a>
-        <button type="button" className="button button--secondary" onClick={() => printDocument(issued.url)}>
-          {t('doc.print')}
-        </button>
+      <DocumentActions url={issued.url} downloadLabel={t('doc.download')} printLabel={t('doc.print')}>
         <a className="button button--ghost" href={resolveUrl(issued.verifyUrl)}>
           {t('doc.verify')}
         </a>
-      </div>
+      </DocumentActions>
     </div>
   );
 }

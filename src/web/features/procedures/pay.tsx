@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PendingItem } from '../../../shared/api/payments.ts';
 import { api, ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
@@ -7,21 +8,9 @@ import { formatDate, formatMoney } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RequireCitizen } from '../account/signin.tsx';
-import { printDocument, resolveUrl } from '../chat/card-view.tsx';
+import { DocumentActions } from '../chat/card-view.tsx';
 
-export interface Debt {
-  id: string;
-  kind: 'receipt' | 'liquidation' | 'self_assessment' | 'fine';
-  taxName: string;
-  reference: string;
-  concept: string;
-  amountCents: number;
-  amountDueCents: number;
-  reductionPercent: number;
-  isInVoluntaryPeriod: boolean;
-  voluntaryEnd: string;
-  status: 'pending' | 'paid';
-}
+export type Debt = PendingItem;
 interface Started {
   paymentId: string;
   redirectForm: { url: string; method: 'POST' | 'GET'; fields: Record<string, string> };
@@ -131,14 +120,7 @@ export function PaymentResultPage({ id }: { id: string }) {
         {p?.status === 'paid' ? (
           <div className="alert alert--success" role="status">
             <p>{t('pay.paid', { amount: formatMoney(p.amountCents, lang) })}</p>
-            <div className="button-row">
-              <a className="button" href={resolveUrl(receipt)} download>
-                {t('doc.download_receipt')}
-              </a>
-              <button type="button" className="button button--secondary" onClick={() => printDocument(receipt)}>
-                {t('doc.print')}
-              </button>
-            </div>
+            <DocumentActions url={receipt} downloadLabel={t('doc.download_receipt')} printLabel={t('doc.print')} />
           </div>
         ) : null}
         {p && p.status !== 'paid' ? (

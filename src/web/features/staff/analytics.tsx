@@ -1,6 +1,7 @@
 /** Analytics: date range, totals, charts (uPlot, lazy) each with its data table, CSV export links. */
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AnalyticsReport } from '../../../shared/api/analytics.ts';
 import { apiUrl } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
@@ -10,24 +11,7 @@ import { usePageTitle } from '../../use-page-title.ts';
 import { Chart, type Series } from './chart.tsx';
 import { useHeadingFocus } from './staff-app.tsx';
 
-interface Report {
-  range: { from: string; to: string; timeZone: string };
-  totals: {
-    procedures: number;
-    certificates: number;
-    payments: number;
-    paidCents: number;
-    queries: number;
-    resolvedQueries: number;
-    resolutionRate: number | null;
-    handoffs: number;
-  };
-  proceduresPerDay: { day: string; byType: Record<string, number> }[];
-  queriesPerDay: { day: string; byLanguage: Record<string, number> }[];
-  handoffsPerDay: { day: string; count: number }[];
-  topUnanswered: { question: string; count: number }[];
-  kiosks: { kioskId: string; total: number; byType: Record<string, number> }[];
-}
+type Report = AnalyticsReport;
 
 function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);

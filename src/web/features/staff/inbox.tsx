@@ -1,6 +1,7 @@
 /** The hand-off inbox: waiting conversations, accept, and a live chat over the inbox WebSocket. */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { InboxItem } from '../../../shared/api/handoff.ts';
 import { api, apiUrl } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
@@ -8,18 +9,7 @@ import { formatDateTime } from '../../format.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { useHeadingFocus } from './staff-app.tsx';
 
-interface Item {
-  id: number;
-  conversationId: string;
-  reason: string;
-  channel: string;
-  kioskId: string | null;
-  language: string | null;
-  status: 'queued' | 'accepted';
-  acceptedByName: string | null;
-  isMine: boolean;
-  waitingSince: string;
-}
+type Item = InboxItem;
 interface Inbox {
   items: Item[];
   officeHours: { isOpen: boolean; message: string | null; hours: { days: string[]; open: string; close: string }[] };
