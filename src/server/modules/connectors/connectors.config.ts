@@ -5,10 +5,11 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { PadronConnectorConfig, TenantProfile } from '../tenants/index.ts';
-import type { PadronConnector } from './connectors.types.ts';
+import type { PadronConnector, TaxConnector } from './connectors.types.ts';
 import { createEmbeddedPadronConnector } from './padron.embedded.ts';
 import { createRestPadronConnector } from './padron.rest.ts';
 import { createRpaPadronConnector } from './padron.rpa.ts';
+import { createRestTaxConnector } from './taxes.rest.ts';
 
 export class ConnectorConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -30,12 +31,7 @@ export interface ConfiguredPadron extends PadronConnector {
  */
 export function createConfiguredPadronConnector(db: Db, profiles: readonly TenantProfile[], env: Record<string, string>): ConfiguredPadron {
   const problems: string[] = [];
-  const secret = (tenant: string, field: string, name: string | undefined): string | undefined => {
-    if (name === undefined) return undefined;
-    const value = env[name];
-    if (!value) problems.push(`${tenant}: connectors.padron.${field} names ${name}, which is not set`);
-    return value;
-  };
+  const secret = secretReader(env, 'padron', problems);
   const embedded = createEmbeddedPadronConnector(db);
   const byTenant = new Map<string, PadronConnector>();
   const closers: (() => Promise<void>)[] = [];
@@ -67,4 +63,30 @@ export function createConfiguredPadronConnector(db: Db, profiles: readonly Tenan
       await Promise.all(closers.map((close) => close()));
     },
   };
+}
+
+/** Reads the CONNECTOR_* variable a profile names, noting a missing one as a problem for the start-up message. */
+function secretReader(env: Record<string, string>, register: string, problems: string[]) {
+  return (tenant: string, field: string, name: string | undefined): string | undefined => {
+    if (name === undefined) return undefined;
+    const value = env[name];
+    if (!value) problems.push(`${tenant}: connectors.${register}.${field} names ${name}, which is not set`);
+    return value;
+  };
+}
+
+/**
+ * The tax system of each council whose profile names one (connectors.taxes); councils on the embedded register get
+ * undefined, and their receipts stay in our database as before.
+ */
+export function createConfiguredTaxConnectors(profiles: readonly TenantProfile[], env: Record<string, string>): (tenantId: string) => TaxConnector | undefined {
+  const problems: string[] = [];
+  const secret = secretReader(env, 'taxes', problems);
+  const byTenant = new Map<string, TaxConnector>();
+  for (const p of profiles) {
+    const c = p.connectors.taxes;
+    if (c.kind === 'rest') byTenant.set(p.id, createRestTaxConnector({ baseUrl: c.baseUrl, token: secret(p.id, 'tokenEnv', c.tokenEnv), timeoutMs: c.timeoutMs }));
+  }
+  if (problems.length) throw new ConnectorConfigError(problems);
+  return (tenantId) => byTenant.get(tenantId);
 }

@@ -128,7 +128,7 @@ describe('padrón connectors', () => {
     }, 60_000);
 
     it('refuses to start when a profile names a secret that is not set, and never takes the secret itself', () => {
-      const profiles = t.tenants.map((lt) => lt.profile).map((p) => (p.id === 'alacant' ? { ...p, connectors: { padron: { kind: 'rest' as const, baseUrl: app.url, tokenEnv: 'CONNECTOR_ALACANT_TOKEN' } } } : p));
+      const profiles = t.tenants.map((lt) => lt.profile).map((p) => (p.id === 'alacant' ? { ...p, connectors: { ...p.connectors, padron: { kind: 'rest' as const, baseUrl: app.url, tokenEnv: 'CONNECTOR_ALACANT_TOKEN' } } } : p));
       expect(() => createConfiguredPadronConnector(t.db, profiles, {})).toThrow(ConnectorConfigError);
       expect(() => createConfiguredPadronConnector(t.db, profiles, {})).toThrow('alacant: connectors.padron.tokenEnv names CONNECTOR_ALACANT_TOKEN, which is not set');
       const configured = createConfiguredPadronConnector(t.db, profiles, { CONNECTOR_ALACANT_TOKEN: 'tok' });

@@ -30,3 +30,45 @@ export interface PadronConnector {
   /** The household (address and every registered member), or undefined. */
   findHousehold(tenantId: string, householdId: string): Promise<Household | undefined>;
 }
+
+/** A receipt, liquidation, self-assessment or fine as the council's tax system describes it. */
+export interface ExternalDebt {
+  /** The tax system's own reference: unique per council, and how both sides name the debt. */
+  reference: string;
+  kind: 'receipt' | 'liquidation' | 'self_assessment' | 'fine';
+  /** One of the council's tax codes (profile `taxes`). */
+  taxCode: string;
+  concept: string;
+  fiscalYear: number;
+  amountCents: number;
+  reductionPercent: number;
+  /** YYYY-MM-DD. */
+  voluntaryStart: string;
+  voluntaryEnd: string;
+  /** paid: settled in the tax system (at a bank, by direct debit, or here). */
+  status: 'pending' | 'paid';
+}
+
+/** A payment decided here, to be recorded in the tax system. */
+export interface PaymentRecord {
+  reference: string;
+  /** Our payment id: the idempotency key, so a retried call records the payment once. */
+  paymentId: string;
+  orderId: string;
+  amountCents: number;
+  paidAt: string;
+  gateway: string;
+}
+
+/**
+ * A council's tax system. Payments are still decided in our database (one paid payment per debt, under a lock), so
+ * the tax system only has to list what a citizen owes and accept the payments we record, at least once: every call
+ * of recordPayment carries the same paymentId, which the tax system must treat as an idempotency key.
+ */
+export interface TaxConnector {
+  readonly kind: 'rest' | (string & {});
+  /** Every debt of the citizen the tax system knows (pending and paid). Throws `payments.connector_unavailable` (503). */
+  listDebts(tenantId: string, dni: string): Promise<ExternalDebt[]>;
+  /** Records a payment; resolves when the tax system has it (also when it already had it). */
+  recordPayment(tenantId: string, payment: PaymentRecord): Promise<void>;
+}

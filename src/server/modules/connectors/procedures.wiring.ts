@@ -16,7 +16,7 @@ import { createPaymentsModule, type PaymentsService } from '../payments/index.ts
 import { createFileStorage, type FileStorage } from '../storage/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import type { PadronConnector } from './connectors.types.ts';
-import { createConfiguredPadronConnector, type ConfiguredPadron } from './connectors.config.ts';
+import { createConfiguredPadronConnector, createConfiguredTaxConnectors, type ConfiguredPadron } from './connectors.config.ts';
 
 export interface ProcedureModulesDeps {
   db: Db;
@@ -69,7 +69,9 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
       await late.payments.handleNotification(tenantId, 'sandbox', fields);
     },
   });
+  const taxConnectorFor = createConfiguredTaxConnectors(deps.tenants.list(), deps.config.connectorEnv);
   const paymentsModule = createPaymentsModule({
+    taxConnectorFor,
     db: deps.db,
     tenants: deps.tenants,
     gateways: { sandbox, ...deps.gateways },
@@ -104,6 +106,9 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
           try {
             const sent = (await appointments.service.sendReminders()) + (await paymentsModule.service.sendReminders());
             if (sent > 0) deps.log.info({ sent }, 'procedures: reminders sent');
+            // Payments the tax systems have not acknowledged yet (down, or this process died before sending).
+            const exported = await paymentsModule.service.deliverPaymentExports();
+            if (exported > 0) deps.log.info({ exported }, 'procedures: payments recorded in tax systems');
           } catch (err) {
             onError(err, 'reminder job');
           } finally {

@@ -1,4 +1,5 @@
 /** Taxes and fines: pending receipts, payments through a gateway, idempotent notifications, receipts, reminders. */
+import type { TaxConnector } from '../connectors/connectors.types.ts';
 import type { Db } from '../../db/db.ts';
 import type { Mailer, SmsSender } from '../../mail/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
@@ -22,6 +23,7 @@ export function createPaymentsModule(deps: {
   mailer?: Mailer;
   sms?: SmsSender;
   onError?: (err: unknown, what: string) => void;
+  taxConnectorFor?: (tenantId: string) => TaxConnector | undefined;
 }) {
   const service = createPaymentsService(deps);
   return { service, routes: paymentsRoutes(service) };

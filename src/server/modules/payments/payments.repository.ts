@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
-
+import type { ExternalDebt } from '../connectors/connectors.types.ts';
 import type { DebtKind } from '../../../shared/api/payments.ts';
 export type { DebtKind };
 
@@ -157,5 +157,62 @@ export const paymentsRepository = {
   async payerName(q: Queryable, tenantId: string, dni: string): Promise<string | undefined> {
     const res = await q.query<{ name: string }>(`SELECT given_name || ' ' || surname AS name FROM padron_inhabitants WHERE tenant_id = $1 AND dni = $2`, [tenantId, dni]);
     return res.rows[0]?.name;
+  },
+
+  /**
+   * Mirrors one debt listed by the council's tax system. A debt we hold as pending takes the tax system's terms; one
+   * the tax system reports paid becomes paid elsewhere; a debt paid here never goes back to pending. A reference
+   * held for another citizen is left alone (returns false).
+   */
+  async upsertExternalDebt(q: Queryable, tenantId: string, dni: string, id: string, d: ExternalDebt): Promise<boolean> {
+    const res = await q.query(
+      `INSERT INTO tax_debts (id, tenant_id, dni, kind, tax_code, reference, concept, fiscal_year, amount_cents, reduction_percent,
+              voluntary_start, voluntary_end, status, is_paid_elsewhere, paid_at, synced_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13 = 'paid', CASE WHEN $13 = 'paid' THEN now() END, now())
+       ON CONFLICT (tenant_id, reference) DO UPDATE SET
+         kind = EXCLUDED.kind, tax_code = EXCLUDED.tax_code, concept = EXCLUDED.concept, fiscal_year = EXCLUDED.fiscal_year,
+         amount_cents = CASE WHEN tax_debts.status = 'pending' THEN EXCLUDED.amount_cents ELSE tax_debts.amount_cents END,
+         reduction_percent = EXCLUDED.reduction_percent, voluntary_start = EXCLUDED.voluntary_start, voluntary_end = EXCLUDED.voluntary_end,
+         is_paid_elsewhere = tax_debts.is_paid_elsewhere OR (tax_debts.status = 'pending' AND EXCLUDED.status = 'paid'),
+         paid_at = CASE WHEN tax_debts.status = 'pending' AND EXCLUDED.status = 'paid' THEN now() ELSE tax_debts.paid_at END,
+         status = CASE WHEN EXCLUDED.status = 'paid' THEN 'paid' ELSE tax_debts.status END,
+         synced_at = now()
+       WHERE tax_debts.dni = EXCLUDED.dni
+       RETURNING id`,
+      [id, tenantId, dni, d.kind, d.taxCode, d.reference, d.concept, d.fiscalYear, d.amountCents, d.reductionPercent, d.voluntaryStart, d.voluntaryEnd, d.status],
+    );
+    return res.rows.length === 1;
+  },
+
+  /** Queues a paid payment for the tax system, in the payment's transaction. */
+  async queueExport(q: Queryable, tenantId: string, paymentId: string): Promise<void> {
+    await q.query(`INSERT INTO payment_exports (payment_id, tenant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [paymentId, tenantId]);
+  },
+
+  /**
+   * Claims up to `limit` exports that are due, for `leaseSeconds` (a sender that dies leaves them due again after
+   * that). SKIP LOCKED: several instances share the work without sending one twice at the same time.
+   */
+  async claimExports(q: Queryable, limit: number, leaseSeconds: number): Promise<{ payment_id: string; tenant_id: string; attempts: number }[]> {
+    const res = await q.query<{ payment_id: string; tenant_id: string; attempts: number }>(
+      `UPDATE payment_exports SET status = 'sending', attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
+        WHERE payment_id IN (SELECT payment_id FROM payment_exports WHERE status <> 'done' AND next_attempt_at <= now()
+                              ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING payment_id, tenant_id, attempts`,
+      [limit, leaseSeconds],
+    );
+    return res.rows;
+  },
+
+  async finishExport(q: Queryable, paymentId: string, outcome: { isDone: true } | { isDone: false; error: string; retryInSeconds: number }): Promise<void> {
+    if (outcome.isDone) {
+      await q.query(`UPDATE payment_exports SET status = 'done', done_at = now(), last_error = NULL WHERE payment_id = $1`, [paymentId]);
+    } else {
+      await q.query(`UPDATE payment_exports SET status = 'pending', last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE payment_id = $1`, [
+        paymentId,
+        outcome.error.slice(0, 500),
+        outcome.retryInSeconds,
+      ]);
+    }
   },
 };

@@ -1,4 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { CertificatesService } from '../certificates/certificates.service.ts';
 import { runPoppler } from '../certificates/certificates.test-helpers.ts';
 import { createSealProvider } from '../certificates/seal-provider.ts';
 import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { createRestTaxConnector } from '../connectors/index.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { SandboxGateway } from './gateway/sandbox.gateway.ts';
 import { amountDueCents } from './payments.amounts.ts';
@@ -143,5 +146,138 @@ describe('payments service', () => {
     expect(all).toContain('ya puede pagar');
     // Paid receipts are not reminded.
     expect(all).not.toContain(`IBI-2026-12345678Z`);
+  });
+});
+
+describe("payments against the council's own tax system (REST connector)", () => {
+  type Debt = import('../connectors/index.ts').ExternalDebt;
+  let t: TestDb;
+  let svc: PaymentsService;
+  let sandbox: SandboxGateway;
+  let server: Server;
+  const delivered: Record<string, string>[] = [];
+  // The tax system's state: what it lists for Amina, the payments it recorded, and switches to make it fail.
+  const debts: Debt[] = [
+    { reference: 'SUMA-IBI-1', kind: 'receipt', taxCode: 'IBI', concept: 'IBI 2026 Calle Mayor 3', fiscalYear: 2026, amountCents: 31_250, reductionPercent: 0, voluntaryStart: '2026-09-01', voluntaryEnd: '2026-12-05', status: 'pending' },
+    { reference: 'SUMA-MULTA-7', kind: 'fine', taxCode: 'MULTA', concept: 'Exceso de velocidad', fiscalYear: 2026, amountCents: 20_000, reductionPercent: 50, voluntaryStart: '2026-11-10', voluntaryEnd: '2026-12-10', status: 'pending' },
+    { reference: 'SUMA-VADO-2', kind: 'receipt', taxCode: 'VADO', concept: 'Vado 2026', fiscalYear: 2026, amountCents: 9_900, reductionPercent: 0, voluntaryStart: '2026-09-01', voluntaryEnd: '2026-12-05', status: 'pending' },
+    { reference: 'SUMA-BASURA-0', kind: 'receipt', taxCode: 'BASURA', concept: 'Basuras 2025', fiscalYear: 2025, amountCents: 8_000, reductionPercent: 0, voluntaryStart: '2025-09-01', voluntaryEnd: '2025-12-05', status: 'paid' },
+  ];
+  const recorded: { key: string | undefined; body: { reference: string; paymentId: string; amountCents: number } }[] = [];
+  const sw = { isListDown: false, isRecordDown: false };
+  const DNI = 'X1234567L';
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && url.pathname === '/debts') {
+        if (sw.isListDown) return void res.writeHead(502).end();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify(url.searchParams.get('dni') === DNI && url.searchParams.get('tenant') === 'alacant' ? debts : []));
+      }
+      if (req.method === 'POST' && url.pathname === '/payments') {
+        let raw = '';
+        req.on('data', (c: Buffer) => (raw += c.toString()));
+        req.on('end', () => {
+          if (sw.isRecordDown) return void res.writeHead(503).end();
+          const key = req.headers['idempotency-key'] as string | undefined;
+          // Idempotent on its side too: the same key again is "already recorded".
+          if (recorded.some((r) => r.key === key)) return void res.writeHead(409).end();
+          recorded.push({ key, body: JSON.parse(raw) as (typeof recorded)[number]['body'] });
+          res.writeHead(201).end();
+        });
+        return;
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const connector = createRestTaxConnector({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 'tok', timeoutMs: 2000 });
+    sandbox = new SandboxGateway({ secret: 'y'.repeat(40), publicUrl: 'http://127.0.0.1:3000', deliver: async (_url, fields) => void delivered.push(fields), now: () => NOW.getTime() });
+    svc = createPaymentsService({
+      db: t.db,
+      tenants: new TenantRegistry(t.tenants),
+      gateways: { sandbox },
+      defaultGateway: 'sandbox',
+      publicUrl: 'http://127.0.0.1:3000',
+      now: () => NOW,
+      taxConnectorFor: (tenantId) => (tenantId === 'alacant' ? connector : undefined),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    server.close();
+    await t.close();
+  });
+
+  async function pay(debtId: string) {
+    const started = await svc.startPayment('alacant', DNI, { debtId }, ctx);
+    await sandbox.decide(started.redirectForm.fields.p ?? '', started.orderId, true);
+    const fields = delivered.at(-1);
+    if (!fields) throw new Error('no notification');
+    return { started, fields };
+  }
+  const exportsOf = async (paymentId: string) =>
+    (await t.db.query<{ status: string; attempts: number; last_error: string | null }>(`SELECT status, attempts, last_error FROM payment_exports WHERE payment_id = $1`, [paymentId])).rows[0];
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('shows what the tax system lists, with the fine reduction, and keeps its paid history', async () => {
+    const pending = await svc.listPending('alacant', DNI, 'es');
+    expect(pending.map((p) => p.reference)).toEqual(['SUMA-IBI-1', 'SUMA-VADO-2', 'SUMA-MULTA-7']);
+    expect(pending.find((p) => p.reference === 'SUMA-MULTA-7')).toMatchObject({ amountCents: 20_000, amountDueCents: 10_000, taxName: 'Multa de tráfico' });
+    expect((await svc.listAll('alacant', DNI, 'es')).find((p) => p.reference === 'SUMA-BASURA-0')?.status).toBe('paid');
+    // Nobody else's debts leak in, and another council without a connector keeps its own register.
+    expect(await svc.listPending('alacant', '12345678Z', 'es')).toEqual([]);
+  });
+
+  it('records a payment in the tax system exactly once, however many notifications arrive', async () => {
+    const ibi = (await svc.listPending('alacant', DNI, 'es')).find((p) => p.reference === 'SUMA-IBI-1');
+    const { started, fields } = await pay(ibi?.id ?? '');
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => svc.handleNotification('alacant', 'sandbox', fields)));
+    expect(outcomes.filter((o) => o.outcome === 'paid')).toHaveLength(1);
+    await until(async () => (await exportsOf(started.paymentId))?.status === 'done');
+    expect(await svc.deliverPaymentExports()).toBe(0);
+    expect(recorded.filter((r) => r.body.reference === 'SUMA-IBI-1')).toEqual([{ key: started.paymentId, body: expect.objectContaining({ paymentId: started.paymentId, amountCents: 31_250 }) }]);
+    const audit = await t.db.query(`SELECT 1 FROM audit_log WHERE action = 'payment.exported' AND subject_id = $1`, [started.paymentId]);
+    expect(audit.rows).toHaveLength(1);
+  });
+
+  it('keeps a payment in the outbox while the tax system is down and delivers it once when it is back', async () => {
+    const fine = (await svc.listPending('alacant', DNI, 'es')).find((p) => p.reference === 'SUMA-MULTA-7');
+    sw.isRecordDown = true;
+    const { started, fields } = await pay(fine?.id ?? '');
+    expect((await svc.handleNotification('alacant', 'sandbox', fields)).outcome).toBe('paid');
+    await until(async () => (await exportsOf(started.paymentId))?.attempts === 1 && (await exportsOf(started.paymentId))?.status === 'pending');
+    expect(await exportsOf(started.paymentId)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'tax REST payments: HTTP 503' });
+    expect(await svc.deliverPaymentExports()).toBe(0); // not due yet: it waits a minute before retrying
+    sw.isRecordDown = false;
+    await t.db.query(`UPDATE payment_exports SET next_attempt_at = now() WHERE payment_id = $1`, [started.paymentId]);
+    expect(await svc.deliverPaymentExports()).toBe(1);
+    expect(recorded.filter((r) => r.body.reference === 'SUMA-MULTA-7')).toHaveLength(1);
+    expect(recorded.at(-1)?.body.amountCents).toBe(10_000);
+  });
+
+  it('never takes a receipt settled at the bank meanwhile, nor one the tax system annulled', async () => {
+    const vado = (await svc.listPending('alacant', DNI, 'es')).find((p) => p.reference === 'SUMA-VADO-2');
+    const vadoDebt = debts.find((d) => d.reference === 'SUMA-VADO-2');
+    if (!vado || !vadoDebt) throw new Error('no vado');
+    vadoDebt.status = 'paid';
+    await expect(svc.startPayment('alacant', DNI, { debtId: vado.id }, ctx)).rejects.toMatchObject({ code: 'payments.already_paid', status: 409 });
+    expect((await svc.listPending('alacant', DNI, 'es')).map((p) => p.reference)).toEqual([]);
+    debts.push({ reference: 'SUMA-ICIO-9', kind: 'self_assessment', taxCode: 'ICIO', concept: 'Obra menor', fiscalYear: 2026, amountCents: 4_500, reductionPercent: 0, voluntaryStart: '2026-11-01', voluntaryEnd: '2026-12-31', status: 'pending' });
+    const icio = (await svc.listPending('alacant', DNI, 'es')).find((p) => p.reference === 'SUMA-ICIO-9');
+    debts.pop();
+    await expect(svc.startPayment('alacant', DNI, { debtId: icio?.id ?? '' }, ctx)).rejects.toMatchObject({ code: 'payments.not_found', status: 404 });
+    expect(await svc.listPending('alacant', DNI, 'es')).toEqual([]);
+  });
+
+  it('shows nothing and takes nothing while the tax system does not answer', async () => {
+    sw.isListDown = true;
+    try {
+      await expect(svc.listPending('alacant', DNI, 'es')).rejects.toMatchObject({ code: 'payments.connector_unavailable', status: 503 });
+    } finally {
+      sw.isListDown = false;
+    }
   });
 });

@@ -4,13 +4,14 @@
  * row lock keyed by order id through a state machine (created -> paid | denied | rejected), amounts checked.
  * Free of Fastify: the assistant calls listPending/startPayment with the same (tenant, dni, input, context).
  */
-import type { PendingItem } from '../../../shared/api/payments.ts';
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import type { Mailer, SmsSender } from '../../mail/index.ts';
+import type { PendingItem } from '../../../shared/api/payments.ts';
 import type { Language } from '../../../shared/languages.ts';
+import type { TaxConnector } from '../connectors/connectors.types.ts';
 import { citizenActor, recordEvent, recordStep, systemActor, systemContext, type ProcedureContext } from '../connectors/procedure-context.ts';
 import type { PaymentGateway, RedirectForm } from './gateway/payment-gateway.ts';
 import type { PaymentReceiptData } from '../certificates/payment-receipt.renderer.ts';
@@ -61,6 +62,8 @@ export interface PaymentsDeps {
   sms?: SmsSender | undefined;
   now?: () => Date;
   onError?: (err: unknown, what: string) => void;
+  /** The council's tax system, when its profile names one (connectors.taxes); undefined keeps the embedded register. */
+  taxConnectorFor?: ((tenantId: string) => TaxConnector | undefined) | undefined;
 }
 
 /** Redsys order numbers: 4 digits then up to 8 alphanumerics (12 in all). */
@@ -75,6 +78,11 @@ const localDate = (d: Date, timeZone: string): string => new Intl.DateTimeFormat
 
 /** Days before the end of the voluntary period when the "ending soon" reminder goes out. */
 export const REMINDER_DAYS_BEFORE_END = 5;
+
+/** How long one sender holds an export before another may retry it. */
+const EXPORT_LEASE_SECONDS = 120;
+/** Retry delay after the n-th failed delivery to the tax system: 1, 2, 4… minutes, at most 6 hours. */
+const exportRetrySeconds = (attempts: number) => Math.min(60 * 2 ** Math.max(0, attempts - 1), 6 * 3600);
 
 export type PaymentsService = ReturnType<typeof createPaymentsService>;
 
@@ -122,6 +130,58 @@ export function createPaymentsService(deps: PaymentsDeps) {
     return g;
   }
 
+  /**
+   * With a tax system: mirrors what it lists for the citizen into tax_debts and returns the references it listed,
+   * so a debt it no longer knows (annulled, moved) is neither shown nor payable. Undefined for the embedded register.
+   * When the tax system does not answer, nothing is shown or taken (`payments.connector_unavailable`): a stale list
+   * could make someone pay what they already paid at the bank.
+   */
+  async function syncDebts(tenantId: string, dni: string): Promise<Set<string> | undefined> {
+    const connector = deps.taxConnectorFor?.(tenantId);
+    if (!connector) return undefined;
+    const listed = await connector.listDebts(tenantId, dni);
+    await db.transaction(async (tx) => {
+      for (const d of listed) await repo.upsertExternalDebt(tx, tenantId, dni, randomUUID(), d);
+    });
+    return new Set(listed.map((d) => d.reference));
+  }
+
+  /** Pending debts the tax system did not list this time are hidden; paid ones stay as the citizen's history. */
+  const isCurrent = (listed: Set<string> | undefined) => (d: DebtRow) => !listed || d.status === 'paid' || listed.has(d.reference);
+
+  /** Sends due payment exports to the councils' tax systems; returns how many were delivered. */
+  async function deliverPaymentExports(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const batch = await repo.claimExports(db, 20, EXPORT_LEASE_SECONDS);
+      if (!batch.length) return delivered;
+      for (const e of batch) {
+        try {
+          const connector = deps.taxConnectorFor?.(e.tenant_id);
+          const p = (await db.query<PaymentRow>(`SELECT * FROM payments WHERE tenant_id = $1 AND id = $2`, [e.tenant_id, e.payment_id])).rows[0];
+          const debt = p ? await repo.findDebtById(db, e.tenant_id, p.debt_id) : undefined;
+          if (!connector || !p || !debt) throw new Error('no tax connector, payment or debt for this export');
+          await connector.recordPayment(e.tenant_id, {
+            reference: debt.reference,
+            paymentId: p.id,
+            orderId: p.order_id,
+            amountCents: Number(p.amount_cents),
+            paidAt: new Date(p.settled_at ?? now()).toISOString(),
+            gateway: p.gateway,
+          });
+          await db.transaction(async (tx) => {
+            await repo.finishExport(tx, e.payment_id, { isDone: true });
+            await recordStep(tx, e.tenant_id, systemActor, systemContext(), { action: 'payment.exported', subjectType: 'payment', subjectId: e.payment_id, details: { attempts: e.attempts } });
+          });
+          delivered++;
+        } catch (err) {
+          await repo.finishExport(db, e.payment_id, { isDone: false, error: (err as Error).message, retryInSeconds: exportRetrySeconds(e.attempts) });
+          deps.onError?.(err, `payment export ${e.payment_id} (attempt ${e.attempts})`);
+        }
+      }
+    }
+  }
+
   async function issueReceipt(tenantId: string, paymentId: string): Promise<string | undefined> {
     if (!deps.receipts) return undefined;
     const council: LoadedTenant | undefined = tenants.loaded(tenantId);
@@ -155,20 +215,23 @@ export function createPaymentsService(deps: PaymentsDeps) {
     /** Receipts, liquidations, self-assessments and fines the citizen still has to pay, soonest deadline first. */
     async listPending(tenantId: string, dni: string, lang: Language): Promise<PendingItem[]> {
       const tenant = tenants.get(tenantId);
-      return (await repo.listDebts(db, tenantId, dni, 'pending')).map((d) => present(tenant, d, lang));
+      const listed = await syncDebts(tenantId, dni);
+      return (await repo.listDebts(db, tenantId, dni, 'pending')).filter(isCurrent(listed)).map((d) => present(tenant, d, lang));
     },
 
     /** Every debt of the citizen, paid or not. */
     async listAll(tenantId: string, dni: string, lang: Language): Promise<PendingItem[]> {
       const tenant = tenants.get(tenantId);
-      return (await repo.listDebts(db, tenantId, dni)).map((d) => present(tenant, d, lang));
+      const listed = await syncDebts(tenantId, dni);
+      return (await repo.listDebts(db, tenantId, dni)).filter(isCurrent(listed)).map((d) => present(tenant, d, lang));
     },
 
     /** One of the citizen's debts; another citizen's id is `payments.not_found` (404). */
     async getDebt(tenantId: string, dni: string, debtId: string, lang: Language): Promise<PendingItem> {
       const tenant = tenants.get(tenantId);
+      const listed = await syncDebts(tenantId, dni);
       const d = await repo.findDebt(db, tenantId, dni, debtId);
-      if (!d) throw new AppError('payments.not_found', { status: 404 });
+      if (!d || !isCurrent(listed)(d)) throw new AppError('payments.not_found', { status: 404 });
       return present(tenant, d, lang);
     },
 
@@ -179,8 +242,10 @@ export function createPaymentsService(deps: PaymentsDeps) {
     async startPayment(tenantId: string, dni: string, input: { debtId: string; gateway?: string | undefined }, ctx: ProcedureContext): Promise<StartedPayment> {
       const tenant = tenants.get(tenantId);
       const gateway = gatewayNamed(input.gateway);
+      // Asked right before paying: a receipt settled at the bank this morning is not taken twice.
+      const listed = await syncDebts(tenantId, dni);
       const debt = await repo.findDebt(db, tenantId, dni, input.debtId);
-      if (!debt) throw new AppError('payments.not_found', { status: 404 });
+      if (!debt || !isCurrent(listed)(debt)) throw new AppError('payments.not_found', { status: 404 });
       if (debt.status === 'paid') throw new AppError('payments.already_paid', { status: 409 });
       const item = present(tenant, debt, ctx.lang);
       const paymentId = randomUUID();
@@ -254,6 +319,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
           return finish('already_paid', p.id);
         }
         await repo.settlePayment(tx, tenantId, p.id, 'paid', null, n.authorisationCode ?? null);
+        // The tax system hears of it from the outbox, at least once, even if it is down right now.
+        if (deps.taxConnectorFor?.(tenantId)) await repo.queueExport(tx, tenantId, p.id);
         const lang = (['es', 'ca', 'en'] as const).find((l) => l === p.language) ?? 'es';
         // The figures count the payment where the citizen started it (web, kiosk…), not the gateway's callback.
         const channel = (['web', 'widget', 'kiosk', 'assistant', 'cli', 'api', 'system'] as const).find((c) => c === p.channel) ?? 'web';
@@ -262,9 +329,13 @@ export function createPaymentsService(deps: PaymentsDeps) {
       });
       if (result.outcome === 'paid' && result.paymentId) {
         await issueReceipt(tenantId, result.paymentId).catch((err: unknown) => deps.onError?.(err, 'payment receipt'));
+        // Not awaited: the gateway's callback should not wait on the tax system; the job retries what fails.
+        if (deps.taxConnectorFor?.(tenantId)) void deliverPaymentExports().catch((err: unknown) => deps.onError?.(err, 'payment export'));
       }
       return result;
     },
+
+    deliverPaymentExports,
 
     /** The citizen's payment attempts, newest first. */
     async listPayments(tenantId: string, dni: string): Promise<PaymentView[]> {

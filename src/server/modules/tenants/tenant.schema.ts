@@ -134,9 +134,23 @@ const ZPadronConnectorConfig = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 export type PadronConnectorConfig = z.infer<typeof ZPadronConnectorConfig>;
+const ZTaxConnectorConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('embedded') }).strict(),
+  z
+    .object({
+      kind: z.literal('rest'),
+      baseUrl: z.string().url(),
+      tokenEnv: SecretEnv.optional(),
+      timeoutMs: z.number().int().min(100).max(60_000).optional(),
+    })
+    .strict(),
+]);
+export type TaxConnectorConfig = z.infer<typeof ZTaxConnectorConfig>;
 
 /** Which system holds each register for this council (docs/connectors.md). The embedded database by default. */
-const ZConnectors = z.object({ padron: ZPadronConnectorConfig.default({ kind: 'embedded' }) }).strict();
+const ZConnectors = z
+  .object({ padron: ZPadronConnectorConfig.default({ kind: 'embedded' }), taxes: ZTaxConnectorConfig.default({ kind: 'embedded' }) })
+  .strict();
 
 export const ZTenantProfile = z
   .object({
@@ -187,7 +201,7 @@ export const ZTenantProfile = z
     kiosks: z.array(ZKiosk).default([]),
     intents: z.array(ZCustomIntent).default([]),
     retention: z.object({ transcriptDays: z.number().int().min(1).max(3650).default(365) }).strict().default({ transcriptDays: 365 }),
-    connectors: ZConnectors.default({ padron: { kind: 'embedded' } }),
+    connectors: ZConnectors.default({ padron: { kind: 'embedded' }, taxes: { kind: 'embedded' } }),
   })
   .strict()
   .superRefine((p, ctx) => {
