@@ -92,3 +92,91 @@ test('a page opened on an unregistered device says so instead of showing a kiosk
   await expect(page.getByRole('alert')).toContainText('not registered');
   await ctx.close();
 });
+
+test.describe('kiosk devices: speech, camera, printer', () => {
+  // Chromium's own fake camera (a moving test pattern, see playwright.config.ts): the real getUserMedia path.
+  test.use({ permissions: ['camera'] });
+
+  test('"read the screen" speaks through espeak-ng when the kiosk has no voice of its own, and auto-read reads each answer', async ({ page }) => {
+    // A kiosk PC without installed voices: the browser has none, so the server's espeak-ng must speak.
+    await page.addInitScript(() => {
+      if ('speechSynthesis' in window) Object.defineProperty(window.speechSynthesis, 'getVoices', { value: () => [] });
+    });
+    await page.goto(`${KIOSK}?token=demo-kiosk-alacant-mercat&lang=es`);
+    const spoken = page.waitForResponse((r) => r.url().includes('/api/v1/tts?'));
+    await page.getByRole('button', { name: 'Leer la pantalla' }).click();
+    const res = await spoken;
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toMatch(/^audio\/wav/);
+    const wav = await res.body();
+    expect(wav.subarray(0, 4).toString()).toBe('RIFF');
+    expect(wav.length).toBeGreaterThan(20_000); // seconds of speech, not an empty file
+    expect(decodeURIComponent(new URL(res.url()).searchParams.get('text') ?? '')).toContain('¿Qué quiere hacer?');
+
+    await page.getByRole('button', { name: 'Leer siempre en voz alta' }).click();
+    await expect(page.getByRole('button', { name: 'Leer siempre en voz alta' })).toHaveAttribute('aria-pressed', 'true');
+    const read: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/v1/tts?')) read.push(new URL(r.url()).searchParams.get('text') ?? '');
+    });
+    await page.getByRole('button', { name: /Preguntar al asistente/ }).click();
+    await page.getByRole('textbox').fill('¿Qué necesito para empadronarme?');
+    await page.getByRole('textbox').press('Enter');
+    // The answer is the assistant message after the citizen's question (the welcome may come before it).
+    const reply = page.locator('.chat__msg--user ~ .chat__msg--assistant').last().locator('p').nth(1);
+    await expect(reply).toBeVisible();
+    const replyText = (await reply.innerText()).slice(0, 40);
+    await expect.poll(() => read.some((text) => text.includes(replyText)), { message: JSON.stringify(read) }).toBe(true);
+  });
+
+  test('a document photographed with the kiosk camera is filed as a JPEG attachment', async ({ page }) => {
+    await page.goto(`${KIOSK}?token=demo-kiosk-alacant-mercat&lang=es`);
+    await page.getByRole('button', { name: 'Presentar documentos' }).click();
+    await page.getByLabel('Número de tarjeta').fill(CARDS.third.card);
+    await page.getByLabel('PIN').fill(CARDS.third.pin);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('button', { name: 'Encender la cámara' }).click();
+    await expect(page.getByLabel('Vista de la cámara')).toBeVisible();
+    await expect.poll(() => page.getByLabel('Vista de la cámara').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Hacer foto' }).click();
+    await expect(page.getByRole('status').filter({ hasText: '1 foto hecha' })).toBeVisible();
+    await page.getByLabel('Asunto').fill('Solicitud con foto del DNI');
+    await page.getByLabel('Su solicitud').fill('Adjunto la foto hecha en el cibercajero.');
+    await page.getByRole('button', { name: 'Presentar la solicitud' }).click();
+    await expect(page.getByRole('heading', { name: 'Solicitud registrada' })).toBeVisible();
+    const list = await page.request.get(`${T}/api/v1/filings`);
+    const newest = (await list.json() as { filings: { id: string }[] }).filings[0];
+    const detail = await (await page.request.get(`${T}/api/v1/filings/${newest?.id ?? ''}`)).json() as { attachments: { id: string; mimeType: string; fileName: string; sizeBytes: number }[] };
+    expect(detail.attachments).toEqual([expect.objectContaining({ mimeType: 'image/jpeg', fileName: 'document-1.jpg' })]);
+    expect(detail.attachments[0]?.sizeBytes).toBeGreaterThan(5_000);
+    // Finishing releases the camera: no live video track is left for the next person.
+    await page.getByRole('button', { name: 'Terminar y borrar mis datos' }).click();
+    expect(await page.evaluate(() => document.querySelectorAll('video').length)).toBe(0);
+  });
+
+  test('"print" sends the signed certificate to the printer without leaving the kiosk', async ({ page }) => {
+    // The print dialog itself cannot open headless: count the calls the page makes to it, in every frame.
+    await page.addInitScript(() => {
+      window.print = () => {
+        const top = window.top as (Window & { __printed?: string[] }) | null;
+        if (top) (top.__printed ??= []).push(window.location.href);
+      };
+    });
+    await page.goto(`${KIOSK}?token=demo-kiosk-alacant-mercat&lang=es`);
+    await page.getByRole('button', { name: 'Certificado de empadronamiento' }).click();
+    await page.getByLabel('Número de tarjeta').fill(CARDS.fourth.card);
+    await page.getByLabel('PIN').fill(CARDS.fourth.pin);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('button', { name: 'Obtener el certificado' }).click();
+    await expect(page.getByRole('heading', { name: 'Su certificado está listo' })).toBeVisible();
+    const pdf = page.waitForResponse((r) => /\/api\/v1\/certificates\/padron\/.+\/pdf/.test(r.url()));
+    await page.getByRole('button', { name: 'Imprimir' }).click();
+    const res = await pdf;
+    expect(res.headers()['content-type']).toBe('application/pdf');
+    // The frame hands the bytes to Chromium's PDF viewer; fetch them again to check what was sent to print.
+    const bytes = await (await page.request.get(res.url())).body();
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    await expect.poll(() => page.evaluate(() => (window as Window & { __printed?: string[] }).__printed?.length ?? 0)).toBe(1);
+    expect(page.url()).toContain('/kiosk/alacant-mercat');
+  });
+});
