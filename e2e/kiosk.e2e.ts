@@ -158,8 +158,10 @@ test.describe('kiosk devices: speech, camera, printer', () => {
     // The print dialog itself cannot open headless: count the calls the page makes to it, in every frame.
     await page.addInitScript(() => {
       window.print = () => {
-        const top = window.top as (Window & { __printed?: string[] }) | null;
-        if (top) (top.__printed ??= []).push(window.location.href);
+        const top = window.top;
+        if (!top) return;
+        const printed = (Reflect.get(top, '__printed') as string[] | undefined) ?? [];
+        Reflect.set(top, '__printed', [...printed, window.location.href]);
       };
     });
     await page.goto(`${KIOSK}?token=demo-kiosk-alacant-mercat&lang=es`);
