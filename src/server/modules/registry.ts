@@ -22,6 +22,7 @@ import { createKiosksRoutes, createKiosksService, kioskPlugin } from './kiosks/i
 import { createNluModule } from './nlu/index.ts';
 import { createObservatoryModule } from './observatory/index.ts';
 import { createForumModule } from './forum/index.ts';
+import { createFileStorage } from './storage/index.ts';
 import { SpeechService, speechRoutes } from './speech/index.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import type { LoadedTenant, TenantRegistry } from './tenants/index.ts';
@@ -104,8 +105,11 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   // Verification e-mails through the app's mailer (SMTP_URL, else .eml files in DATA_DIR/outbox).
   const obsMailer = createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
   app.addHook('onClose', async () => obsMailer.close());
+  // Project documentation files: DATA_DIR/files/_observatory, or the S3 bucket under the "observatory" prefix.
+  const obsStorage = createFileStorage(deps.config, 'observatory');
+  app.addHook('onClose', async () => obsStorage.close?.());
   const observatory = createObservatoryModule({
-    db: deps.db, session: obsSession, publicUrl: deps.config.PUBLIC_URL,
+    db: deps.db, session: obsSession, storage: obsStorage, publicUrl: deps.config.PUBLIC_URL,
     mailer: { send: (m) => obsMailer.send({ to: m.to, subject: m.subject, text: m.text }).then(() => undefined) },
   });
   await app.register(observatory.routes);

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db.ts';
+import type { FileStorage } from '../storage/index.ts';
 import { observatoryRoutes } from './observatory.routes.ts';
 import { ObservatoryService, type Mailer } from './observatory.service.ts';
 import type { ObsSessionOptions } from './observatory.session.ts';
@@ -7,12 +8,14 @@ export interface ObservatoryModuleDeps {
   db: Db;
   /** SESSION_SECRET (signs the CSRF token) and whether cookies are Secure. */
   session: ObsSessionOptions;
+  /** Where project documentation files live: createFileStorage(config, 'observatory'). */
+  storage: FileStorage;
   publicUrl?: string;
   mailer?: Mailer;
 }
 
 /** Builds the observatory service and its routes plugin (the composition root registers `routes`). */
 export function createObservatoryModule(deps: ObservatoryModuleDeps) {
-  const service = new ObservatoryService({ db: deps.db, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
+  const service = new ObservatoryService({ db: deps.db, storage: deps.storage, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   return { service, routes: observatoryRoutes({ service, session: deps.session, ...(deps.mailer ? { mailer: deps.mailer } : {}) }) };
 }

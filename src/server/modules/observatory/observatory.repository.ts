@@ -534,12 +534,67 @@ export async function insertHistory(
   );
 }
 
-export async function listHistory(db: Queryable, projectId: string): Promise<HistoryRow[]> {
-  const r = await db.query<HistoryRow>(
-    'SELECT id, at, actor_account_id, action, status_from, status_to, changes, comment FROM global_obs_project_history WHERE project_id = $1 ORDER BY id',
+/** The history, oldest first, with the acting officer's display name (null for the system: seeds, importers). */
+export async function listHistory(db: Queryable, projectId: string): Promise<(HistoryRow & { actor_name: string | null })[]> {
+  const r = await db.query<HistoryRow & { actor_name: string | null }>(
+    `SELECT h.id, h.at, h.actor_account_id, a.display_name AS actor_name, h.action, h.status_from, h.status_to, h.changes, h.comment
+     FROM global_obs_project_history h LEFT JOIN global_obs_accounts a ON a.id = h.actor_account_id
+     WHERE h.project_id = $1 ORDER BY h.id`,
     [projectId],
   );
   return r.rows;
+}
+
+/** A change that is not a field edit (files): bumps version and updated_at like updateProject does. */
+export async function touchProject(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE global_obs_projects SET version = version + 1, updated_at = now() WHERE id = $1', [id]);
+}
+
+// ---------------------------------------------------------------- documentation files
+
+export interface ProjectFileRow {
+  id: string;
+  project_id: string;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_by: string | null;
+  created_at: Date;
+}
+
+export async function insertProjectFile(db: Queryable, f: Omit<ProjectFileRow, 'created_at'>): Promise<ProjectFileRow> {
+  const r = await db.query<ProjectFileRow>(
+    `INSERT INTO global_obs_project_files (id, project_id, file_name, mime_type, size_bytes, sha256, storage_key, uploaded_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    [f.id, f.project_id, f.file_name, f.mime_type, f.size_bytes, f.sha256, f.storage_key, f.uploaded_by],
+  );
+  const row = r.rows[0];
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+/** A project's files, oldest first. */
+export async function listProjectFiles(db: Queryable, projectId: string): Promise<ProjectFileRow[]> {
+  const r = await db.query<ProjectFileRow>('SELECT * FROM global_obs_project_files WHERE project_id = $1 ORDER BY created_at, id', [projectId]);
+  return r.rows;
+}
+
+export async function findProjectFile(db: Queryable, projectId: string, fileId: string): Promise<ProjectFileRow | undefined> {
+  const r = await db.query<ProjectFileRow>('SELECT * FROM global_obs_project_files WHERE project_id = $1 AND id = $2', [projectId, fileId]);
+  return r.rows[0];
+}
+
+/** Deletes the row and returns it (undefined when it was already gone, e.g. a concurrent delete). */
+export async function deleteProjectFile(db: Queryable, projectId: string, fileId: string): Promise<ProjectFileRow | undefined> {
+  const r = await db.query<ProjectFileRow>('DELETE FROM global_obs_project_files WHERE project_id = $1 AND id = $2 RETURNING *', [projectId, fileId]);
+  return r.rows[0];
+}
+
+/** Locks the project row for the rest of the transaction, so two uploads cannot both pass the per-project count. */
+export async function lockProject(db: Queryable, id: string): Promise<void> {
+  await db.query('SELECT id FROM global_obs_projects WHERE id = $1 FOR UPDATE', [id]);
 }
 
 // ---------------------------------------------------------------- adoptions

@@ -1,10 +1,13 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { cleanFileName, type Upload } from '../storage/index.ts';
 import {
   ZAccountSchema, ZAdoptSchema, ZHistoryEntrySchema, ZLoginSchema, ZMunicipalityQuerySchema, ZMunicipalitySchema, ZNotificationSchema,
   ZPortfolioSchema, ZProjectDetailSchema, ZProjectInputSchema, ZProjectPatchSchema, ZProjectSearchQuerySchema, ZProjectSearchResultSchema,
-  ZProjectSummarySchema, ZRegisterSchema, ZReviewSchema,
+  ZProjectSummarySchema, ZRegisterSchema, ZReviewSchema, ZProjectFileSchema, ZProjectFileParamsSchema,
 } from './observatory.schemas.ts';
 import type { Mailer, ObsActor, ObservatoryService } from './observatory.service.ts';
 import { currentCsrfToken, endObsSession, readObsActor, startObsSession, type ObsSessionOptions } from './observatory.session.ts';
@@ -19,12 +22,24 @@ export interface ObservatoryRoutesDeps {
   mailer?: Mailer;
 }
 
+/** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987), so "Memòria.pdf" survives. */
+function attachmentDisposition(name: string): string {
+  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '_').trim() || 'file';
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
 /** /api/v1/observatory/...: search, records and their workflow, reuse, municipalities, accounts. */
 export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
   const { service } = deps;
   const actorOf = (req: FastifyRequest): Promise<ObsActor | undefined> => readObsActor(req, service, deps.session);
 
   return async (app: FastifyInstance) => {
+    // Encapsulated in this plugin: multipart only for the observatory's routes, with its limits (busboy enforces them while streaming).
+    const limits = service.fileLimits;
+    await app.register(multipart, {
+      limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 5, fieldSize: 1024, parts: limits.maxFiles + 5 },
+      throwFileSizeLimit: true,
+    });
     const r = app.withTypeProvider<ZodTypeProvider>();
 
     r.get('/api/v1/observatory/projects', {
@@ -73,6 +88,55 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
     r.get('/api/v1/observatory/projects/:id/history', {
       schema: { tags, summary: 'Every change to a project', params: Id, response: { 200: z.array(ZHistoryEntrySchema) } },
     }, async (req) => service.history(await actorOf(req), req.params.id));
+
+    r.post('/api/v1/observatory/projects/:id/files', {
+      schema: { tags, summary: 'Add documentation files (multipart, field "files"; owner or editor): PDF, JPEG, PNG, ODT, ODS, DOCX, XLSX; at most 10 a project, 20 MB each',
+        params: Id, consumes: ['multipart/form-data'], response: { 201: z.object({ files: z.array(ZProjectFileSchema) }) } },
+    }, async (req, reply) => {
+      const actor = await actorOf(req);
+      if (!req.isMultipart()) throw new AppError('observatory.multipart_required', { status: 415 });
+      // Read lazily: the service checks who may upload before the bytes are buffered. Busboy stops a file or a count
+      // over the limits while streaming; say so with the same storage.* errors the service gives.
+      const readUploads = async () => {
+        const uploads: Upload[] = [];
+        let current = '';
+        try {
+          for await (const part of req.parts()) {
+            if (part.type !== 'file') continue;
+            current = cleanFileName(part.filename);
+            uploads.push({ fileName: part.filename, data: await part.toBuffer() });
+          }
+        } catch (err) {
+          const code = (err as { code?: unknown }).code;
+          if (code === 'FST_REQ_FILE_TOO_LARGE') {
+            throw new AppError('storage.file_too_large', { status: 413, params: { name: current, maxMb: Math.floor(limits.maxFileBytes / 1_048_576) } });
+          }
+          if (code === 'FST_FILES_LIMIT') throw new AppError('storage.too_many_files', { status: 413, params: { max: limits.maxFiles } });
+          throw err;
+        }
+        return uploads;
+      };
+      return reply.code(201).send({ files: await service.addProjectFiles(actor, req.params.id, readUploads) });
+    });
+
+    r.get('/api/v1/observatory/projects/:id/files/:fileId', {
+      schema: { tags, summary: 'Download a documentation file (anyone for a published project; else its owner and editors)', params: ZProjectFileParamsSchema },
+    }, async (req, reply) => {
+      const f = await service.projectFile(await actorOf(req), req.params.id, req.params.fileId);
+      return reply
+        .type(f.mimeType)
+        .header('content-disposition', attachmentDisposition(f.fileName))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', f.isPublic ? 'public, max-age=300' : 'private, no-store')
+        .send(f.data);
+    });
+
+    r.delete('/api/v1/observatory/projects/:id/files/:fileId', {
+      schema: { tags, summary: 'Remove a documentation file (owner or editor); kept in the history', params: ZProjectFileParamsSchema, response: { 204: z.null() } },
+    }, async (req, reply) => {
+      await service.removeProjectFile(await actorOf(req), req.params.id, req.params.fileId);
+      return reply.code(204).send(null);
+    });
 
     r.get('/api/v1/observatory/projects/:id/similar', {
       schema: { tags, summary: 'Similar published projects', params: Id, response: { 200: z.array(ZProjectSummarySchema) } },

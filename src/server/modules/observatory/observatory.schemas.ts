@@ -228,6 +228,24 @@ export const ZProjectSearchResultSchema = z.object({
 });
 export type ProjectSearchResult = z.infer<typeof ZProjectSearchResultSchema>;
 
+/** A documentation file of a project, as the page lists it. */
+export const ZProjectFileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Decided from the bytes when it was uploaded. */
+  mimeType: z.string(),
+  /** The short name people know the type by: PDF, PNG, DOCX. */
+  typeLabel: z.string(),
+  sizeBytes: z.number(),
+  sha256: z.string(),
+  /** Download address (GET; Content-Disposition: attachment). */
+  url: z.string(),
+  createdAt: z.string(),
+});
+export type ProjectFile = z.infer<typeof ZProjectFileSchema>;
+
+export const ZProjectFileParamsSchema = z.object({ id: z.string().min(1).max(200), fileId: z.string().uuid() });
+
 const ZLocalized = z.object({ text: z.string(), language: z.enum(['es', 'ca', 'en']).nullable(), all: ZText });
 
 export const ZProjectDetailSchema = ZProjectSummarySchema.extend({
@@ -242,6 +260,8 @@ export const ZProjectDetailSchema = ZProjectSummarySchema.extend({
   tools: z.array(z.string()),
   contacts: z.array(ZContact),
   documentation: z.array(ZDocument),
+  /** Uploaded documentation files (reports, slides, spreadsheets). */
+  files: z.array(ZProjectFileSchema),
   ownerAccountId: z.string().nullable(),
   attribution: z.string().nullable(),
   portfolio: z.object({ slug: z.string(), title: z.string() }).nullable(),
@@ -320,6 +340,8 @@ export const ZHistoryEntrySchema = z.object({
   id: z.number(),
   at: z.string(),
   actorAccountId: z.string().nullable(),
+  /** The officer's display name; null for the system (seeds, importers). */
+  actorName: z.string().nullable(),
   action: z.string(),
   statusFrom: z.string().nullable(),
   statusTo: z.string().nullable(),

@@ -3,7 +3,7 @@
  * discovery (full text, filters, Km0, "councils like mine", similar projects), reuse and notifications.
  * Never imports Fastify; the routes, the CLI, the forum and jobs call it with an `actor`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +11,10 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Db, Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
+import { inspectUploads, typeLabel, type FileStorage, type Upload, type UploadLimits } from '../storage/index.ts';
 import * as repo from './observatory.repository.ts';
 import type {
-  Account, AdoptInput, EntityView, HistoryEntry, Municipality, ObsNotification, ObsRole, Portfolio, ProjectDetail, ProjectInput,
+  Account, AdoptInput, EntityView, HistoryEntry, Municipality, ObsNotification, ObsRole, Portfolio, ProjectDetail, ProjectFile, ProjectInput,
   ProjectPatch, ProjectSearchQuery, ProjectSearchResult, ProjectSummary, RegisterInput, Text,
 } from './observatory.schemas.ts';
 import { pickText, populationBand, slugify } from './observatory.text.ts';
@@ -30,6 +31,24 @@ export const DEFAULT_NEAR_KM = 50;
 export const DEFAULT_LIKE_MIN_KM = 50;
 /** A published record should be confirmed by its owner or an editor at least this often. */
 export const REVIEW_INTERVAL_DAYS = 365;
+/**
+ * Documentation files of a project: at most 10, 20 MB each, of the types councils publish reports, slides and
+ * spreadsheets in. The type is decided from the bytes (a renamed executable is refused), never from the name.
+ */
+export const PROJECT_FILE_LIMITS: UploadLimits = {
+  maxFiles: 10,
+  maxFileBytes: 20 * 1024 * 1024,
+  accepted: [
+    'application/pdf',
+    'image/jpeg',
+    'image/png',
+    'application/vnd.oasis.opendocument.text',
+    'application/vnd.oasis.opendocument.spreadsheet',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ],
+};
+
 /** E-mail verification links live this long (ms). */
 const VERIFY_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -178,17 +197,39 @@ export interface ObservatoryDeps {
   now?: () => Date;
   /** Public address for links in e-mails. */
   publicUrl?: string;
+  /** Where documentation files live (createFileStorage(config, 'observatory')); without it files can be listed but not stored or read. */
+  storage?: FileStorage;
+  /** Overrides PROJECT_FILE_LIMITS (tests use small limits). */
+  fileLimits?: UploadLimits;
+}
+
+function toProjectFile(f: repo.ProjectFileRow): ProjectFile {
+  return {
+    id: f.id, name: f.file_name, mimeType: f.mime_type, typeLabel: typeLabel(f.mime_type), sizeBytes: Number(f.size_bytes), sha256: f.sha256,
+    url: `/api/v1/observatory/projects/${f.project_id}/files/${f.id}`, createdAt: f.created_at.toISOString(),
+  };
 }
 
 export class ObservatoryService {
   private readonly db: Db;
   private readonly now: () => Date;
   private readonly publicUrl: string;
+  private readonly storage: FileStorage | undefined;
+  /** Files per project, bytes per file and accepted types (the routes size multipart parsing from it). */
+  readonly fileLimits: UploadLimits;
 
   constructor(deps: ObservatoryDeps) {
     this.db = deps.db;
     this.now = deps.now ?? (() => new Date());
     this.publicUrl = (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
+    this.storage = deps.storage;
+    this.fileLimits = deps.fileLimits ?? PROJECT_FILE_LIMITS;
+  }
+
+  private requireStorage(): FileStorage {
+    // A wiring mistake, not a user error: the composition root always passes one.
+    if (!this.storage) throw new Error('the observatory was built without file storage');
+    return this.storage;
   }
 
   // ------------------------------------------------------------ gazetteer
@@ -486,7 +527,7 @@ export class ObservatoryService {
       return { text: picked.text, language: picked.language, all: t };
     };
     const portfolio = p.portfolio_id ? await repo.findPortfolio(this.db, p.portfolio_id) : undefined;
-    const adoptions = await repo.listAdoptions(this.db, p.id);
+    const [adoptions, files] = await Promise.all([repo.listAdoptions(this.db, p.id), repo.listProjectFiles(this.db, p.id)]);
     return {
       ...summary,
       titleText: tl(p.title), summaryText: tl(p.summary), description: tl(p.description), valueText: tl(p.value_text),
@@ -501,6 +542,7 @@ export class ObservatoryService {
       methodologies: p.methodologies, tools: p.tools,
       contacts: p.contacts as ProjectDetail['contacts'],
       documentation: p.documentation as ProjectDetail['documentation'],
+      files: files.map(toProjectFile),
       ownerAccountId: p.owner_account_id, attribution: p.attribution,
       portfolio: portfolio ? { slug: portfolio.slug, title: pickText(portfolio.title, lang).text } : null,
       adoptions: adoptions.map((x) => ({ ine5: x.ine5, name: x.name, stage: x.stage, at: x.at.toISOString(), note: x.note })),
@@ -512,6 +554,104 @@ export class ObservatoryService {
         publish: p.status === 'submitted' && isEditor(actor),
       },
     };
+  }
+
+  // ------------------------------------------------------------ documentation files
+
+  /**
+   * The project as its owner or an editor may change it: unknown, or a draft the actor cannot see, is
+   * `project_not_found` (404, drafts are never revealed); a visible project of someone else is `forbidden` (403).
+   */
+  private async loadEditable(db: Queryable, a: ObsActor, idOrSlug: string): Promise<repo.ProjectRow> {
+    const p = await repo.findProject(db, idOrSlug);
+    if (!p || !this.canSee(a, p)) throw new AppError('observatory.project_not_found', { status: 404 });
+    if (!isOwner(a, p) && !isEditor(a)) throw new AppError('observatory.forbidden', { status: 403 });
+    if (p.status === 'archived') throw new AppError('observatory.invalid_transition', { status: 409, params: { from: p.status, to: p.status } });
+    return p;
+  }
+
+  /**
+   * Adds documentation files (owner or editor). Count, size and type (sniffed from the bytes) are checked first;
+   * the bytes go to temporary keys; the rows and one history entry per file are written in one transaction; only
+   * after the commit are the files made final. Any failure discards the temporary files, so a project has every
+   * file of an upload or none, and no orphan object stays behind.
+   */
+  async addProjectFiles(
+    actor: ObsActor | undefined,
+    idOrSlug: string,
+    read: readonly Upload[] | (() => Promise<Upload[]>),
+  ): Promise<ProjectFile[]> {
+    const a = requireAccount(actor);
+    const storage = this.requireStorage();
+    const limits = this.fileLimits;
+    // Permission first (a stranger learns nothing about a draft, and is refused before the request body is read).
+    const p = await this.loadEditable(this.db, a, idOrSlug);
+    const uploads = typeof read === 'function' ? await read() : read;
+    if (uploads.length === 0) throw new AppError('observatory.no_files', { status: 400 });
+    const files = await inspectUploads(uploads, limits, 'storage');
+    const temps: string[] = [];
+    let rows: repo.ProjectFileRow[];
+    try {
+      for (const f of files) temps.push(await storage.putTemp(f.data));
+      rows = await this.db.transaction(async (tx) => {
+        await repo.lockProject(tx, p.id);
+        const current = await this.loadEditable(tx, a, p.id);
+        const existing = await repo.listProjectFiles(tx, current.id);
+        if (existing.length + files.length > limits.maxFiles) {
+          throw new AppError('storage.too_many_files', { status: 413, params: { max: limits.maxFiles } });
+        }
+        const out: repo.ProjectFileRow[] = [];
+        for (const f of files) {
+          const id = randomUUID();
+          const row = await repo.insertProjectFile(tx, {
+            id, project_id: current.id, file_name: f.fileName, mime_type: f.mime, size_bytes: f.data.length, sha256: f.sha256,
+            storage_key: `projects/${current.id}/${id}`, uploaded_by: accountId(a),
+          });
+          await repo.insertHistory(tx, {
+            projectId: current.id, actorAccountId: accountId(a), action: 'add_file', statusFrom: current.status, statusTo: current.status,
+            changes: { file: { before: null, after: f.fileName } },
+          });
+          out.push(row);
+        }
+        await repo.touchProject(tx, current.id);
+        return out;
+      });
+    } catch (err) {
+      await Promise.all(temps.map((k) => storage.discard(k).catch(() => undefined)));
+      throw err;
+    }
+    for (const [i, row] of rows.entries()) {
+      const temp = temps[i];
+      if (temp) await storage.commit(temp, row.storage_key);
+    }
+    return rows.map(toProjectFile);
+  }
+
+  /** The bytes of a documentation file: anyone's for a published project, else only its owner's and editors' (404 otherwise). */
+  async projectFile(actor: ObsActor | undefined, idOrSlug: string, fileId: string): Promise<{ data: Buffer; fileName: string; mimeType: string; isPublic: boolean }> {
+    const p = await repo.findProject(this.db, idOrSlug);
+    const f = p && this.canSee(actor, p) ? await repo.findProjectFile(this.db, p.id, fileId) : undefined;
+    if (!p || !f) throw new AppError('observatory.file_not_found', { status: 404 });
+    return { data: await this.requireStorage().read(f.storage_key), fileName: f.file_name, mimeType: f.mime_type, isPublic: p.status === 'published' };
+  }
+
+  /** Removes a documentation file (owner or editor): the row and a history entry in one transaction, then the object. */
+  async removeProjectFile(actor: ObsActor | undefined, idOrSlug: string, fileId: string): Promise<void> {
+    const a = requireAccount(actor);
+    const storage = this.requireStorage();
+    const removed = await this.db.transaction(async (tx) => {
+      const p = await this.loadEditable(tx, a, idOrSlug);
+      const f = await repo.deleteProjectFile(tx, p.id, fileId);
+      if (!f) throw new AppError('observatory.file_not_found', { status: 404 });
+      await repo.insertHistory(tx, {
+        projectId: p.id, actorAccountId: accountId(a), action: 'remove_file', statusFrom: p.status, statusTo: p.status,
+        changes: { file: { before: f.file_name, after: null } },
+      });
+      await repo.touchProject(tx, p.id);
+      return f;
+    });
+    // After the commit: a failed removal leaves an unreferenced object (found by storage.list), never a row without bytes.
+    await storage.remove(removed.storage_key);
   }
 
   /** The raw owner id and title of a project (for the forum's notifications); undefined when unknown. */
@@ -603,12 +743,16 @@ export class ObservatoryService {
     });
   }
 
+  /**
+   * Every change to a project, oldest first, with who made it. Readable by whoever may see the project (anyone once it
+   * is published, else its owner and editors): the record is public, and so is how it came to be.
+   */
   async history(actor: ObsActor | undefined, idOrSlug: string): Promise<HistoryEntry[]> {
     const p = await repo.findProject(this.db, idOrSlug);
     if (!p || !this.canSee(actor, p)) throw new AppError('observatory.project_not_found', { status: 404 });
     const rows = await repo.listHistory(this.db, p.id);
     return rows.map((h) => ({
-      id: Number(h.id), at: h.at.toISOString(), actorAccountId: h.actor_account_id, action: h.action, statusFrom: h.status_from,
+      id: Number(h.id), at: h.at.toISOString(), actorAccountId: h.actor_account_id, actorName: h.actor_name, action: h.action, statusFrom: h.status_from,
       statusTo: h.status_to, changes: h.changes, comment: h.comment,
     }));
   }
