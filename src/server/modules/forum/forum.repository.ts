@@ -186,12 +186,46 @@ export async function insertFlag(db: Queryable, f: { postId: string; reporterId:
   return Number(r.rows[0]?.id ?? 0);
 }
 
-export async function openFlags(db: Queryable): Promise<{ id: number; post_id: string; thread_id: string; reason: string; note: string | null; status: string; reporter_account_id: string; body_md: string; created_at: Date }[]> {
-  const r = await db.query<{ id: number; post_id: string; thread_id: string; reason: string; note: string | null; status: string; reporter_account_id: string; body_md: string; created_at: Date }>(
-    `SELECT f.id, f.post_id, p.thread_id, f.reason, f.note, f.status, f.reporter_account_id, p.body_md, f.created_at
-     FROM global_forum_flags f JOIN global_forum_posts p ON p.id = f.post_id WHERE f.status = 'open' ORDER BY f.created_at, f.id`,
+export interface OpenFlagRow {
+  id: number;
+  post_id: string;
+  thread_id: string;
+  thread_title: string;
+  reason: string;
+  note: string | null;
+  status: string;
+  reporter_account_id: string;
+  reporter_handle: string;
+  reporter_name: string;
+  author_handle: string;
+  author_name: string;
+  body_md: string;
+  is_hidden: boolean;
+  created_at: Date;
+}
+
+/** Open flags, oldest first, with the thread, the reporter and the post's author (what a moderator decides on). */
+export async function openFlags(db: Queryable): Promise<OpenFlagRow[]> {
+  const r = await db.query<OpenFlagRow>(
+    `SELECT f.id, f.post_id, p.thread_id, t.title AS thread_title, f.reason, f.note, f.status, f.reporter_account_id,
+            ra.handle AS reporter_handle, ra.display_name AS reporter_name, pa.handle AS author_handle, pa.display_name AS author_name,
+            p.body_md, p.is_hidden, f.created_at
+     FROM global_forum_flags f
+     JOIN global_forum_posts p ON p.id = f.post_id
+     JOIN global_forum_threads t ON t.id = p.thread_id
+     JOIN global_obs_accounts ra ON ra.id = f.reporter_account_id
+     JOIN global_obs_accounts pa ON pa.id = p.author_account_id
+     WHERE f.status = 'open' ORDER BY f.created_at, f.id`,
   );
   return r.rows;
+}
+
+/** Closes the other open flags of a post with the same decision (one hide answers every report of it). */
+export async function resolveOpenFlagsOfPost(db: Queryable, postId: string, decision: string, by: string): Promise<void> {
+  await db.query(
+    `UPDATE global_forum_flags SET status = $2, resolved_by = $3, resolved_at = now() WHERE post_id = $1 AND status = 'open'`,
+    [postId, decision, by],
+  );
 }
 
 export async function resolveFlag(db: Queryable, id: number, decision: string, by: string): Promise<{ post_id: string } | undefined> {

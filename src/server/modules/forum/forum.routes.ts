@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readObsActor, type ObservatoryService, type ObsSessionOptions } from '../observatory/index.ts';
 import {
-  ZCategorySchema, ZCreateRequestSchema, ZCreateThreadSchema, ZFlagSchema, ZFlagViewSchema, ZPostSchema, ZReplySchema, ZRequestStatusSchema,
+  ZCategorySchema, ZCreateRequestSchema, ZPostRevisionSchema, ZCreateThreadSchema, ZFlagSchema, ZFlagViewSchema, ZPostSchema, ZReplySchema, ZRequestStatusSchema,
   ZRequestViewSchema, ZResolveFlagSchema, ZThreadDetailSchema, ZThreadListQuerySchema, ZThreadSchema, ZWatchSchema,
 } from './forum.schemas.ts';
 import type { ForumService } from './forum.service.ts';
@@ -34,8 +34,8 @@ export function forumRoutes(deps: { forum: ForumService; observatory: Observator
       async (req) => forum.editPost(await actorOf(req), req.params.id, req.body.body));
     r.get('/api/v1/forum/posts/:id/history', {
       schema: { tags, summary: 'Earlier versions of a post', params: Id,
-        response: { 200: z.array(z.object({ bodyMd: z.string(), replacedAt: z.string(), editorAccountId: z.string().nullable() })) } },
-    }, async (req) => forum.postHistory(req.params.id));
+        response: { 200: z.array(ZPostRevisionSchema) } },
+    }, async (req) => forum.postHistory(await actorOf(req), req.params.id));
     r.post('/api/v1/forum/posts/:id/flag', { schema: { tags, summary: 'Flag a post for moderators', params: Id, body: ZFlagSchema, response: { 201: z.object({ id: z.number() }) } } },
       async (req, reply) => reply.code(201).send({ id: await forum.flag(await actorOf(req), req.params.id, req.body.reason, req.body.note) }));
     r.get('/api/v1/forum/moderation/flags', { schema: { tags, summary: 'The moderation queue (moderators)', response: { 200: z.array(ZFlagViewSchema) } } },

@@ -82,18 +82,30 @@ export type ThreadDetail = z.infer<typeof ZThreadDetailSchema>;
 
 export const ZCategorySchema = z.object({ id: z.string(), name: z.string(), threadCount: z.number() });
 
+const ZPerson = z.object({ handle: z.string(), displayName: z.string() });
+
 export const ZFlagViewSchema = z.object({
   id: z.number(),
   postId: z.string(),
   threadId: z.string(),
+  threadTitle: z.string(),
   reason: z.string(),
   note: z.string().nullable(),
   status: z.string(),
   reporterAccountId: z.string(),
+  /** Who flagged the post. */
+  reporter: ZPerson,
+  /** Who wrote the flagged post. */
+  postAuthor: ZPerson,
+  /** The post's Markdown (moderators see it even when hidden). */
   bodyMd: z.string(),
+  isPostHidden: z.boolean(),
   createdAt: z.string(),
 });
 export type FlagView = z.infer<typeof ZFlagViewSchema>;
+
+export const ZPostRevisionSchema = z.object({ bodyMd: z.string(), replacedAt: z.string(), editorAccountId: z.string().nullable() });
+export type PostRevision = z.infer<typeof ZPostRevisionSchema>;
 
 export const ZRequestViewSchema = z.object({
   id: z.string(),

@@ -173,7 +173,11 @@ export class ForumService {
     return toPost(after);
   }
 
-  async postHistory(postId: string): Promise<{ bodyMd: string; replacedAt: string; editorAccountId: string | null }[]> {
+  /** Earlier versions of a post, oldest first; a hidden post (or one in a hidden thread) only for moderators. */
+  async postHistory(actor: ObsActor | undefined, postId: string): Promise<{ bodyMd: string; replacedAt: string; editorAccountId: string | null }[]> {
+    const p = await repo.findPost(this.db, postId);
+    const t = p ? await repo.findThread(this.db, p.thread_id) : undefined;
+    if (!p || !t || ((p.is_hidden || t.is_hidden) && !isModerator(actor))) throw new AppError('forum.post_not_found', { status: 404 });
     const rows = await repo.listRevisions(this.db, postId);
     return rows.map((r) => ({ bodyMd: r.body_md, replacedAt: r.replaced_at.toISOString(), editorAccountId: r.editor_account_id }));
   }
@@ -197,17 +201,22 @@ export class ForumService {
   async moderationQueue(actor: ObsActor | undefined): Promise<FlagView[]> {
     if (!isModerator(actor)) throw new AppError('forum.moderator_required', { status: 403 });
     const rows = await repo.openFlags(this.db);
-    return rows.map((f) => ({ id: Number(f.id), postId: f.post_id, threadId: f.thread_id, reason: f.reason, note: f.note, status: f.status,
-      reporterAccountId: f.reporter_account_id, bodyMd: f.body_md, createdAt: f.created_at.toISOString() }));
+    return rows.map((f) => ({ id: Number(f.id), postId: f.post_id, threadId: f.thread_id, threadTitle: f.thread_title, reason: f.reason, note: f.note,
+      status: f.status, reporterAccountId: f.reporter_account_id, reporter: { handle: f.reporter_handle, displayName: f.reporter_name },
+      postAuthor: { handle: f.author_handle, displayName: f.author_name }, bodyMd: f.body_md, isPostHidden: f.is_hidden,
+      createdAt: f.created_at.toISOString() }));
   }
 
-  /** Upheld hides the post; dismissed leaves it. */
+  /** Upheld hides the post (and closes every other open flag of it); dismissed leaves it. */
   async resolveFlag(actor: ObsActor | undefined, flagId: number, decision: 'upheld' | 'dismissed'): Promise<void> {
     if (!isModerator(actor) || actor?.kind !== 'account') throw new AppError('forum.moderator_required', { status: 403 });
     await this.db.transaction(async (tx) => {
       const f = await repo.resolveFlag(tx, flagId, decision, actor.id);
       if (!f) throw new AppError('forum.flag_not_found', { status: 404 });
-      if (decision === 'upheld') await repo.setPostHidden(tx, f.post_id, true);
+      if (decision === 'upheld') {
+        await repo.setPostHidden(tx, f.post_id, true);
+        await repo.resolveOpenFlagsOfPost(tx, f.post_id, 'upheld', actor.id);
+      }
     });
   }
 

@@ -70,19 +70,42 @@ describe('the forum', () => {
     await expect(forum.editPost(colleague, postId, 'hack')).rejects.toMatchObject({ status: 403 });
     const edited = await forum.editPost(visitor, postId, 'Buscamos experiencias con **certificados** digitales en municipios rurales.');
     expect(edited.editedAt).not.toBeNull();
-    expect((await forum.postHistory(postId))[0]?.bodyMd).toBe('Buscamos experiencias con certificados digitales.');
+    expect((await forum.postHistory(undefined, postId))[0]?.bodyMd).toBe('Buscamos experiencias con certificados digitales.');
     const found = await forum.listThreads({ q: 'municipio rural', limit: 10, offset: 0 });
     expect(found.items.map((x) => x.id)).toContain(th.id);
 
     const flagId = await forum.flag(colleague, postId, 'off-topic');
+    const secondFlag = await forum.flag(owner, postId, 'spam', 'Publicidad');
     await expect(forum.moderationQueue(colleague)).rejects.toMatchObject({ code: 'forum.moderator_required' });
     const modAcc = await account('mod@example.org', 'mod');
     await obs.setRole({ kind: 'system' }, modAcc.kind === 'account' ? modAcc.id : '', 'moderator');
     const mod = (await obs.authenticate('mod@example.org', 'correct horse battery')).actor;
-    expect((await forum.moderationQueue(mod)).map((f) => f.id)).toContain(flagId);
+    const queue = await forum.moderationQueue(mod);
+    expect(queue.map((f) => f.id)).toEqual(expect.arrayContaining([flagId, secondFlag]));
+    // What the moderator decides on: the thread, who flagged, who wrote it, the text.
+    expect(queue.find((f) => f.id === flagId)).toMatchObject({
+      threadId: th.id, threadTitle: 'Firma electrónica en pueblos pequeños', reason: 'off-topic', reporter: { handle: 'marta.g' },
+      postAuthor: { handle: 'visitor' }, isPostHidden: false, bodyMd: expect.stringContaining('municipios rurales') as unknown,
+    });
     await forum.resolveFlag(mod, flagId, 'upheld');
     expect((await forum.getThread(undefined, th.id)).posts).toHaveLength(0);
+    // One decision closes every report of the post.
     expect(await forum.moderationQueue(mod)).toEqual([]);
+    await expect(forum.resolveFlag(mod, secondFlag, 'dismissed')).rejects.toMatchObject({ code: 'forum.flag_not_found' });
+    // A hidden post's earlier versions are not public any more; moderators still read them.
+    await expect(forum.postHistory(undefined, postId)).rejects.toMatchObject({ code: 'forum.post_not_found', status: 404 });
+    expect(await forum.postHistory(mod, postId)).toHaveLength(1);
+  });
+
+  it('dismissing a flag leaves the post visible and takes it off the queue', async () => {
+    const th = await forum.createThread(visitor, { categoryId: 'general', title: 'Padrón en línea', body: 'Compartimos nuestra experiencia.' });
+    const postId = th.posts[0]?.id ?? '';
+    const flagId = await forum.flag(colleague, postId, 'other');
+    const mod = (await obs.authenticate('mod@example.org', 'correct horse battery')).actor;
+    await expect(forum.resolveFlag(colleague, flagId, 'dismissed')).rejects.toMatchObject({ code: 'forum.moderator_required', status: 403 });
+    await forum.resolveFlag(mod, flagId, 'dismissed');
+    expect((await forum.getThread(undefined, th.id)).posts).toHaveLength(1);
+    expect((await forum.moderationQueue(mod)).map((f) => f.id)).not.toContain(flagId);
   });
 
   it('tracks a visit request with its status and tells each side', async () => {
