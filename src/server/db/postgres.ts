@@ -23,8 +23,11 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
 }
 
 /** Connects to a PostgreSQL server; a pool of connections shared by the process. */
-export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
+export async function openPostgres(url: string, opts: { max?: number; onIdleError?: (err: Error) => void } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // An idle connection that the server closes (restart, failover, pg_terminate_backend) is dropped by the
+  // pool and replaced on the next query; without a listener pg re-throws it and the whole process dies.
+  pool.on('error', opts.onIdleError ?? ((err) => process.emitWarning(`PostgreSQL closed an idle connection: ${err.message}`)));
   // Fail at start, not at the first request, when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
