@@ -5,9 +5,15 @@ import { expectNoA11yViolations } from './a11y.ts';
 
 // The observatory is cross-council: it works at /observatory and under /t/<council>/observatory.
 const OBS = '/observatory';
-const OUTBOX = path.resolve('var/e2e/outbox');
+// The server's DATA_DIR as playwright.config.ts chooses it (one folder per port), where e-mails land without SMTP.
+const PORT = Number(process.env.E2E_PORT ?? 3190);
+const OUTBOX = path.resolve(process.env.E2E_DATA_DIR ?? (PORT === 3190 ? 'var/e2e' : `var/e2e-${PORT}`), 'outbox');
 const OWNER = { email: 'innovacion@alicante.demo.invalid', password: 'demo-observatorio-alicante' };
 const EDITOR = { email: 'editor@observatorio.demo.invalid', password: 'demo-observatorio-editor' };
+const MEMBER = { email: 'demo-officer@demo.invalid', password: 'demo-observatorio-officer' };
+const MODERATOR = { email: 'moderador@observatorio.demo.invalid', password: 'demo-observatorio-moderador' };
+// A small but real PDF: the server decides the type from these bytes.
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const AL21 = 'al21-capa-inteligencia-artificial';
 
 const screen = (page: Page, name: string) => page.screenshot({ path: `test-results/screens/observatory-${name}.png`, fullPage: true });
@@ -28,6 +34,20 @@ async function signInForm(page: Page, who: { email: string; password: string }) 
   await page.getByLabel('E-mail').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** Signs in through the API (the page shares the cookie) and returns the CSRF token for API calls. */
+async function apiSignIn(page: Page, who: { email: string; password: string }): Promise<string> {
+  const res = await page.request.post('/api/v1/observatory/session', { data: who });
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { csrfToken: string }).csrfToken;
+}
+
+/** A free conversation in "general" started by whoever is signed in; returns its id. */
+async function startThread(page: Page, csrf: string, title: string, body: string): Promise<string> {
+  const res = await page.request.post('/api/v1/forum/threads', { headers: { 'x-obs-csrf-token': csrf }, data: { categoryId: 'general', title, body } });
+  expect(res.status()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
 }
 
 test('an officer finds a Km0 project near Alicante, opens it, starts a thread, and the owner is notified', async ({ page }) => {
@@ -84,6 +104,123 @@ test('an officer finds a Km0 project near Alicante, opens it, starts a thread, a
   await screen(page, 'owner-notified-en');
 });
 
+test('the owner uploads a PDF to a project: it becomes a download link with the same bytes and the history shows it', async ({ page }) => {
+  await page.goto(`${OBS}/signin?returnTo=${encodeURIComponent(`/projects/${AL21}/edit`)}&lang=en`);
+  await signInForm(page, OWNER);
+  await expect(page.getByRole('heading', { level: 1, name: 'Edit the project' })).toBeVisible();
+  const files = page.getByRole('region', { name: 'Documentation files' });
+  await files.getByLabel('Choose files to add').setInputFiles({ name: 'AL21 evaluation report.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await expect(files.getByRole('list', { name: '1 file chosen' })).toContainText('AL21 evaluation report.pdf');
+  await expect(files.getByRole('button', { name: 'Take AL21 evaluation report.pdf off the upload' })).toBeVisible();
+  await expectNoA11yViolations(page);
+  await files.getByRole('button', { name: 'Upload the chosen files' }).click();
+  await expect(files.getByRole('status')).toHaveText('1 file uploaded.');
+  await expect(files.getByRole('button', { name: 'Remove the file AL21 evaluation report.pdf from the project' })).toBeVisible();
+  await expectNoA11yViolations(page);
+  await screen(page, 'files-editor-en');
+  await page.goto(`${OBS}/projects/${AL21}/edit?lang=es`);
+  await expect(page.getByRole('button', { name: 'Quitar el archivo AL21 evaluation report.pdf del proyecto' })).toBeVisible();
+  await expectNoA11yViolations(page);
+
+  // The project page lists it with type and size, as a download of exactly the uploaded bytes.
+  await page.goto(`${OBS}/projects/${AL21}?lang=en`);
+  const docs = page.getByRole('region', { name: 'Documentation', exact: true });
+  const link = docs.getByRole('link', { name: 'AL21 evaluation report.pdf' });
+  await expect(link).toBeVisible();
+  await expect(docs).toContainText(`(PDF, ${PDF.length} bytes)`);
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toBe('AL21 evaluation report.pdf');
+  expect(readFileSync(await download.path()).equals(PDF)).toBe(true);
+
+  // The history says who added which file, newest first.
+  const history = page.getByRole('table', { name: /changes, newest first/ });
+  const newest = history.getByRole('row').nth(1);
+  await expect(newest).toContainText('File added');
+  await expect(newest).toContainText('AL21 evaluation report.pdf');
+  await expectNoA11yViolations(page);
+  await screen(page, 'files-history-en');
+  await page.goto(`${OBS}/projects/${AL21}?lang=es`);
+  await expect(page.getByRole('table', { name: /cambios?, / }).getByRole('row').nth(1)).toContainText('Archivo añadido');
+  await expect(page.getByRole('region', { name: 'Documentación', exact: true })).toContainText(`(PDF, ${PDF.length} bytes)`);
+  await expectNoA11yViolations(page);
+});
+
+test('a member reports a post and a moderator hides it from the moderation queue', async ({ page, request }) => {
+  const title = `Licencias baratas ${Date.now()}`;
+  const threadId = await startThread(page, await apiSignIn(page, OWNER), title, 'Buy cheap licences at example.com!!!');
+
+  // A member reports it from the thread.
+  await apiSignIn(page, MEMBER);
+  await page.goto(`${OBS}/forum/t/${threadId}?lang=en`);
+  const post = page.getByRole('article', { name: /^Message from / });
+  await post.getByText('Report this message').click();
+  await post.getByLabel('Reason').selectOption('spam');
+  await post.getByRole('button', { name: 'Send report' }).click();
+  await expect(post.getByRole('status')).toHaveText('Thank you: the moderators will review it.');
+
+  // The moderator finds it through the navigation (only moderators have the link).
+  await expect(page.getByRole('link', { name: 'Moderation' })).toHaveCount(0);
+  await apiSignIn(page, MODERATOR);
+  await page.goto(`${OBS}/?lang=en`);
+  await page.getByRole('navigation').getByRole('link', { name: 'Moderation' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Moderation queue' })).toBeVisible();
+  const item = page.getByRole('article', { name: `Report in “${title}”` });
+  await expect(item).toContainText('Advertising or spam');
+  await expect(item).toContainText('Buy cheap licences at example.com!!!');
+  await expect(item).toContainText('Demo officer (@demo-officer)');
+  await expect(item.getByRole('link', { name: `Open the conversation “${title}”` })).toHaveAttribute('href', new RegExp(`/forum/t/${threadId}$`));
+  await expectNoA11yViolations(page);
+  await page.goto(`${OBS}/moderation?lang=es`);
+  await expect(page.getByRole('article', { name: `Denuncia en «${title}»` })).toContainText('Publicidad o spam');
+  await expectNoA11yViolations(page);
+  await page.goto(`${OBS}/moderation?lang=en`);
+
+  // Hide it, after confirming.
+  await item.getByRole('button', { name: /^Hide the post by/ }).click();
+  // The question takes the focus, so a screen reader reads it before the two answers.
+  await expect(page.locator(':focus')).toContainText('Hide this post from the forum?');
+  await expectNoA11yViolations(page);
+  await item.getByRole('button', { name: 'Yes, hide it' }).click();
+  await expect(page.getByRole('status')).toHaveText(`The post in “${title}” is now hidden and its reports are closed.`);
+  await expect(item).toHaveCount(0);
+  await screen(page, 'moderation-en');
+  // Readers no longer get the post.
+  const publicThread = (await (await request.get(`/api/v1/forum/threads/${threadId}`)).json()) as { posts: unknown[] };
+  expect(publicThread.posts).toHaveLength(0);
+});
+
+test('an author edits a post and readers open its earlier version', async ({ page }) => {
+  const threadId = await startThread(page, await apiSignIn(page, OWNER), `Formación AL21 ${Date.now()}`, 'First version: we trained 40 people.');
+  await page.goto(`${OBS}/forum/t/${threadId}?lang=en`);
+  const post = page.getByRole('article', { name: /^Message from / });
+  await post.getByRole('button', { name: 'Edit my message' }).click();
+  await post.getByLabel('Your message').fill('Second version: we trained 45 people in two weeks.');
+  await post.getByRole('button', { name: 'Save changes' }).click();
+  await expect(post.locator('.obs-post__body')).toHaveText('Second version: we trained 45 people in two weeks.');
+  await expect(post).toContainText('edited');
+
+  // Signed out, a reader opens the earlier versions.
+  await page.getByRole('button', { name: /^Sign out/ }).click();
+  await page.reload();
+  const toggle = post.getByRole('button', { name: 'Earlier versions', exact: true });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  const versions = post.getByRole('list', { name: /^Earlier versions of the message from/ });
+  await expect(versions).toContainText('First version: we trained 40 people.');
+  await expect(versions).toContainText('Version written');
+  await expectNoA11yViolations(page);
+  await screen(page, 'post-versions-en');
+  await page.goto(`${OBS}/forum/t/${threadId}?lang=ca`);
+  await page.getByRole('button', { name: 'Versions anteriors', exact: true }).click();
+  await expect(page.getByRole('list', { name: /^Versions anteriors del missatge de/ })).toContainText('First version: we trained 40 people.');
+  await expectNoA11yViolations(page);
+  await page.goto(`${OBS}/forum/t/${threadId}?lang=es`);
+  await page.getByRole('button', { name: 'Versiones anteriores', exact: true }).click();
+  await expect(page.getByRole('list', { name: /^Versiones anteriores del mensaje de/ })).toContainText('First version: we trained 40 people.');
+  await expectNoA11yViolations(page);
+});
+
 for (const lang of ['es', 'ca', 'en'] as const) {
   test(`the public observatory pages have no WCAG 2.2 AA violations in ${lang}`, async ({ page }) => {
     const pages = ['/?mode=near&council=03014&km=60', `/projects/${AL21}`, '/forum', '/forum/c/first-line-care', '/register', '/signin', '/verify'];
@@ -102,12 +239,18 @@ for (const lang of ['es', 'ca', 'en'] as const) {
   test(`the officer's observatory pages have no WCAG 2.2 AA violations in ${lang}`, async ({ page }) => {
     // As the demo editor (the API sign-in shares the page's cookies).
     expect((await page.request.post('/api/v1/observatory/session', { data: EDITOR })).status()).toBe(200);
-    for (const p of ['/me', '/notifications', '/review', '/projects/new']) {
+    for (const p of ['/me', '/notifications', '/review', '/projects/new', `/projects/${AL21}/edit`]) {
       await page.goto(`${OBS}${p}?lang=${lang}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await expect(page.locator('.loading')).toHaveCount(0);
       await expectNoA11yViolations(page);
     }
     await screen(page, `editor-${lang}`);
+    // The moderator's queue (its items are checked in the moderation journey).
+    expect((await page.request.post('/api/v1/observatory/session', { data: MODERATOR })).status()).toBe(200);
+    await page.goto(`${OBS}/moderation?lang=${lang}`);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.locator('.loading')).toHaveCount(0);
+    await expectNoA11yViolations(page);
   });
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../../api.ts';
@@ -12,6 +12,7 @@ import { MunicipalityPicker } from './municipality-picker.tsx';
 import { obsApi } from './obs-api.ts';
 import { AREAS, PHASES, PROJECT_TYPES } from './obs-data.ts';
 import { RequireOfficer } from './obs-session.tsx';
+import { ProjectFilesEditor } from './project-files.tsx';
 import type { ProjectDetail, ProjectSummary, RequestView } from './obs-types.ts';
 
 interface Workspace {
@@ -239,8 +240,13 @@ function EditorForm({ id }: { id?: string | undefined }) {
   const [d, setD] = useState<Draft>(emptyDraft);
   const [writing, setWriting] = useState<Language>(lang);
   const [error, setError] = useState<unknown>(null);
+  // Fill the form once per project: a reload after a file upload must not wipe what is being typed.
+  const filledFor = useRef<string | null>(null);
   useEffect(() => {
-    if (existing.data) setD(fromProject(existing.data));
+    if (existing.data && filledFor.current !== existing.data.id) {
+      filledFor.current = existing.data.id;
+      setD(fromProject(existing.data));
+    }
   }, [existing.data]);
   const setText = (k: (typeof TEXT_FIELDS)[number], v: string) => setD((x) => ({ ...x, texts: { ...x.texts, [k]: { ...x.texts[k], [writing]: v } } }));
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
@@ -261,9 +267,11 @@ function EditorForm({ id }: { id?: string | undefined }) {
     e.preventDefault();
     void save(false);
   };
-  if (id && existing.isLoading) return <Loading />;
+  // Only the first load: a reload (after a file upload) keeps the form and its typing on screen.
+  if (id && existing.isLoading && !existing.data) return <Loading />;
   const fieldErr = (name: string) => (error instanceof ApiError ? error.fieldMessage(name) : undefined);
   return (
+    <>
     <form onSubmit={onSubmit} className="form obs-editor" noValidate>
       <ErrorAlert error={error ?? existing.error} />
       <div className="field">
@@ -341,5 +349,14 @@ function EditorForm({ id }: { id?: string | undefined }) {
         ) : null}
       </div>
     </form>
+    {existing.data ? (
+      <ProjectFilesEditor project={existing.data} onChanged={existing.reload} />
+    ) : (
+      <section aria-labelledby="ed-files-title" className="obs-section">
+        <h2 id="ed-files-title">{t('files.title')}</h2>
+        <p>{t('files.after_save')}</p>
+      </section>
+    )}
+    </>
   );
 }

@@ -9,7 +9,7 @@ import { usePageTitle } from '../../use-page-title.ts';
 import { obsApi, toQuery } from './obs-api.ts';
 import { FLAG_REASONS } from './obs-data.ts';
 import { RequireOfficer, useObsSession } from './obs-session.tsx';
-import type { Category, ObsNotification, Post, Thread, ThreadDetail } from './obs-types.ts';
+import type { Category, ObsNotification, Post, PostRevision, Thread, ThreadDetail } from './obs-types.ts';
 
 /** A textarea for Markdown with the hint about formatting and @mentions. */
 export function MarkdownField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
@@ -56,8 +56,85 @@ function FlagForm({ post }: { post: Post }) {
   );
 }
 
+/** The earlier versions of an edited post, loaded when the disclosure is opened. */
+function PostVersions({ post }: { post: Post }) {
+  const { t } = useTranslation('observatory-web');
+  const { lang, timeZone } = useApp();
+  const [isOpen, setOpen] = useState(false);
+  const versions = useApi<PostRevision[]>(isOpen ? `/api/v1/forum/posts/${post.id}/history` : null);
+  const regionId = `versions-${post.id}`;
+  return (
+    <div className="obs-versions">
+      {/* One name; aria-expanded says whether the versions are shown. */}
+      <button type="button" className="button button--ghost" aria-expanded={isOpen} aria-controls={regionId} onClick={() => setOpen((o) => !o)}>
+        {t('forum.versions_show')}
+      </button>
+      <div id={regionId} hidden={!isOpen}>
+        {isOpen ? (
+          <>
+            <ErrorAlert error={versions.error} />
+            {versions.isLoading ? <Loading /> : null}
+            {versions.data ? (
+              <ol className="obs-versions__list" aria-label={t('forum.versions_label', { name: post.author.displayName })}>
+                {versions.data.map((v, i) => {
+                  // Each version was written when the one before it was replaced (the first when the post was created).
+                  const writtenAt = i === 0 ? post.createdAt : versions.data?.[i - 1]?.replacedAt ?? post.createdAt;
+                  return (
+                    <li key={v.replacedAt}>
+                      <p className="obs-post__meta">
+                        {t('forum.version_of', { date: formatDateTime(writtenAt, lang, timeZone) })}
+                      </p>
+                      <p className="obs-versions__text">{v.bodyMd}</p>
+                    </li>
+                  );
+                })}
+              </ol>
+            ) : null}
+          </>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** The author's own edit box for a post (the previous text is kept in its history). */
+function EditPost({ post, onDone }: { post: Post; onDone: () => void }) {
+  const { t } = useTranslation('observatory-web');
+  const [isEditing, setEditing] = useState(false);
+  const [body, setBody] = useState(post.bodyMd);
+  const [error, setError] = useState<unknown>(null);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await obsApi(`/api/v1/forum/posts/${post.id}`, { method: 'PATCH', body: { body } });
+      setEditing(false);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (!isEditing) {
+    return (
+      <button type="button" className="button button--ghost" onClick={() => { setBody(post.bodyMd); setEditing(true); }}>
+        {t('forum.edit')}
+      </button>
+    );
+  }
+  return (
+    <form onSubmit={(e) => void save(e)} className="form">
+      <ErrorAlert error={error} />
+      <MarkdownField id={`edit-${post.id}`} label={t('forum.edit_label')} value={body} onChange={setBody} />
+      <div className="button-row">
+        <button type="submit" className="button">{t('forum.edit_save')}</button>
+        <button type="button" className="button button--ghost" onClick={() => setEditing(false)}>{t('forum.edit_cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
 /** The posts of a thread; their HTML was rendered from Markdown and sanitised by the server. */
-export function PostList({ posts }: { posts: Post[] }) {
+export function PostList({ posts, onChanged }: { posts: Post[]; onChanged?: () => void }) {
   const { t } = useTranslation('observatory-web');
   const { lang, timeZone } = useApp();
   const { account } = useObsSession();
@@ -68,10 +145,12 @@ export function PostList({ posts }: { posts: Post[] }) {
           <article aria-label={t('forum.post_by', { name: p.author.displayName })}>
             <p className="obs-post__meta">
               <strong>{p.author.displayName}</strong> (@{p.author.handle}) · <time dateTime={p.createdAt}>{formatDateTime(p.createdAt, lang, timeZone)}</time>
-              {p.editedAt ? ` · ${t('forum.edited')}` : ''}
+              {p.editedAt ? <> · {t('forum.edited_on', { date: formatDateTime(p.editedAt, lang, timeZone) })}</> : null}
             </p>
             {p.isHidden ? <p className="notice">{t('forum.hidden')}</p> : null}
             <div className="obs-post__body" dangerouslySetInnerHTML={{ __html: p.bodyHtml }} />
+            {p.editedAt ? <PostVersions key={p.editedAt} post={p} /> : null}
+            {account && account.id === p.author.id && !p.isHidden && onChanged ? <EditPost key={p.editedAt ?? p.id} post={p} onDone={onChanged} /> : null}
             {account && account.id !== p.author.id ? <FlagForm post={p} /> : null}
           </article>
         </li>
@@ -243,7 +322,7 @@ export function ThreadPage({ id }: { id: string }) {
         <>
           <h1 id="page-title">{th.title}</h1>
           {th.projectSlug ? <p><Link href={`/projects/${th.projectSlug}`}>{t('forum.about_project')}</Link></p> : null}
-          <PostList posts={th.posts} />
+          <PostList posts={th.posts} onChanged={thread.reload} />
           <h2>{t('forum.reply')}</h2>
           <RequireOfficer>
             {() => (

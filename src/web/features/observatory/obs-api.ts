@@ -11,7 +11,7 @@ export function setObsCsrf(token: string | null): void {
   obsCsrf = token;
 }
 
-export function obsApi<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export function obsApi<T>(path: string, init: { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal } = {}): Promise<T> {
   return api<T>(path, { ...init, ...(obsCsrf ? { headers: { 'x-obs-csrf-token': obsCsrf } } : {}) });
 }
 
@@ -37,4 +37,10 @@ export function formatEuros(cents: number, lang: Language): string {
 
 export function formatKm(km: number, lang: Language): string {
   return new Intl.NumberFormat(LOCALES[lang], { style: 'unit', unit: 'kilometer', maximumFractionDigits: km < 10 ? 1 : 0 }).format(km);
+}
+
+/** A file size in the page's language: "820 bytes", "1.4 MB" ("1,4 MB" in es and ca). */
+export function formatBytes(bytes: number, lang: Language): string {
+  const [unit, value] = bytes < 1024 ? (['byte', bytes] as const) : bytes < 1_048_576 ? (['kilobyte', bytes / 1024] as const) : (['megabyte', bytes / 1_048_576] as const);
+  return new Intl.NumberFormat(LOCALES[lang], { style: 'unit', unit, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: 1 }).format(value);
 }

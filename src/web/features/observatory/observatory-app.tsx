@@ -4,6 +4,7 @@ import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RegisterPage, SignInPage, VerifyPage } from './account-pages.tsx';
 import { EditorPage, ReviewQueuePage, WorkspacePage } from './editor-pages.tsx';
+import { ModerationPage } from './moderation-page.tsx';
 import { CategoryPage, ForumHomePage, NotificationsPage, ThreadPage } from './forum-pages.tsx';
 import { ObsSessionProvider, useObsSession } from './obs-session.tsx';
 import type { ObsNotification } from './obs-types.ts';
@@ -27,6 +28,7 @@ function ObsNav() {
             <li><Link href="/me">{t('nav.workspace')}</Link></li>
             <li><Link href="/notifications">{t('nav.notifications', { count })}</Link></li>
             {account.role === 'editor' ? <li><Link href="/review">{t('nav.review')}</Link></li> : null}
+            {account.role === 'moderator' ? <li><Link href="/moderation">{t('nav.moderation')}</Link></li> : null}
             <li>
               <button type="button" className="button button--ghost" onClick={() => void signOut()}>
                 {t('nav.signout', { name: account.displayName })}
@@ -72,6 +74,7 @@ export function ObservatoryApp() {
           <Route path="/notifications" component={NotificationsPage} />
           <Route path="/me" component={WorkspacePage} />
           <Route path="/review" component={ReviewQueuePage} />
+          <Route path="/moderation" component={ModerationPage} />
           <Route path="/register" component={RegisterPage} />
           <Route path="/verify" component={VerifyPage} />
           <Route path="/signin" component={SignInPage} />

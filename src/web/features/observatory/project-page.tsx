@@ -11,6 +11,8 @@ import { MunicipalityPicker } from './municipality-picker.tsx';
 import { formatEuros, formatNumber, obsApi, toQuery } from './obs-api.ts';
 import { REQUEST_KINDS } from './obs-data.ts';
 import { RequireOfficer } from './obs-session.tsx';
+import { FileLinks } from './project-files.tsx';
+import { ProjectHistory } from './project-history.tsx';
 import type { ProjectDetail, ProjectSummary, Thread, ThreadDetail } from './obs-types.ts';
 import { ProjectCard } from './search-page.tsx';
 
@@ -158,7 +160,7 @@ function ProjectThread({ project }: { project: ProjectDetail }) {
       {thread.data ? (
         <>
           <p><Link href={`/forum/t/${thread.data.id}`}>{t('thread.open', { count: thread.data.posts.length })}</Link></p>
-          <PostList posts={thread.data.posts} />
+          <PostList posts={thread.data.posts} onChanged={thread.reload} />
         </>
       ) : threads.data ? <p>{t('thread.none')}</p> : null}
       <RequireOfficer>
@@ -307,6 +309,8 @@ export function ProjectPage({ id }: { id: string }) {
       </Section>
 
       <Section id="lvl-docs" title={t('project.levels.documentation')}>
+        <FileLinks files={p.files} />
+        {p.files.length > 0 && p.documentation.length > 0 ? <h3>{t('files.links')}</h3> : null}
         {p.documentation.length > 0 ? (
           <ul className="item-list">
             {p.documentation.map((d) => (
@@ -316,7 +320,7 @@ export function ProjectPage({ id }: { id: string }) {
               </li>
             ))}
           </ul>
-        ) : <p>{t('project.no_docs')}</p>}
+        ) : p.files.length === 0 ? <p>{t('project.no_docs')}</p> : null}
         {p.attribution ? <p className="obs-muted">{t('project.attribution', { source: p.attribution })}</p> : null}
       </Section>
 
@@ -339,6 +343,10 @@ export function ProjectPage({ id }: { id: string }) {
 
       <Section id="obs-thread" title={t('thread.title')}>
         <ProjectThread project={p} />
+      </Section>
+
+      <Section id="obs-history" title={t('history.title')}>
+        <ProjectHistory key={`${p.id}-${p.version}`} projectId={p.id} />
       </Section>
 
       <Section id="obs-similar" title={t('project.similar')}>
