@@ -1,8 +1,17 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { expectNoA11yViolations } from './a11y.ts';
 import { CARDS, T } from './citizen-helpers.ts';
 
 const KIOSK = `${T}/kiosk/alacant-mercat`;
+
+/** At the market kiosk in Spanish: touch a procedure and identify with a citizen card and PIN. */
+async function openWithCard(page: Page, procedure: string, card: { card: string; pin: string }): Promise<void> {
+  await page.goto(`${KIOSK}?token=demo-kiosk-alacant-mercat&lang=es`);
+  await page.getByRole('button', { name: procedure }).click();
+  await page.getByLabel('Número de tarjeta').fill(card.card);
+  await page.getByLabel('PIN').fill(card.pin);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+}
 test.use({ locale: 'es-ES' });
 
 test('a kiosk is activated by its token, the token leaves the address bar, and every tap target is at least 44 px', async ({ page }) => {
@@ -130,11 +139,7 @@ test.describe('kiosk devices: speech, camera, printer', () => {
   });
 
   test('a document photographed with the kiosk camera is filed as a JPEG attachment', async ({ page }) => {
-    await page.goto(`${KIOSK}?token=demo-kiosk-alacant-mercat&lang=es`);
-    await page.getByRole('button', { name: 'Presentar documentos' }).click();
-    await page.getByLabel('Número de tarjeta').fill(CARDS.third.card);
-    await page.getByLabel('PIN').fill(CARDS.third.pin);
-    await page.getByRole('button', { name: 'Entrar' }).click();
+    await openWithCard(page, 'Presentar documentos', CARDS.third);
     await page.getByRole('button', { name: 'Encender la cámara' }).click();
     await expect(page.getByLabel('Vista de la cámara')).toBeVisible();
     await expect.poll(() => page.getByLabel('Vista de la cámara').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
@@ -164,11 +169,7 @@ test.describe('kiosk devices: speech, camera, printer', () => {
         Reflect.set(top, '__printed', [...printed, window.location.href]);
       };
     });
-    await page.goto(`${KIOSK}?token=demo-kiosk-alacant-mercat&lang=es`);
-    await page.getByRole('button', { name: 'Certificado de empadronamiento' }).click();
-    await page.getByLabel('Número de tarjeta').fill(CARDS.fourth.card);
-    await page.getByLabel('PIN').fill(CARDS.fourth.pin);
-    await page.getByRole('button', { name: 'Entrar' }).click();
+    await openWithCard(page, 'Certificado de empadronamiento', CARDS.fourth);
     await page.getByRole('button', { name: 'Obtener el certificado' }).click();
     await expect(page.getByRole('heading', { name: 'Su certificado está listo' })).toBeVisible();
     const pdf = page.waitForResponse((r) => /\/api\/v1\/certificates\/padron\/.+\/pdf/.test(r.url()));

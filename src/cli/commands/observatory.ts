@@ -4,7 +4,7 @@ import { boot } from '../../server/boot.ts';
 import { loadConfig } from '../../server/config.ts';
 import { importIpsCases, ObservatoryService, ROLES, seedObservatory, type ObsRole } from '../../server/modules/observatory/index.ts';
 
-/** `observatory import-cases <csv>`, `observatory seed`, `observatory remind`, `observatory role <email> <role>`. */
+/** `observatory import-cases <csv>`, `seed`, `remind`, `role <email> <role>`, `sign-out <email>`. */
 export function registerObservatoryCommands(program: Command): void {
   const obs = program.command('observatory').description('Observatory of local digital transformation');
   const withService = async (fn: (svc: ObservatoryService, db: Awaited<ReturnType<typeof boot>>['db']) => Promise<unknown>) => {
@@ -45,4 +45,10 @@ export function registerObservatoryCommands(program: Command): void {
         return { email, role };
       }),
     );
+
+  obs
+    .command('sign-out')
+    .argument('<email>', "the officer's e-mail")
+    .description('End every session of an observatory account (a lost device, a person who left)')
+    .action((email: string) => withService(async (svc) => ({ email, sessionsEnded: await svc.endSessionsByEmail({ kind: 'system' }, email) })));
 }

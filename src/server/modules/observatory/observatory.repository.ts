@@ -178,6 +178,30 @@ export async function setAccountRole(db: Queryable, id: string, role: AccountRow
   await db.query('UPDATE global_obs_accounts SET role = $2 WHERE id = $1', [id, role]);
 }
 
+export async function insertSession(db: Queryable, tokenHash: string, accountId: string, expiresAt: Date): Promise<void> {
+  await db.query('INSERT INTO global_obs_sessions (token_hash, account_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, accountId, expiresAt]);
+}
+
+/** The account of a live session (not ended, not expired). */
+export async function sessionAccountId(db: Queryable, tokenHash: string, now: Date): Promise<string | undefined> {
+  const r = await db.query<{ account_id: string }>(
+    'SELECT account_id FROM global_obs_sessions WHERE token_hash = $1 AND ended_at IS NULL AND expires_at > $2',
+    [tokenHash, now],
+  );
+  return r.rows[0]?.account_id;
+}
+
+export async function endSession(db: Queryable, tokenHash: string, now: Date): Promise<void> {
+  await db.query('UPDATE global_obs_sessions SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL', [tokenHash, now]);
+}
+
+/** Ends every live session of an account; returns how many. Expired rows older than a day are dropped on the way. */
+export async function endAccountSessions(db: Queryable, accountId: string, now: Date): Promise<number> {
+  await db.query(`DELETE FROM global_obs_sessions WHERE expires_at < $1::timestamptz - interval '1 day'`, [now]);
+  const r = await db.query('UPDATE global_obs_sessions SET ended_at = $2 WHERE account_id = $1 AND ended_at IS NULL AND expires_at > $2', [accountId, now]);
+  return r.rowCount;
+}
+
 export async function allowedDomains(db: Queryable, ine5: string): Promise<string[]> {
   const r = await db.query<{ domain: string }>('SELECT domain FROM global_obs_domain_allowlist WHERE ine5 = $1', [ine5]);
   return r.rows.map((x) => x.domain);

@@ -69,6 +69,34 @@ describe('the workflow over HTTP', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 
+  it('ends the session on the server at sign-out, so a copied cookie no longer works', async () => {
+    await svc.register({ email: 'out@example.org', password: 'correct horse battery', displayName: 'Out', language: 'ca' })
+      .then((r) => svc.verifyEmail(r.verificationToken));
+    const signIn = async () => {
+      const login = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/session', payload: { email: 'out@example.org', password: 'correct horse battery' } });
+      expect(String(login.headers['set-cookie'])).toMatch(/HttpOnly/i);
+      return { cookie: String(login.headers['set-cookie']).split(';')[0] ?? '', csrf: login.json<{ csrfToken: string }>().csrfToken };
+    };
+    const who = async (cookie: string) =>
+      (await ta.app.inject({ method: 'GET', url: '/api/v1/observatory/session', headers: { cookie } })).json<{ account: { email: string } | null }>().account;
+    const a = await signIn();
+    const b = await signIn();
+    expect(a.cookie).not.toBe(b.cookie);
+    expect(await who(a.cookie)).toMatchObject({ email: 'out@example.org' });
+    // Without the CSRF token a cross-site page cannot sign the officer out.
+    expect((await ta.app.inject({ method: 'DELETE', url: '/api/v1/observatory/session', headers: { cookie: a.cookie } })).statusCode).toBe(403);
+    const out = await ta.app.inject({ method: 'DELETE', url: '/api/v1/observatory/session', headers: { cookie: a.cookie, [OBS_CSRF_HEADER]: a.csrf } });
+    expect(out.statusCode).toBe(204);
+    // The old cookie, replayed, is nobody; the other device is still signed in until the operator ends it.
+    expect(await who(a.cookie)).toBeNull();
+    const replay = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/notifications/read', headers: { cookie: a.cookie, [OBS_CSRF_HEADER]: a.csrf }, payload: { ids: 'all' } });
+    expect(replay.statusCode).toBe(401);
+    expect(await who(b.cookie)).toMatchObject({ email: 'out@example.org' });
+    expect(await svc.endSessionsByEmail({ kind: 'system' }, 'out@example.org')).toBe(1);
+    expect(await who(b.cookie)).toBeNull();
+    await expect(svc.endSessionsByEmail({ kind: 'account', id: 'x', role: 'moderator', ine5: null, isVerified: true }, 'out@example.org')).rejects.toMatchObject({ code: 'observatory.forbidden' });
+  });
+
   it('posts on a project thread over HTTP and the owner sees the notification', async () => {
     await svc.register({ email: 'v@example.org', password: 'correct horse battery', displayName: 'V', language: 'en' })
       .then((r) => svc.verifyEmail(r.verificationToken));

@@ -185,7 +185,7 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
         response: { 200: z.object({ account: ZAccountSchema, csrfToken: z.string() }) } },
     }, async (req, reply) => {
       const { account } = await service.authenticate(req.body.email, req.body.password);
-      return { account, csrfToken: startObsSession(reply, account.id, deps.session) };
+      return { account, csrfToken: await startObsSession(reply, account.id, service, deps.session) };
     });
 
     r.get('/api/v1/observatory/session', {
@@ -199,8 +199,9 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
     r.delete('/api/v1/observatory/session', {
       schema: { tags, summary: 'Sign out', response: { 204: z.null() } },
     }, async (req, reply) => {
+      // Checks the CSRF token first: a cross-site page must not sign an officer out.
       await actorOf(req);
-      endObsSession(reply, deps.session);
+      await endObsSession(req, reply, service, deps.session);
       return reply.code(204).send(null);
     });
 

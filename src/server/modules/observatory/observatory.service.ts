@@ -315,10 +315,32 @@ export class ObservatoryService {
     return row ? toAccount(row) : undefined;
   }
 
-  /** Resolves a session's account id to an actor (undefined when the account is gone). */
-  async actorForAccount(id: string): Promise<ObsActor | undefined> {
-    const row = await repo.findAccountById(this.db, id);
+  /** Opens a server-side session for a signed-in account; returns the token for the cookie (stored only hashed). */
+  async startSession(accountId: string, ttlMs: number): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await repo.insertSession(this.db, sha256(token), accountId, new Date(this.now().getTime() + ttlMs));
+    return token;
+  }
+
+  /** The actor of a live session token (undefined when ended, expired or the account is gone). */
+  async actorForSession(token: string): Promise<ObsActor | undefined> {
+    const accountId = await repo.sessionAccountId(this.db, sha256(token), this.now());
+    if (!accountId) return undefined;
+    // The account is re-read on every request, so a role change takes effect at once.
+    const row = await repo.findAccountById(this.db, accountId);
     return row ? actorFor(row) : undefined;
+  }
+
+  async endSession(token: string): Promise<void> {
+    await repo.endSession(this.db, sha256(token), this.now());
+  }
+
+  /** Signs an officer out everywhere (CLI: a lost laptop, a person who left); returns how many sessions ended. */
+  async endSessionsByEmail(actor: ObsActor, email: string): Promise<number> {
+    if (actor.kind !== 'system') throw new AppError('observatory.forbidden', { status: 403 });
+    const row = await repo.findAccountByEmail(this.db, email);
+    if (!row) throw new AppError('observatory.account_not_found', { status: 404 });
+    return repo.endAccountSessions(this.db, row.id, this.now());
   }
 
   /** Gives a role; only the system (CLI, seeds) may, so no officer can promote themselves. */

@@ -1,9 +1,9 @@
 /**
  * The observatory's own sign-in cookie. Officers' accounts are global (not a council's citizens or staff),
- * so they do not use the identity module's council-scoped sessions: the cookie holds "<accountId>.<expiry>",
- * signed by @fastify/cookie with SESSION_SECRET; a CSRF token (HMAC of the cookie value) must accompany
- * unsafe requests. Stateless: signing out clears the cookie; a role change takes effect at once because
- * the account is re-read on every request.
+ * so they do not use the identity module's council-scoped sessions: the cookie holds a random session token,
+ * signed by @fastify/cookie with SESSION_SECRET, whose hash is a row in global_obs_sessions; a CSRF token
+ * (HMAC of the cookie value) must accompany unsafe requests. Signing out ends the row, so a copied cookie
+ * stops working; a role change takes effect at once because the account is re-read on every request.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -26,14 +26,19 @@ export function csrfTokenFor(cookieValue: string, secret: string): string {
   return createHmac('sha256', secret).update(`obs-csrf:${cookieValue}`).digest('base64url');
 }
 
-/** Sets the cookie and returns the CSRF token for it. */
-export function startObsSession(reply: FastifyReply, accountId: string, opts: ObsSessionOptions, now = Date.now()): string {
-  const value = `${accountId}.${now + OBS_SESSION_TTL_MS}`;
-  reply.setCookie(OBS_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: opts.isProduction, path: '/', signed: true });
+/** Opens a session for the account, sets the cookie and returns the CSRF token for it. */
+export async function startObsSession(reply: FastifyReply, accountId: string, service: ObservatoryService, opts: ObsSessionOptions): Promise<string> {
+  const value = await service.startSession(accountId, OBS_SESSION_TTL_MS);
+  reply.setCookie(OBS_COOKIE, value, {
+    httpOnly: true, sameSite: 'lax', secure: opts.isProduction, path: '/', signed: true, maxAge: OBS_SESSION_TTL_MS / 1000,
+  });
   return csrfTokenFor(value, opts.secret);
 }
 
-export function endObsSession(reply: FastifyReply, opts: ObsSessionOptions): void {
+/** Ends the request's session on the server (when there is one) and clears the cookie. */
+export async function endObsSession(req: FastifyRequest, reply: FastifyReply, service: ObservatoryService, opts: ObsSessionOptions): Promise<void> {
+  const value = cookieValue(req);
+  if (value) await service.endSession(value);
   reply.clearCookie(OBS_COOKIE, { httpOnly: true, sameSite: 'lax', secure: opts.isProduction, path: '/' });
 }
 
@@ -51,17 +56,13 @@ function cookieValue(req: FastifyRequest): string | undefined {
 export async function readObsActor(req: FastifyRequest, service: ObservatoryService, opts: ObsSessionOptions): Promise<ObsActor | undefined> {
   const value = cookieValue(req);
   if (!value) return undefined;
-  const dot = value.lastIndexOf('.');
-  const accountId = value.slice(0, dot);
-  const expires = Number(value.slice(dot + 1));
-  if (!accountId || !Number.isFinite(expires) || expires < Date.now()) return undefined;
   if (UNSAFE.has(req.method)) {
     const header = req.headers[OBS_CSRF_HEADER];
     const expected = Buffer.from(csrfTokenFor(value, opts.secret));
     const got = Buffer.from(typeof header === 'string' ? header : '');
     if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new AppError('common.csrf', { status: 403 });
   }
-  return service.actorForAccount(accountId);
+  return service.actorForSession(value);
 }
 
 /** The CSRF token for the current cookie (null when signed out). */

@@ -111,17 +111,20 @@ export const ZCustomIntent = z
 
 /** Secrets never sit in a profile: it names an environment variable (CONNECTOR_…) that holds them. */
 const SecretEnv = z.string().regex(/^CONNECTOR_[A-Z0-9_]+$/, 'must name an environment variable starting with CONNECTOR_ (the secret itself never goes in the profile)');
+const ZEmbeddedConnector = z.object({ kind: z.literal('embedded') }).strict();
+/** A council's own system over REST/JSON (the same shape for every register). */
+const ZRestConnector = z
+  .object({
+    kind: z.literal('rest'),
+    baseUrl: z.string().url(),
+    /** The variable holding the bearer token. */
+    tokenEnv: SecretEnv.optional(),
+    timeoutMs: z.number().int().min(100).max(60_000).optional(),
+  })
+  .strict();
 const ZPadronConnectorConfig = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('embedded') }).strict(),
-  z
-    .object({
-      kind: z.literal('rest'),
-      baseUrl: z.string().url(),
-      /** The variable holding the bearer token. */
-      tokenEnv: SecretEnv.optional(),
-      timeoutMs: z.number().int().min(100).max(60_000).optional(),
-    })
-    .strict(),
+  ZEmbeddedConnector,
+  ZRestConnector,
   z
     .object({
       kind: z.literal('rpa'),
@@ -135,15 +138,8 @@ const ZPadronConnectorConfig = z.discriminatedUnion('kind', [
 ]);
 export type PadronConnectorConfig = z.infer<typeof ZPadronConnectorConfig>;
 const ZTaxConnectorConfig = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('embedded') }).strict(),
-  z
-    .object({
-      kind: z.literal('rest'),
-      baseUrl: z.string().url(),
-      tokenEnv: SecretEnv.optional(),
-      timeoutMs: z.number().int().min(100).max(60_000).optional(),
-    })
-    .strict(),
+  ZEmbeddedConnector,
+  ZRestConnector,
 ]);
 export type TaxConnectorConfig = z.infer<typeof ZTaxConnectorConfig>;
 
