@@ -11,7 +11,7 @@ import { createAppointmentsModule, type AppointmentsService } from '../appointme
 import type { CertificatesService } from '../certificates/index.ts';
 import { createFilingsModule, type FilingsService } from '../filings/index.ts';
 import { createPadronModule, type PadronService } from '../padron/index.ts';
-import { SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from '../payments/gateway/index.ts';
+import { createConfiguredGateways, SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from '../payments/gateway/index.ts';
 import { createPaymentsModule, type PaymentsService } from '../payments/index.ts';
 import { createFileStorage, type FileStorage } from '../storage/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
@@ -24,7 +24,7 @@ export interface ProcedureModulesDeps {
   config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'NODE_ENV' | 'connectorEnv' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX' | 'S3_FORCE_PATH_STYLE'>;
   certificates: CertificatesService;
   log: FastifyBaseLogger;
-  /** Overrides: another register, mailer, storage or extra gateways (e.g. a configured RedsysGateway). */
+  /** Overrides: another register, mailer, storage or extra gateways for councils on the sandbox (profiles name Redsys themselves). */
   padronConnector?: PadronConnector;
   mailer?: Mailer;
   storage?: FileStorage;
@@ -70,8 +70,11 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     },
   });
   const taxConnectorFor = createConfiguredTaxConnectors(deps.tenants.list(), deps.config.connectorEnv);
+  // Each council's profile names its card gateway (payments.gateway); a missing merchant secret stops the start.
+  const tenantGateway = createConfiguredGateways(deps.tenants.list(), deps.config.connectorEnv);
   const paymentsModule = createPaymentsModule({
     taxConnectorFor,
+    tenantGateway,
     db: deps.db,
     tenants: deps.tenants,
     gateways: { sandbox, ...deps.gateways },

@@ -18,6 +18,7 @@ export function createPaymentsModule(deps: {
   tenants: TenantRegistry;
   gateways: Record<string, PaymentGateway>;
   defaultGateway: string;
+  tenantGateway?: (tenantId: string) => PaymentGateway | undefined;
   publicUrl: string;
   receipts?: PaymentReceiptIssuer;
   mailer?: Mailer;

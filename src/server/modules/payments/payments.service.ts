@@ -54,6 +54,11 @@ export interface PaymentsDeps {
   /** Gateways by name; `defaultGateway` is used when the caller names none (the sandbox in demos). */
   gateways: Record<string, PaymentGateway>;
   defaultGateway: string;
+  /**
+   * The gateway a council's profile names (payments.gateway), when it is not the sandbox. For that council it is the
+   * only gateway: a citizen cannot ask for the sandbox and have a receipt marked paid without paying.
+   */
+  tenantGateway?: ((tenantId: string) => PaymentGateway | undefined) | undefined;
   /** The public base URL, for the gateway's return and notification addresses. */
   publicUrl: string;
   receipts?: PaymentReceiptIssuer | undefined;
@@ -124,7 +129,12 @@ export function createPaymentsService(deps: PaymentsDeps) {
     settledAt: p.settled_at ? new Date(p.settled_at).toISOString() : null,
   });
 
-  function gatewayNamed(name: string | undefined): PaymentGateway {
+  function gatewayNamed(tenantId: string, name: string | undefined): PaymentGateway {
+    const own = deps.tenantGateway?.(tenantId);
+    if (own) {
+      if (name !== undefined && name !== own.name) throw new AppError('payments.gateway_not_found', { status: 404 });
+      return own;
+    }
     const g = deps.gateways[name ?? deps.defaultGateway];
     if (!g) throw new AppError('payments.gateway_not_found', { status: 404 });
     return g;
@@ -241,7 +251,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
      */
     async startPayment(tenantId: string, dni: string, input: { debtId: string; gateway?: string | undefined }, ctx: ProcedureContext): Promise<StartedPayment> {
       const tenant = tenants.get(tenantId);
-      const gateway = gatewayNamed(input.gateway);
+      const gateway = gatewayNamed(tenantId, input.gateway);
       // Asked right before paying: a receipt settled at the bank this morning is not taken twice.
       const listed = await syncDebts(tenantId, dni);
       const debt = await repo.findDebt(db, tenantId, dni, input.debtId);
@@ -289,7 +299,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
      * another order is never paid again (that payment is `rejected` with reason already_paid, for refund).
      */
     async handleNotification(tenantId: string, gatewayName: string, body: unknown): Promise<{ outcome: NotificationOutcome; paymentId?: string }> {
-      const gateway = gatewayNamed(gatewayName);
+      const gateway = gatewayNamed(tenantId, gatewayName);
       const n = gateway.verifyNotification(body);
       const digest = createHash('sha256').update(JSON.stringify(n.raw)).digest('hex');
       const result = await db.transaction(async (tx): Promise<{ outcome: NotificationOutcome; paymentId?: string }> => {

@@ -148,6 +148,31 @@ const ZConnectors = z
   .object({ padron: ZPadronConnectorConfig.default({ kind: 'embedded' }), taxes: ZTaxConnectorConfig.default({ kind: 'embedded' }) })
   .strict();
 
+/**
+ * How this council's citizens pay by card (docs/connectors.md, "Payments"): the embedded sandbox unless the profile
+ * names a Redsys merchant. The merchant secret stays out of the profile: it names a CONNECTOR_* variable.
+ */
+const ZPaymentGatewayConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sandbox') }).strict(),
+  z
+    .object({
+      kind: z.literal('redsys'),
+      /** The Redsys form address, test (https://sis-t.redsys.es:25443/sis/realizarPago) or real (https://sis.redsys.es/sis/realizarPago). */
+      url: z.string().url(),
+      /** The FUC, 9 digits. */
+      merchantCode: z.string().regex(/^\d{9}$/, 'must be the 9-digit merchant code (FUC)'),
+      terminal: z.string().regex(/^\d{1,3}$/, 'must be the terminal number (1-3 digits)'),
+      /** ISO 4217 numeric; 978 (euro) when absent. */
+      currency: z.string().regex(/^\d{3}$/, 'must be an ISO 4217 numeric code like 978').optional(),
+      merchantName: z.string().min(1).max(25).optional(),
+      /** The variable holding the merchant's secret key (base64, from the Redsys console). */
+      secretEnv: SecretEnv,
+    })
+    .strict(),
+]);
+export type PaymentGatewayConfig = z.infer<typeof ZPaymentGatewayConfig>;
+const ZPayments = z.object({ gateway: ZPaymentGatewayConfig.default({ kind: 'sandbox' }) }).strict();
+
 export const ZTenantProfile = z
   .object({
     id: Slug,
@@ -198,6 +223,7 @@ export const ZTenantProfile = z
     intents: z.array(ZCustomIntent).default([]),
     retention: z.object({ transcriptDays: z.number().int().min(1).max(3650).default(365) }).strict().default({ transcriptDays: 365 }),
     connectors: ZConnectors.default({ padron: { kind: 'embedded' }, taxes: { kind: 'embedded' } }),
+    payments: ZPayments.default({ gateway: { kind: 'sandbox' } }),
   })
   .strict()
   .superRefine((p, ctx) => {

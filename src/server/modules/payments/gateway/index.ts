@@ -7,3 +7,5 @@ export { RedsysGateway, REDSYS_URLS, redsysSignature, type RedsysConfig } from '
 /** The embedded demo gateway and its pages (register `sandboxGatewayRoutes(gateway)`). */
 export { SandboxGateway, type SandboxGatewayOptions } from './sandbox.gateway.ts';
 export { sandboxGatewayRoutes } from './sandbox.routes.ts';
+/** The gateway each council's profile names (payments.gateway), secrets from CONNECTOR_* variables. */
+export { createConfiguredGateways } from './gateways.config.ts';
