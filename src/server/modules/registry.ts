@@ -113,5 +113,14 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     mailer: { send: (m) => obsMailer.send({ to: m.to, subject: m.subject, text: m.text }).then(() => undefined) },
   });
   await app.register(observatory.routes);
+  if (deps.config.NODE_ENV !== 'test') {
+    // Daily digests and yearly review reminders; both are idempotent, so every instance may run them.
+    const stopObsJobs = observatory.service.startDailyJobs({
+      firstRunMs: 60_000,
+      mailer: { send: (m) => obsMailer.send({ to: m.to, subject: m.subject, text: m.text }).then(() => undefined) },
+      onError: (err) => app.log.error({ err }, 'observatory daily jobs failed'),
+    });
+    app.addHook('onClose', async () => stopObsJobs());
+  }
   await app.register(createForumModule({ db: deps.db, observatory: observatory.service, session: obsSession }).routes);
 }

@@ -120,13 +120,50 @@ describe('the forum', () => {
     await expect(forum.createRequest(owner, 'cita-previa-y-avisos-por-whatsapp', { kind: 'contact', message: 'yo' })).rejects.toMatchObject({ code: 'forum.own_project' });
   });
 
-  it('builds e-mail digests of unread notifications and sends each only once', async () => {
+  it('builds e-mail digests of unread notifications with links to the web pages, and sends each only once', async () => {
     const sent: Mail[] = [];
-    const n = await obs.sendDigests({ send: async (m) => { sent.push(m); } }, new Date(Date.now() - 3600_000));
-    expect(n).toBeGreaterThanOrEqual(3);
+    const mailer = { send: async (m: Mail) => { sent.push(m); } };
+    // A failed send releases its claim: the next run mails those notifications after all.
+    await expect(obs.sendDigests({ send: () => Promise.reject(new Error('SMTP down')) }, new Date(Date.now() - 3600_000))).rejects.toThrow('SMTP down');
+    // Two instances running the job at once: every notification is mailed by one of them only.
+    const [a, b] = await Promise.all([obs.sendDigests(mailer, new Date(Date.now() - 3600_000)), obs.sendDigests(mailer, new Date(Date.now() - 3600_000))]);
+    expect(a + b).toBe(sent.length);
+    expect(new Set(sent.map((m) => m.to)).size).toBe(sent.length);
+    expect(sent.length).toBeGreaterThanOrEqual(3);
     const toOwner = sent.find((m) => m.to === 'owner@elche.example');
     expect(toOwner?.subject).toMatch(/^Observatorio: \d+ novedades$/);
-    expect(toOwner?.text).toContain('/observatory/forum/threads/');
-    expect(await obs.sendDigests({ send: async (m) => { sent.push(m); } }, new Date(Date.now() - 3600_000))).toBe(0);
+    // The web app's routes: threads at /observatory/forum/t/:id, requests in the workspace.
+    expect(toOwner?.text).toMatch(/http:\/\/localhost:3000\/observatory\/forum\/t\/[0-9a-f-]{36}/);
+    expect(toOwner?.text).toContain('http://localhost:3000/observatory/me#requests');
+    expect(toOwner?.text).not.toContain('/forum/threads/');
+    expect(await obs.sendDigests(mailer, new Date(Date.now() - 3600_000))).toBe(0);
+  });
+
+  it('sends no digest to an officer who opted out', async () => {
+    await forum.createThread(visitor, { categoryId: 'general', title: 'Sin correo', body: 'Hola @marta.g' });
+    const updated = await obs.updateOwnAccount(colleague, { wantsDigest: false });
+    expect(updated.wantsDigest).toBe(false);
+    const sent: Mail[] = [];
+    await obs.sendDigests({ send: async (m) => { sent.push(m); } }, new Date(Date.now() - 3600_000));
+    expect(sent.map((m) => m.to)).not.toContain('marta@alicante.example');
+    await obs.updateOwnAccount(colleague, { wantsDigest: true });
+    await obs.sendDigests({ send: async (m) => { sent.push(m); } }, new Date(Date.now() - 3600_000));
+    expect(sent.find((m) => m.to === 'marta@alicante.example')?.text).toContain('Te han mencionado en Sin correo');
+  });
+
+  it('runs the daily job in-process: first run after the delay, then nothing left to send', async () => {
+    await forum.createThread(colleague, { categoryId: 'general', title: 'Trabajo diario', body: 'Aviso para @visitor' });
+    const sent: Mail[] = [];
+    const errors: unknown[] = [];
+    const stop = obs.startDailyJobs({ mailer: { send: async (m) => { sent.push(m); } }, firstRunMs: 10, intervalMs: 3_600_000, onError: (e) => errors.push(e) });
+    try {
+      await expect.poll(() => sent.length, { timeout: 5000 }).toBeGreaterThan(0);
+    } finally {
+      stop();
+    }
+    expect(errors).toEqual([]);
+    expect(sent.find((m) => m.to === 'visitor@medina.example')?.text).toContain('Trabajo diario');
+    expect(await obs.runDailyJobs({ send: async (m) => { sent.push(m); } })).toEqual({ digests: 0, reminders: 0 });
   });
 });
+

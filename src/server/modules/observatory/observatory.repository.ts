@@ -740,18 +740,39 @@ export async function markNotificationsRead(db: Queryable, accountId: string, id
   return r.rowCount;
 }
 
-/** Unread, not yet e-mailed notifications of accounts that want digests, grouped later per account. */
-export async function pendingDigestNotifications(db: Queryable, since: Date): Promise<(NotificationRow & { email: string; display_name: string; language: Language })[]> {
-  const r = await db.query<NotificationRow & { email: string; display_name: string; language: Language }>(
+export type DigestRow = NotificationRow & { email: string; display_name: string; language: Language };
+
+/**
+ * Unread, not yet e-mailed notifications of accounts that want digests, grouped later per account; with `claimedIds`,
+ * exactly those (already claimed by this run) of one account.
+ */
+export async function pendingDigestNotifications(db: Queryable, since: Date, only?: { accountId: string; claimedIds: readonly number[] }): Promise<DigestRow[]> {
+  const r = await db.query<DigestRow>(
     `SELECT n.*, a.email, a.display_name, a.language FROM global_obs_notifications n JOIN global_obs_accounts a ON a.id = n.account_id
-     WHERE n.read_at IS NULL AND n.emailed_at IS NULL AND n.created_at >= $1 AND a.wants_digest AND a.email_verified_at IS NOT NULL
-     ORDER BY n.account_id, n.created_at`,
-    [since],
+     WHERE n.read_at IS NULL AND n.created_at >= $1 AND a.wants_digest AND a.email_verified_at IS NOT NULL
+       AND ${only ? 'n.account_id = $2 AND n.id = ANY($3::int8[])' : 'n.emailed_at IS NULL'}
+     ORDER BY n.account_id, n.created_at, n.id`,
+    only ? [since, only.accountId, only.claimedIds] : [since],
   );
   return r.rows;
 }
 
-export async function markNotificationsEmailed(db: Queryable, ids: readonly number[], at: Date): Promise<void> {
+/** Marks notifications e-mailed unless another run already did; returns the ids this call claimed. */
+export async function claimNotificationsForEmail(db: Queryable, ids: readonly number[], at: Date): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const r = await db.query<{ id: number }>(
+    'UPDATE global_obs_notifications SET emailed_at = $2 WHERE id = ANY($1::int8[]) AND emailed_at IS NULL RETURNING id',
+    [ids, at],
+  );
+  return r.rows.map((x) => Number(x.id));
+}
+
+/** Undoes a claim whose e-mail could not be sent, so the next run tries again. */
+export async function releaseEmailClaim(db: Queryable, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.query('UPDATE global_obs_notifications SET emailed_at = $2 WHERE id = ANY($1::int8[])', [ids, at]);
+  await db.query('UPDATE global_obs_notifications SET emailed_at = NULL WHERE id = ANY($1::int8[])', [ids]);
+}
+
+export async function setWantsDigest(db: Queryable, accountId: string, wantsDigest: boolean): Promise<void> {
+  await db.query('UPDATE global_obs_accounts SET wants_digest = $2 WHERE id = $1', [accountId, wantsDigest]);
 }

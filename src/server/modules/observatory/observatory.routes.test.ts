@@ -113,4 +113,26 @@ describe('the workflow over HTTP', () => {
        WHERE a.email = 'innovacion@alicante.demo.invalid'`);
     expect(owner.rows).toContainEqual({ kind: 'project_thread', subject_id: thread.id });
   });
+
+  it('lets the signed-in officer turn the e-mail digest off and on, with the CSRF token', async () => {
+    await svc.register({ email: 'digest@example.org', password: 'correct horse battery', displayName: 'D', language: 'es' })
+      .then((r) => svc.verifyEmail(r.verificationToken));
+    const login = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/session', payload: { email: 'digest@example.org', password: 'correct horse battery' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    const csrf = login.json<{ csrfToken: string; account: Json }>().csrfToken;
+    expect(login.json<{ account: Json }>().account.wantsDigest).toBe(true);
+    const noToken = await ta.app.inject({ method: 'PATCH', url: '/api/v1/observatory/account', headers: { cookie }, payload: { wantsDigest: false } });
+    expect(noToken.statusCode).toBe(403);
+    const anonymous = await ta.app.inject({ method: 'PATCH', url: '/api/v1/observatory/account', payload: { wantsDigest: false } });
+    expect(anonymous.statusCode).toBe(401);
+    const off = await ta.app.inject({ method: 'PATCH', url: '/api/v1/observatory/account', headers: { cookie, [OBS_CSRF_HEADER]: csrf }, payload: { wantsDigest: false } });
+    expect(off.statusCode).toBe(200);
+    expect(off.json<Json>()).toMatchObject({ email: 'digest@example.org', wantsDigest: false });
+    const session = await ta.app.inject({ method: 'GET', url: '/api/v1/observatory/session', headers: { cookie } });
+    expect(session.json<{ account: Json }>().account.wantsDigest).toBe(false);
+    const stored = await ta.t.db.query<{ wants_digest: boolean }>("SELECT wants_digest FROM global_obs_accounts WHERE email = 'digest@example.org'");
+    expect(stored.rows[0]?.wants_digest).toBe(false);
+    const bad = await ta.app.inject({ method: 'PATCH', url: '/api/v1/observatory/account', headers: { cookie, [OBS_CSRF_HEADER]: csrf }, payload: { role: 'editor' } });
+    expect(bad.statusCode).toBe(400);
+  });
 });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { cleanFileName, type Upload } from '../storage/index.ts';
 import {
-  ZAccountSchema, ZAdoptSchema, ZHistoryEntrySchema, ZLoginSchema, ZMunicipalityQuerySchema, ZMunicipalitySchema, ZNotificationSchema,
+  ZAccountSchema, ZAccountSettingsSchema, ZAdoptSchema, ZHistoryEntrySchema, ZLoginSchema, ZMunicipalityQuerySchema, ZMunicipalitySchema, ZNotificationSchema,
   ZPortfolioSchema, ZProjectDetailSchema, ZProjectInputSchema, ZProjectPatchSchema, ZProjectSearchQuerySchema, ZProjectSearchResultSchema,
   ZProjectSummarySchema, ZRegisterSchema, ZReviewSchema, ZProjectFileSchema, ZProjectFileParamsSchema,
 } from './observatory.schemas.ts';
@@ -204,6 +204,10 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
       await endObsSession(req, reply, service, deps.session);
       return reply.code(204).send(null);
     });
+
+    r.patch('/api/v1/observatory/account', {
+      schema: { tags, summary: 'My settings: { wantsDigest } turns the daily e-mail digest on or off', body: ZAccountSettingsSchema, response: { 200: ZAccountSchema } },
+    }, async (req) => service.updateOwnAccount(await actorOf(req), req.body));
 
     r.get('/api/v1/observatory/notifications', {
       schema: { tags, summary: 'My in-app notifications', querystring: z.object({ unread: z.enum(['true', 'false']).optional() }),

@@ -321,8 +321,14 @@ export const ZAccountSchema = z.object({
   organisation: z.string().nullable(),
   language: z.enum(['es', 'ca', 'en']),
   isVerified: z.boolean(),
+  /** Whether the officer gets the daily e-mail digest of unread notifications. */
+  wantsDigest: z.boolean(),
 });
 export type Account = z.infer<typeof ZAccountSchema>;
+
+/** PATCH /api/v1/observatory/account: the signed-in officer's own settings. */
+export const ZAccountSettingsSchema = z.object({ wantsDigest: z.boolean().optional() }).strict();
+export type AccountSettings = z.infer<typeof ZAccountSettingsSchema>;
 
 export const ZAdoptSchema = z
   .object({

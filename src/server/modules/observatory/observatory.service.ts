@@ -49,6 +49,11 @@ export const PROJECT_FILE_LIMITS: UploadLimits = {
   ],
 };
 
+/** The observatory's jobs (digests, review reminders) run this often (ms): daily. */
+export const DAILY_JOB_INTERVAL_MS = 24 * 3600 * 1000;
+/** A digest covers unread notifications up to this old (ms). */
+const DIGEST_LOOKBACK_MS = 7 * 24 * 3600 * 1000;
+
 /** E-mail verification links live this long (ms). */
 const VERIFY_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -64,7 +69,7 @@ function toMunicipality(r: repo.MunicipalityRow): Municipality {
 export function toAccount(r: repo.AccountRow): Account {
   return {
     id: r.id, email: r.email, handle: r.handle, displayName: r.display_name, role: r.role, ine5: r.ine5,
-    organisation: r.organisation, language: r.language, isVerified: r.email_verified_at !== null,
+    organisation: r.organisation, language: r.language, isVerified: r.email_verified_at !== null, wantsDigest: r.wants_digest,
   };
 }
 
@@ -354,6 +359,16 @@ export class ObservatoryService {
     const row = await repo.findAccountByEmail(this.db, email);
     if (!row) throw new AppError('observatory.account_not_found', { status: 404 });
     await this.setRole(actor, row.id, role);
+  }
+
+  /** The signed-in officer's own settings (for now: whether they get the daily e-mail digest). */
+  async updateOwnAccount(actor: ObsActor | undefined, patch: { wantsDigest?: boolean | undefined }): Promise<Account> {
+    const a = requireAccount(actor);
+    if (a.kind !== 'account') throw new AppError('observatory.forbidden', { status: 403 });
+    if (patch.wantsDigest !== undefined) await repo.setWantsDigest(this.db, a.id, patch.wantsDigest);
+    const row = await repo.findAccountById(this.db, a.id);
+    if (!row) throw new AppError('observatory.account_not_found', { status: 404 });
+    return toAccount(row);
   }
 
   /** Restricts registration for a council to e-mail domains (system only). */
@@ -885,37 +900,80 @@ export class ObservatoryService {
     }
     const out: { accountId: string; notificationIds: number[]; mail: Mail }[] = [];
     for (const [acc, list] of byAccount) {
-      const first = list[0];
-      if (!first) continue;
-      const lang = first.language;
-      const lines = list.map((n) => digestLine(n, lang, this.publicUrl));
-      const subject = {
-        es: `Observatorio: ${list.length} novedades`, ca: `Observatori: ${list.length} novetats`, en: `Observatory: ${list.length} updates`,
-      }[lang];
-      const hello = { es: `Hola, ${first.display_name}:`, ca: `Hola, ${first.display_name}:`, en: `Hello ${first.display_name},` }[lang];
-      out.push({
-        accountId: acc,
-        notificationIds: list.map((n) => Number(n.id)),
-        mail: {
-          to: first.email, subject,
-          text: `${hello}\n\n${lines.map((l) => `- ${l.text} ${l.url}`).join('\n')}\n`,
-          html: `<p>${escapeHtml(hello)}</p><ul>${lines.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.text)}</a></li>`).join('')}</ul>`,
-        },
-      });
+      const mail = this.digestMail(list);
+      if (mail) out.push({ accountId: acc, notificationIds: list.map((n) => Number(n.id)), mail });
     }
     return out;
   }
 
-  /** Sends the digests through `mailer` and marks their notifications e-mailed; returns the number sent. */
+  private digestMail(list: readonly repo.DigestRow[]): Mail | undefined {
+    const first = list[0];
+    if (!first) return undefined;
+    const lang = first.language;
+    const lines = list.map((n) => digestLine(n, lang, this.publicUrl));
+    const subject = {
+      es: `Observatorio: ${list.length} novedades`, ca: `Observatori: ${list.length} novetats`, en: `Observatory: ${list.length} updates`,
+    }[lang];
+    const hello = { es: `Hola, ${first.display_name}:`, ca: `Hola, ${first.display_name}:`, en: `Hello ${first.display_name},` }[lang];
+    const optOut = {
+      es: `Para dejar de recibir este resumen, desmarca la casilla en ${this.publicUrl}/observatory/me`,
+      ca: `Per a deixar de rebre este resum, desmarca la casella en ${this.publicUrl}/observatory/me`,
+      en: `To stop receiving this digest, untick the box at ${this.publicUrl}/observatory/me`,
+    }[lang];
+    return {
+      to: first.email, subject,
+      text: `${hello}\n\n${lines.map((l) => `- ${l.text} ${l.url}`).join('\n')}\n\n${optOut}\n`,
+      html: `<p>${escapeHtml(hello)}</p><ul>${lines.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.text)}</a></li>`).join('')}</ul><p>${escapeHtml(optOut)}</p>`,
+    };
+  }
+
+  /**
+   * Sends the digests through `mailer`; returns the number sent. Each account's notifications are claimed (marked
+   * e-mailed in one UPDATE ... WHERE emailed_at IS NULL) before the mail goes out, so several instances running the
+   * job at once never mail the same notification twice; a failed send releases the claim for the next run.
+   */
   async sendDigests(mailer: Mailer, since: Date): Promise<number> {
     const digests = await this.buildDigests(since);
     let sent = 0;
     for (const d of digests) {
-      await mailer.send(d.mail);
-      await repo.markNotificationsEmailed(this.db, d.notificationIds, this.now());
+      const claimed = new Set(await repo.claimNotificationsForEmail(this.db, d.notificationIds, this.now()));
+      if (claimed.size === 0) continue;
+      const rows = (await repo.pendingDigestNotifications(this.db, since, { accountId: d.accountId, claimedIds: [...claimed] }));
+      const mail = this.digestMail(rows);
+      if (!mail) continue;
+      try {
+        await mailer.send(mail);
+      } catch (err) {
+        await repo.releaseEmailClaim(this.db, [...claimed]);
+        throw err;
+      }
       sent++;
     }
     return sent;
+  }
+
+  /**
+   * The observatory's daily work: e-mail digests of what officers have not read, then the yearly review reminders.
+   * Both are idempotent (claims and guards in the database), so every instance may run it.
+   */
+  async runDailyJobs(mailer: Mailer): Promise<{ digests: number; reminders: number }> {
+    const reminders = await this.remindStaleProjects();
+    // A week back: a notification missed by a failed run is retried, and older news is stale for an e-mail.
+    const digests = await this.sendDigests(mailer, new Date(this.now().getTime() - DIGEST_LOOKBACK_MS));
+    return { digests, reminders };
+  }
+
+  /** Runs `runDailyJobs` every `intervalMs` (first after `firstRunMs`); returns the function that stops it. */
+  startDailyJobs(opts: { mailer: Mailer; intervalMs?: number; firstRunMs?: number; onError: (err: unknown) => void }): () => void {
+    const tick = () => void this.runDailyJobs(opts.mailer).catch(opts.onError);
+    const first = setTimeout(tick, opts.firstRunMs ?? 60_000);
+    const every = setInterval(tick, opts.intervalMs ?? DAILY_JOB_INTERVAL_MS);
+    first.unref();
+    every.unref();
+    return () => {
+      clearTimeout(first);
+      clearInterval(every);
+    };
   }
 }
 
@@ -928,8 +986,9 @@ function digestLine(n: repo.NotificationRow, lang: Language, base: string): { te
   const title = typeof d.title === 'string' ? d.title : pickText((d.title ?? {}), lang).text || (typeof d.threadTitle === 'string' ? d.threadTitle : '');
   const url =
     n.subject_type === 'project' ? `${base}/observatory/projects/${typeof d.slug === 'string' ? d.slug : n.subject_id}`
-    : n.subject_type === 'thread' ? `${base}/observatory/forum/threads/${n.subject_id}`
-    : n.subject_type === 'request' ? `${base}/observatory/requests/${n.subject_id}`
+    : n.subject_type === 'thread' ? `${base}/observatory/forum/t/${n.subject_id}`
+    // Requests have no page of their own: the officer answers (or follows) them in the workspace.
+    : n.subject_type === 'request' ? `${base}/observatory/me#requests`
     : `${base}/observatory`;
   const labels: Record<string, Record<Language, string>> = {
     mention: { es: 'Te han mencionado en', ca: 'T\'han mencionat en', en: 'You were mentioned in' },

@@ -79,13 +79,48 @@ export function WorkspacePage() {
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t('workspace.title')}</h1>
       <RequireOfficer>
-        {(a) => <WorkspaceBody name={a.displayName} isEditor={a.role === 'editor'} />}
+        {(a) => <WorkspaceBody name={a.displayName} isEditor={a.role === 'editor'} wantsDigest={a.wantsDigest} />}
       </RequireOfficer>
     </section>
   );
 }
 
-function WorkspaceBody({ name, isEditor }: { name: string; isEditor: boolean }) {
+/** The daily e-mail digest opt-out: saved as soon as the box changes, the outcome announced in a status region. */
+function DigestSetting({ initial }: { initial: boolean }) {
+  const { t } = useTranslation('observatory-web');
+  const [wantsDigest, setWantsDigest] = useState(initial);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [isSaving, setSaving] = useState(false);
+  const change = async (next: boolean) => {
+    // Not `disabled` while saving: that would drop a keyboard user's focus.
+    if (isSaving) return;
+    setError(null);
+    setStatus('');
+    setSaving(true);
+    try {
+      const account = await obsApi<{ wantsDigest: boolean }>('/api/v1/observatory/account', { method: 'PATCH', body: { wantsDigest: next } });
+      setWantsDigest(account.wantsDigest);
+      setStatus(t(account.wantsDigest ? 'workspace.digest_on' : 'workspace.digest_off'));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <div className="field">
+      <input id="obs-wants-digest" type="checkbox" checked={wantsDigest} aria-describedby="obs-wants-digest-hint"
+        onChange={(e) => void change(e.currentTarget.checked)} />{' '}
+      <label htmlFor="obs-wants-digest">{t('workspace.digest_label')}</label>
+      <p id="obs-wants-digest-hint" className="field__hint">{t('workspace.digest_hint')}</p>
+      <ErrorAlert error={error} />
+      <p role="status">{status}</p>
+    </div>
+  );
+}
+
+function WorkspaceBody({ name, isEditor, wantsDigest }: { name: string; isEditor: boolean; wantsDigest: boolean }) {
   const { t } = useTranslation('observatory-web');
   const ws = useApi<Workspace>('/api/v1/observatory/workspace');
   return (
@@ -98,9 +133,11 @@ function WorkspaceBody({ name, isEditor }: { name: string; isEditor: boolean }) 
       {ws.data && ws.data.mine.length === 0 ? <p>{t('workspace.none')}</p> : null}
       {ws.data ? <ProjectRows items={ws.data.mine} showEdit /> : null}
       {isEditor ? <p><Link href="/review">{t('review.count', { count: ws.data?.queue.length ?? 0 })}</Link></p> : null}
-      <h2>{t('workspace.requests')}</h2>
+      <h2 id="requests">{t('workspace.requests')}</h2>
       <Requests />
       <p><Link href="/notifications">{t('notifications.title')}</Link></p>
+      <h2>{t('workspace.settings')}</h2>
+      <DigestSetting initial={wantsDigest} />
     </>
   );
 }
