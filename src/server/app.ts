@@ -78,7 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     rewriteUrl: (req) => rewriteTenantPrefix(req as { url?: string; headers: Record<string, string | string[] | undefined> }),
     bodyLimit: 1_048_576,
-    trustProxy: true,
+    // Only the configured proxies' X-Forwarded-For counts (rate limits and logs key on req.ip).
+    trustProxy: deps.config.TRUSTED_PROXIES.split(',').map((p) => p.trim()),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

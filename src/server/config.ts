@@ -35,6 +35,12 @@ const ZEnv = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   /** Sender address for e-mails. */
   MAIL_FROM: z.string().default('Ventanilla <no-reply@ventanilla.localhost>'),
+  /** An SMS provider's HTTP endpoint: payment reminders by SMS POST {to, text, from?} as JSON there. SMS is off when unset. */
+  SMS_URL: z.string().url().optional(),
+  /** Bearer token for SMS_URL. */
+  SMS_TOKEN: z.string().min(1).optional(),
+  /** The sender name or number the SMS provider shows (alphanumeric: at most 11 characters). */
+  SMS_FROM: z.string().min(1).max(16).optional(),
   /** Port of the HTTPS endpoint that asks for a citizen certificate (DNIe, FNMT); off when unset. */
   TLS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** PEM certificate and key for the TLS_PORT server; the demo CA issues one for localhost when unset. */
@@ -44,7 +50,16 @@ const ZEnv = z.object({
   CLIENT_CA_FILE: z.string().min(1).optional(),
   /** Optional CRL (PEM or DER) signed by a CA in CLIENT_CA_FILE; listed certificates are refused. */
   CLIENT_CRL_FILE: z.string().min(1).optional(),
-  /** Behind a TLS-terminating proxy: the header carrying the client certificate PEM (e.g. x-ssl-client-cert). Never set it unless the proxy strips that header from clients. */
+  /**
+   * The reverse proxies whose X-Forwarded-* (and client-certificate header) are believed: comma-separated
+   * IPs or CIDRs, or "loopback", "linklocal", "uniquelocal". Anyone else's forwarded headers are ignored, so
+   * nobody can pick their rate-limit address or hand in a certificate header by reaching the port directly.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('loopback')
+    .refine((v) => v.split(',').every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/i.test(p.trim())), 'must be comma-separated IPs or CIDRs, or loopback/linklocal/uniquelocal'),
+  /** Behind a TLS-terminating proxy: the header carrying the client certificate PEM (e.g. x-ssl-client-cert), believed only from TRUSTED_PROXIES. The proxy must also strip it from clients. */
   TRUST_PROXY_CLIENT_CERT_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be a header name').optional(),
   /** OpenID Connect (Cl@ve-like) per council, JSON: {"<tenant>": {"issuer", "clientId", "clientSecret", "dniClaim"?, "scope"?}}. Off when unset. */
   OIDC_PROVIDERS: z.string().optional(),

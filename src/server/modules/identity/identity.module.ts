@@ -16,7 +16,10 @@ export interface IdentityModule {
 }
 
 export function createIdentityModule(deps: { db: Db; config: Config }): IdentityModule {
-  const service = new IdentityService({ db: deps.db, config: deps.config, trustStore: trustStoreLoader(deps.config) });
+  const service = new IdentityService({ db: deps.db, config: deps.config, trustStore: trustStoreLoader(deps.config, {
+    // The previous lists stay in force; the operator sees why the new file was not taken.
+    onCrlError: (err) => process.emitWarning(`CLIENT_CRL_FILE could not be reloaded: ${err instanceof Error ? err.message : String(err)}`),
+  }) });
   const oidc = new OidcService({ repo: service.repo, providers: parseOidcProviders(deps.config.OIDC_PROVIDERS), publicUrl: deps.config.PUBLIC_URL });
   return {
     service,

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { TLSSocket, type DetailedPeerCertificate } from 'node:tls';
+import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../../config.ts';
@@ -66,6 +67,7 @@ function peerCertificate(req: FastifyRequest): { leaf: X509Certificate; chain: X
 export function identityRoutes(deps: IdentityRoutesDeps) {
   const { identity, oidc, config } = deps;
   const isProd = config.isProduction;
+  const isTrustedProxy = proxyAddr.compile(config.TRUSTED_PROXIES.split(',').map((p) => p.trim()));
 
   const answerSignedIn = (reply: FastifyReply, s: SignedIn) => {
     setSessionCookie(reply, s, isProd);
@@ -144,8 +146,9 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
         if (fromTls) {
           leaf = fromTls.leaf;
           chain = fromTls.chain;
-        } else if (headerName && !(req.raw.socket instanceof TLSSocket)) {
-          // Only when the operator said a proxy terminates TLS and sets (and strips) this header.
+        } else if (headerName && !(req.raw.socket instanceof TLSSocket) && isTrustedProxy(req.raw.socket.remoteAddress ?? '', 0)) {
+          // Only when the operator said a proxy terminates TLS and sets (and strips) this header, and only from
+          // that proxy: the header carries no proof of the private key, so from anyone else it is ignored.
           const value = req.headers[headerName];
           if (typeof value === 'string' && value.trim()) {
             try {

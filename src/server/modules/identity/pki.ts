@@ -48,8 +48,11 @@ function randomSerial(): string {
 type Attr = { type?: string; shortName?: string; value: string; valueTagClass?: number };
 const UTF8 = forge.asn1.Type.UTF8;
 
-/** A self-signed CA (also used by tests to make a foreign CA). */
-export function createCa(commonName: string, opts: { years?: number } = {}): KeyAndCert {
+/**
+ * A self-signed CA (also used by tests to make a foreign CA), or, given an issuer, a subordinate CA signed by it
+ * (the DNIe's chain is AC RAIZ DNIE 2 → AC DNIE 00x → citizen).
+ */
+export function createCa(commonName: string, opts: { years?: number; issuer?: KeyAndCert } = {}): KeyAndCert {
   const key = newRsaKey();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(key.publicPem);
@@ -63,13 +66,13 @@ export function createCa(commonName: string, opts: { years?: number } = {}): Key
     { shortName: 'CN', value: commonName, valueTagClass: UTF8 },
   ];
   cert.setSubject(subject);
-  cert.setIssuer(subject);
+  cert.setIssuer(opts.issuer ? forge.pki.certificateFromPem(opts.issuer.certPem).subject.attributes : subject);
   cert.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(key.privatePem), forge.md.sha256.create());
+  cert.sign(forge.pki.privateKeyFromPem(opts.issuer?.keyPem ?? key.privatePem), forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: key.privatePem };
 }
 

@@ -124,6 +124,18 @@ describe('citizen certificate behind a reverse proxy', () => {
     expect(res.json<{ me: Record<string, unknown> }>().me).toMatchObject({ dni: '23456789D', method: 'x509' });
   });
 
+  it('ignores the header from a client that is not a trusted proxy', async () => {
+    const files = ensureCitizenCertificateFiles(dataDir, { dni: '23456789D', givenName: 'Josep', surname: 'Martí Soler' });
+    const pem = encodeURIComponent(readFileSync(files.certFile, 'utf8'));
+    // Someone on the network who reached the port directly, holding a copy of Josep's (public) certificate.
+    const res = await app.inject({
+      method: 'GET', url: '/t/alacant/api/v1/auth/x509', remoteAddress: '203.0.113.7',
+      headers: { accept: 'application/json', 'x-ssl-client-cert': pem, 'x-forwarded-for': '127.0.0.1' },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('identity.certificate_missing');
+  });
+
   it('refuses a foreign certificate in the header too', async () => {
     const kc = issueCitizenCertificate(createCa('Other CA'), { dni: '23456789D', givenName: 'Josep', surname: 'Martí Soler' });
     const res = await app.inject({ method: 'GET', url: '/t/alacant/api/v1/auth/x509', headers: { accept: 'application/json', 'x-ssl-client-cert': kc.certPem.replace(/\n/g, ' ') } });

@@ -25,7 +25,7 @@ export interface CitizenCertificateSubject {
   commonName: string;
 }
 
-export type CertificateProblem = 'unreadable' | 'untrusted' | 'expired' | 'not_yet_valid' | 'revoked' | 'no_identity' | 'not_client';
+export type CertificateProblem = 'unreadable' | 'untrusted' | 'expired' | 'not_yet_valid' | 'revoked' | 'crl_stale' | 'no_identity' | 'not_client';
 
 /** Thrown by the checks; `problem` goes to the log and the audit entry, never to the user. */
 export class CertificateError extends Error {
@@ -207,17 +207,42 @@ export function parseCrl(input: Buffer | string, trusted: readonly X509Certifica
   return { issuer, revokedSerials, nextUpdate };
 }
 
+/** Every CRL in a file: one DER, or any number of PEM blocks (one per CA of the bundle, say). */
+export function parseCrls(input: Buffer | string, trusted: readonly X509Certificate[]): RevocationList[] {
+  const text = Buffer.isBuffer(input) ? input.toString('latin1') : input;
+  const blocks = text.match(/-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g);
+  return blocks ? blocks.map((b) => parseCrl(b, trusted)) : [parseCrl(input, trusted)];
+}
+
 export interface TrustStore {
   /** Roots and intermediates the council trusts for citizen sign-in. */
   certificates: X509Certificate[];
-  crl?: RevocationList | undefined;
+  /** Revocation lists, each signed by (and covering the certificates issued by) a trusted CA. */
+  crls: RevocationList[];
 }
 
-/** Loads a trust store from PEM text (bundle) and an optional CRL. */
+/** Loads a trust store from PEM text (bundle) and optional CRLs. */
 export function createTrustStore(bundlePem: string, crl?: Buffer | string): TrustStore {
   const certificates = splitPemBundle(bundlePem).map((p) => new X509Certificate(p));
   if (certificates.length === 0) throw new Error('the CA bundle holds no certificate');
-  return { certificates, crl: crl === undefined ? undefined : parseCrl(crl, certificates) };
+  return { certificates, crls: crl === undefined ? [] : parseCrls(crl, certificates) };
+}
+
+/**
+ * Each link of the chain against the CRL of the CA that issued it (the leaf against its issuing CA's list, an
+ * intermediate against the root's). A CA without a configured list is not checked; a configured list past its
+ * nextUpdate fails closed, as a stale list could hide a revocation.
+ */
+function checkRevocation(path: readonly X509Certificate[], store: TrustStore, now: Date): void {
+  for (let i = 0; i + 1 < path.length; i++) {
+    const cert = path[i];
+    const issuer = path[i + 1];
+    if (!cert || !issuer) continue;
+    const crl = store.crls.find((c) => c.issuer.fingerprint256 === issuer.fingerprint256);
+    if (!crl) continue;
+    if (crl.nextUpdate && crl.nextUpdate < now) throw new CertificateError('crl_stale', issuer.subject);
+    if (crl.revokedSerials.has(normalizeSerial(cert.serialNumber))) throw new CertificateError('revoked', cert.subject);
+  }
 }
 
 /**
@@ -239,21 +264,27 @@ export function verifyCitizenCertificate(
   const trusted = store.certificates;
   const pool = [...trusted, ...(opts.presentedChain ?? [])];
   let current = leaf;
+  const path = [leaf];
   // Bounded walk: real chains have 2-4 links.
   for (let depth = 0; depth < 6; depth++) {
     const anchor = trusted.find((t) => current.checkIssued(t) && current.verify(t.publicKey));
     if (anchor) {
       inDates(anchor);
-      // The CRL lists certificates its signer issued; here, the leaf's direct issuer.
-      const crl = store.crl;
-      if (crl && leaf.checkIssued(crl.issuer) && leaf.verify(crl.issuer.publicKey) && crl.revokedSerials.has(normalizeSerial(leaf.serialNumber))) {
-        throw new CertificateError('revoked');
+      path.push(anchor);
+      // A trusted intermediate still answers to its root's CRL: follow the trusted issuers up to the root.
+      for (let up = path.length; up < 8; up++) {
+        const top = path[path.length - 1];
+        const parent = top && trusted.find((t) => t.fingerprint256 !== top.fingerprint256 && top.checkIssued(t) && top.verify(t.publicKey));
+        if (!parent || path.includes(parent)) break;
+        path.push(parent);
       }
+      checkRevocation(path, store, now);
       return readCitizenSubject(leaf);
     }
     const next = pool.find((c) => c.ca && current.checkIssued(c) && current.verify(c.publicKey));
     if (!next || next.fingerprint256 === current.fingerprint256) break;
     inDates(next);
+    path.push(next);
     current = next;
   }
   throw new CertificateError('untrusted', leaf.issuer);
