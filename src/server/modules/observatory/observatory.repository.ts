@@ -723,6 +723,24 @@ export async function insertNotifications(
   );
 }
 
+/**
+ * Inserts a notification unless one of the same kind about the same subject exists since `since` (created at `at`,
+ * the job's clock); true when inserted.
+ */
+export async function insertReminderOnce(
+  db: Queryable,
+  n: { accountId: string; kind: string; subjectType: string; subjectId: string; data: Record<string, unknown>; since: Date; at: Date },
+): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO global_obs_notifications (account_id, kind, subject_type, subject_id, data, created_at)
+     SELECT $1, $2, $3, $4, $5::jsonb, $7
+     WHERE NOT EXISTS (SELECT 1 FROM global_obs_notifications WHERE kind = $2 AND subject_type = $3 AND subject_id = $4 AND created_at >= $6)
+     RETURNING id`,
+    [n.accountId, n.kind, n.subjectType, n.subjectId, JSON.stringify(n.data), n.since, n.at],
+  );
+  return r.rows.length > 0;
+}
+
 export async function listNotifications(db: Queryable, accountId: string, onlyUnread: boolean, limit: number): Promise<NotificationRow[]> {
   const r = await db.query<NotificationRow>(
     `SELECT * FROM global_obs_notifications WHERE account_id = $1 ${onlyUnread ? 'AND read_at IS NULL' : ''}

@@ -827,22 +827,28 @@ export class ObservatoryService {
   }
 
   /**
-   * The reminder job hook: notifies each stale record's owner (in-app, so it reaches the digest) once per
-   * interval. Returns how many reminders were created.
+   * The reminder job hook: notifies each stale record's owner (in-app, so it reaches the digest). At most one reminder
+   * per record a year, and none again until the record is reviewed or a year has passed since the last one. The check
+   * and the insert are one statement, under a transaction-wide advisory lock on PostgreSQL, so instances running the job
+   * at the same time cannot both remind. Returns how many reminders were created.
    */
   async remindStaleProjects(now = this.now()): Promise<number> {
     const stale = await this.listStaleProjects(now);
-    const items: { accountId: string; kind: string; subjectType: string; subjectId: string; data: Record<string, unknown> }[] = [];
-    for (const s of stale) {
-      if (!s.ownerAccountId) continue;
-      // One reminder per review cycle: none yet since the record was last reviewed.
-      const recent = await repo.listNotifications(this.db, s.ownerAccountId, false, 500);
-      const since = new Date(s.lastReviewedAt).getTime();
-      if (recent.some((n) => n.kind === 'review_reminder' && n.subject_id === s.id && n.created_at.getTime() >= since)) continue;
-      items.push({ accountId: s.ownerAccountId, kind: 'review_reminder', subjectType: 'project', subjectId: s.id, data: { slug: s.slug, lastReviewedAt: s.lastReviewedAt } });
-    }
-    await repo.insertNotifications(this.db, items);
-    return items.length;
+    const yearAgo = now.getTime() - REVIEW_INTERVAL_DAYS * 24 * 3600 * 1000;
+    return this.db.transaction(async (tx) => {
+      if (this.db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['observatory.review_reminders']);
+      let created = 0;
+      for (const s of stale) {
+        if (!s.ownerAccountId) continue;
+        const since = new Date(Math.max(new Date(s.lastReviewedAt).getTime(), yearAgo));
+        const isNew = await repo.insertReminderOnce(tx, {
+          accountId: s.ownerAccountId, kind: 'review_reminder', subjectType: 'project', subjectId: s.id,
+          data: { slug: s.slug, lastReviewedAt: s.lastReviewedAt }, since, at: now,
+        });
+        if (isNew) created++;
+      }
+      return created;
+    });
   }
 
   // ------------------------------------------------------------ portfolios

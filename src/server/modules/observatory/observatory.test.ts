@@ -170,9 +170,20 @@ describe('the observatory', () => {
     const stale = await svc.listStaleProjects(inAYear);
     expect(stale.length).toBeGreaterThanOrEqual(17);
     expect(await svc.listStaleProjects(new Date())).toEqual([]);
-    const first = await svc.remindStaleProjects(inAYear);
-    expect(first).toBeGreaterThan(0);
+    const owned = stale.filter((s) => s.ownerAccountId !== null).length;
+    // Two instances running the daily job at the same moment remind each owner once between them.
+    const [first, second] = await Promise.all([svc.remindStaleProjects(inAYear), svc.remindStaleProjects(inAYear)]);
+    expect(first + second).toBe(owned);
+    expect(owned).toBeGreaterThan(0);
     expect(await svc.remindStaleProjects(inAYear)).toBe(0);
+    // The daily job runs every day: nothing again within the year, even though nobody reviewed the records...
+    const day = 24 * 3600 * 1000;
+    expect(await svc.remindStaleProjects(new Date(inAYear.getTime() + day))).toBe(0);
+    expect(await svc.remindStaleProjects(new Date(inAYear.getTime() + 364 * day))).toBe(0);
+    // ...and once more a year after the first reminder.
+    expect(await svc.remindStaleProjects(new Date(inAYear.getTime() + 366 * day))).toBe(owned);
+    const reminders = await t.db.query<{ n: string }>("SELECT count(*) AS n FROM global_obs_notifications WHERE kind = 'review_reminder'");
+    expect(Number(reminders.rows[0]?.n)).toBe(owned * 2);
   });
 
   it('registers with argon2id, verifies the e-mail and honours a council domain allow-list', async () => {
