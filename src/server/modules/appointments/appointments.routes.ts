@@ -64,6 +64,16 @@ export function appointmentsRoutes(service: AppointmentsService) {
       return service.get(me.tenantId, me.dni, req.params.id, req.lang);
     });
 
+    r.get('/api/v1/appointments/:id/ics', { schema: { tags: TAGS, summary: 'One of my appointments as a calendar file (.ics)', params: ZIdParamsSchema } }, async (req, reply) => {
+      const me = requireCitizen(req);
+      const { fileName, ics } = await service.calendar(me.tenantId, me.dni, req.params.id, req.lang);
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .header('cache-control', 'private, no-store')
+        .send(ics);
+    });
+
     r.post('/api/v1/appointments/:id/cancel', { schema: { tags: TAGS, summary: 'Cancel one of my appointments', params: ZIdParamsSchema, response: { 200: ZAppointmentSchema } } }, async (req) => {
       const me = requireCitizen(req);
       return service.cancel(me.tenantId, me.dni, req.params.id, procedureContext(req));

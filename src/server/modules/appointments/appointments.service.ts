@@ -178,9 +178,8 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     }).format(d);
   }
 
-  async function sendMail(tenant: TenantProfile, a: Appointment, to: string, lang: Language, kind: 'confirm' | 'reminder'): Promise<void> {
-    if (!deps.mailer) return;
-    const params = {
+  function mailParams(tenant: TenantProfile, a: Appointment, lang: Language) {
+    return {
       council: localize(tenant.names, lang, tenant),
       service: a.serviceName,
       office: a.officeName,
@@ -188,7 +187,12 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       when: formatWhen(tenant, new Date(a.startsAt), lang),
       code: a.code,
     };
-    const ics = appointmentIcs({
+  }
+
+  /** The calendar event for an appointment (the same one the e-mail attaches and "add to my calendar" serves). */
+  function icsFor(tenant: TenantProfile, a: Appointment, lang: Language): string {
+    const params = mailParams(tenant, a, lang);
+    return appointmentIcs({
       uid: `${a.id}@ventanilla`,
       title: t(lang, 'appointments:mail.event_title', params),
       description: t(lang, 'appointments:mail.event_description', params),
@@ -198,6 +202,12 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       organizerName: params.council,
       organizerEmail: tenant.contact.email,
     });
+  }
+
+  async function sendMail(tenant: TenantProfile, a: Appointment, to: string, lang: Language, kind: 'confirm' | 'reminder'): Promise<void> {
+    if (!deps.mailer) return;
+    const params = mailParams(tenant, a, lang);
+    const ics = icsFor(tenant, a, lang);
     try {
       await deps.mailer.send({
         to,
@@ -289,6 +299,15 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       const row = await repo.findForCitizen(db, tenantId, dni, id);
       if (!row) throw new AppError('appointments.not_found', { status: 404 });
       return present(tenant, row, lang);
+    },
+
+    /** One of the citizen's appointments as an iCalendar file; another citizen's id is 404 as for `get`. */
+    async calendar(tenantId: string, dni: string, id: string, lang: Language): Promise<{ fileName: string; ics: string }> {
+      const tenant = tenants.get(tenantId);
+      const row = await repo.findForCitizen(db, tenantId, dni, id);
+      if (!row) throw new AppError('appointments.not_found', { status: 404 });
+      const a = present(tenant, row, lang);
+      return { fileName: `${a.code}.ics`, ics: icsFor(tenant, a, lang) };
     },
 
     /** Cancels and frees the place, in one transaction. */

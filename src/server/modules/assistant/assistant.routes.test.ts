@@ -108,6 +108,11 @@ describe('conversations', () => {
     const doc = cards(r)[0];
     expect(doc).toMatchObject({ kind: 'document', code: expect.stringMatching(/^CITA-/) });
     expect(doc?.links?.[0]?.url).toMatch(/\/api\/v1\/appointments\/.+\/ics$/);
+    // The link works for the citizen (a calendar file), not for anyone without her session.
+    const calendar = await app.inject({ method: 'GET', url: doc?.links?.[0]?.url ?? '', headers: conv.headers });
+    expect(calendar.statusCode).toBe(200);
+    expect(calendar.body).toMatch(/BEGIN:VCALENDAR[\s\S]*Benalúa/);
+    expect((await app.inject({ method: 'GET', url: doc?.links?.[0]?.url ?? '', headers: { 'x-tenant': 'alacant' } })).statusCode).toBe(401);
     const booked = await ta.t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM appointments WHERE tenant_id = 'alacant' AND dni = '12345678Z' AND status = 'booked'`);
     expect(booked.rows[0]?.n).toBe(1);
   });

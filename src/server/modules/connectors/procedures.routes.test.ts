@@ -87,9 +87,17 @@ describe('appointments over HTTP', () => {
     if (!slot) throw new Error('no free slot');
     const booked = await ta.app.inject({ method: 'POST', url: '/api/v1/appointments', headers: maria.headers, payload: { serviceId: 'padron', officeId: 'benalua', startsAt: slot.startsAt } });
     expect(booked.statusCode).toBe(201);
-    const id = booked.json<{ id: string }>().id;
+    const id = booked.json<{ id: string; code: string }>().id;
+    // "Add to my calendar" (the assistant's card links here): the event at the booked instant.
+    const ics = await ta.app.inject({ method: 'GET', url: `/api/v1/appointments/${id}/ics`, headers: maria.headers });
+    expect(ics.statusCode).toBe(200);
+    expect(ics.headers['content-type']).toMatch(/^text\/calendar/);
+    expect(ics.headers['content-disposition']).toBe(`attachment; filename="${booked.json<{ code: string }>().code}.ics"`);
+    expect(ics.body).toContain('BEGIN:VEVENT');
+    expect(ics.body).toContain(`DTSTART:${slot.startsAt.replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`);
     for (const [method, url, payload] of [
       ['GET', `/api/v1/appointments/${id}`, undefined],
+      ['GET', `/api/v1/appointments/${id}/ics`, undefined],
       ['POST', `/api/v1/appointments/${id}/cancel`, undefined],
       ['POST', `/api/v1/appointments/${id}/reschedule`, { startsAt: slot.startsAt }],
     ] as const) {
