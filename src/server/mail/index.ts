@@ -1,2 +1,3 @@
-/** Outgoing e-mail (nodemailer: SMTP or .eml files in the outbox) and the SMS adapter interface. */
+/** Outgoing e-mail (nodemailer: SMTP or .eml files in the outbox) and SMS (an HTTP provider, off unless SMS_URL is set). */
 export { createMailer, type Mailer, type MailMessage, type MailAttachment, type MailerOptions, type SmsSender } from './mailer.ts';
+export { createHttpSmsSender, type HttpSmsOptions } from './sms.ts';

@@ -61,7 +61,7 @@ export function createMailer(opts: MailerOptions): Mailer {
   };
 }
 
-/** An SMS sender; none is configured by default (councils plug in their provider). */
+/** An SMS sender; none by default. createHttpSmsSender (sms.ts) when SMS_URL is set. `to` is E.164 (+34600111222). */
 export interface SmsSender {
   send(to: string, text: string): Promise<void>;
 }

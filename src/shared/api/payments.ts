@@ -19,3 +19,23 @@ export interface PendingItem {
   voluntaryEnd: string;
   status: 'pending' | 'paid';
 }
+
+/**
+ * A mobile number in E.164 (+34600111222), from what people type: spaces, dots, dashes and brackets are dropped and
+ * a leading 00 becomes +. Undefined when it is not a full international number (server and web use the same rule).
+ */
+export function normalizePhone(input: string): string | undefined {
+  const compact = input.trim().replace(/[\s.\-()]/g, '').replace(/^00/, '+');
+  return /^\+[1-9]\d{7,14}$/.test(compact) ? compact : undefined;
+}
+
+/** The citizen's payment reminder choice (GET/PUT /api/v1/payments/reminders). */
+export interface ReminderPrefs {
+  isEmail: boolean;
+  isSms: boolean;
+  email: string | null;
+  /** E.164. */
+  phone: string | null;
+  /** False when this server has no SMS provider (SMS_URL unset): the phone option is not offered. */
+  isSmsAvailable: boolean;
+}

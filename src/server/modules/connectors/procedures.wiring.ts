@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/db.ts';
-import { createMailer, type Mailer } from '../../mail/index.ts';
+import { createHttpSmsSender, createMailer, type Mailer, type SmsSender } from '../../mail/index.ts';
 import { createAppointmentsModule, type AppointmentsService } from '../appointments/index.ts';
 import type { CertificatesService } from '../certificates/index.ts';
 import { createFilingsModule, type FilingsService } from '../filings/index.ts';
@@ -21,12 +21,14 @@ import { createConfiguredPadronConnector, createConfiguredTaxConnectors, type Co
 export interface ProcedureModulesDeps {
   db: Db;
   tenants: TenantRegistry;
-  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'dataDir' | 'NODE_ENV' | 'connectorEnv' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX' | 'S3_FORCE_PATH_STYLE'>;
+  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'SMS_URL' | 'SMS_TOKEN' | 'SMS_FROM' | 'dataDir' | 'NODE_ENV' | 'connectorEnv' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX' | 'S3_FORCE_PATH_STYLE'>;
   certificates: CertificatesService;
   log: FastifyBaseLogger;
   /** Overrides: another register, mailer, storage or extra gateways for councils on the sandbox (profiles name Redsys themselves). */
   padronConnector?: PadronConnector;
   mailer?: Mailer;
+  /** Replaces the SMS_URL sender (or turns SMS on without it). */
+  sms?: SmsSender;
   storage?: FileStorage;
   gateways?: Record<string, PaymentGateway>;
   defaultGateway?: string;
@@ -51,6 +53,8 @@ function tenantOfNotifyUrl(url: string): string | undefined {
 
 export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureModules {
   const mailer = deps.mailer ?? createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
+  // Off unless SMS_URL is set: reminders then go by e-mail only.
+  const sms = deps.sms ?? (deps.config.SMS_URL ? createHttpSmsSender({ url: deps.config.SMS_URL, token: deps.config.SMS_TOKEN, from: deps.config.SMS_FROM }) : undefined);
   const onError = (err: unknown, what: string) => deps.log.error({ err }, `procedures: ${what} failed`);
   // Each council's profile chooses its padrón (embedded, REST or RPA); a connector handed in overrides them all.
   let configured: ConfiguredPadron | undefined;
@@ -82,6 +86,7 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     publicUrl: deps.config.PUBLIC_URL,
     receipts: deps.certificates,
     mailer,
+    ...(sms ? { sms } : {}),
     onError,
   });
   const storage = deps.storage ?? createFileStorage(deps.config, 'filings');

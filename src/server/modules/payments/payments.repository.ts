@@ -145,6 +145,27 @@ export const paymentsRepository = {
     return res.rows;
   },
 
+  /** The citizen's contact and reminder opt-ins, if any were ever stored. */
+  async findReminderPrefs(q: Queryable, tenantId: string, dni: string): Promise<{ email: string | null; phone: string | null; is_email: boolean; is_sms: boolean } | undefined> {
+    const res = await q.query<{ email: string | null; phone: string | null; is_email: boolean; is_sms: boolean }>(
+      `SELECT email, phone, is_payment_reminders_email AS is_email, is_payment_reminders_sms AS is_sms FROM citizen_contacts WHERE tenant_id = $1 AND dni = $2`,
+      [tenantId, dni],
+    );
+    return res.rows[0];
+  },
+
+  /** Stores the opt-ins; an e-mail or phone left undefined keeps the stored one, a null phone removes it. */
+  async upsertReminderPrefs(q: Queryable, p: { tenantId: string; dni: string; email: string | undefined; phone: string | null | undefined; language: string; isEmail: boolean; isSms: boolean }): Promise<void> {
+    await q.query(
+      `INSERT INTO citizen_contacts (tenant_id, dni, email, phone, language, is_payment_reminders_email, is_payment_reminders_sms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (tenant_id, dni) DO UPDATE SET email = COALESCE($3, citizen_contacts.email),
+         phone = CASE WHEN $8 THEN $4 ELSE citizen_contacts.phone END,
+         is_payment_reminders_email = $6, is_payment_reminders_sms = $7, language = $5, updated_at = now()`,
+      [p.tenantId, p.dni, p.email ?? null, p.phone ?? null, p.language, p.isEmail, p.isSms, p.phone !== undefined],
+    );
+  },
+
   /** Claims one reminder; false when it was already sent (the primary key makes the job idempotent). */
   async claimReminder(q: Queryable, tenantId: string, debtId: string, kind: 'period_open' | 'period_ending', channel: 'email' | 'sms'): Promise<boolean> {
     const res = await q.query(

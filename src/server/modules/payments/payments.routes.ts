@@ -10,6 +10,7 @@ import {
   ZPendingItemSchema,
   ZPendingListSchema,
   ZReminderPrefsSchema,
+  ZReminderPrefsViewSchema,
   ZStartPaymentSchema,
   ZStartedPaymentSchema,
 } from './payments.schemas.ts';
@@ -58,10 +59,15 @@ export function paymentsRoutes(service: PaymentsService) {
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${doc.fileName}"`).header('cache-control', 'private, no-store').send(doc.pdf);
     });
 
-    r.put('/api/v1/payments/reminders', { schema: { tags: TAGS, summary: 'Turn payment reminders on or off', body: ZReminderPrefsSchema } }, async (req, reply) => {
+    r.get('/api/v1/payments/reminders', { schema: { tags: TAGS, summary: 'My payment reminder choice', response: { 200: ZReminderPrefsViewSchema } } }, async (req, reply) => {
       const me = requireCitizen(req);
-      await service.setReminderPreferences(me.tenantId, me.dni, { email: req.body.email, isEmail: req.body.isEmail, isSms: req.body.isSms }, procedureContext(req));
-      return reply.code(204).send();
+      reply.header('cache-control', 'private, no-store');
+      return service.getReminderPreferences(me.tenantId, me.dni);
+    });
+
+    r.put('/api/v1/payments/reminders', { schema: { tags: TAGS, summary: 'Turn payment reminders by e-mail and/or SMS on or off', body: ZReminderPrefsSchema, response: { 200: ZReminderPrefsViewSchema } } }, async (req) => {
+      const me = requireCitizen(req);
+      return service.setReminderPreferences(me.tenantId, me.dni, req.body, procedureContext(req));
     });
 
     // Server to server from the gateway: no session, no CSRF; the gateway's signature is the authentication.

@@ -39,7 +39,14 @@ export const ZPaymentSchema = z.object({
 });
 export const ZPaymentListSchema = z.object({ payments: z.array(ZPaymentSchema) });
 
-export const ZReminderPrefsSchema = z.object({ isEmail: z.boolean(), isSms: z.boolean().default(false), email: z.string().email().max(254).optional() });
+/** The phone is checked (E.164) by the service, so a bad one answers `payments.invalid_phone` with a localized message. */
+export const ZReminderPrefsSchema = z.object({
+  isEmail: z.boolean(),
+  isSms: z.boolean().default(false),
+  email: z.string().email().max(254).optional(),
+  phone: z.string().max(32).nullable().optional(),
+});
+export const ZReminderPrefsViewSchema = z.object({ isEmail: z.boolean(), isSms: z.boolean(), email: z.string().nullable(), phone: z.string().nullable(), isSmsAvailable: z.boolean() });
 
 export const ZIdParamsSchema = z.object({ id: z.string().min(1).max(200) });
 export const ZGatewayParamsSchema = z.object({ gateway: z.string().min(1).max(32) });

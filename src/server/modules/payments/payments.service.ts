@@ -9,7 +9,7 @@ import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import type { Mailer, SmsSender } from '../../mail/index.ts';
-import type { PendingItem } from '../../../shared/api/payments.ts';
+import { normalizePhone, type PendingItem, type ReminderPrefs } from '../../../shared/api/payments.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { TaxConnector } from '../connectors/connectors.types.ts';
 import { citizenActor, recordEvent, recordStep, systemActor, systemContext, type ProcedureContext } from '../connectors/procedure-context.ts';
@@ -19,7 +19,7 @@ import { localize, type LoadedTenant, type TenantProfile, type TenantRegistry } 
 import { amountDueCents, isInVoluntaryPeriod } from './payments.amounts.ts';
 import { paymentsRepository as repo, type DebtKind, type DebtRow, type PaymentRow, type PaymentStatus } from './payments.repository.ts';
 
-export type { PendingItem } from '../../../shared/api/payments.ts';
+export type { PendingItem, ReminderPrefs } from '../../../shared/api/payments.ts';
 
 export interface PaymentView {
   id: string;
@@ -221,6 +221,11 @@ export function createPaymentsService(deps: PaymentsDeps) {
     return again.rows[0]?.receipt_code ?? doc.code;
   }
 
+  async function getReminderPreferences(tenantId: string, dni: string): Promise<ReminderPrefs> {
+    const row = await repo.findReminderPrefs(db, tenantId, dni);
+    return { isEmail: row?.is_email ?? false, isSms: row?.is_sms ?? false, email: row?.email ?? null, phone: row?.phone ?? null, isSmsAvailable: deps.sms !== undefined };
+  }
+
   return {
     /** Receipts, liquidations, self-assessments and fines the citizen still has to pay, soonest deadline first. */
     async listPending(tenantId: string, dni: string, lang: Language): Promise<PendingItem[]> {
@@ -372,18 +377,34 @@ export function createPaymentsService(deps: PaymentsDeps) {
       return { ...doc, code };
     },
 
-    /** Turns payment reminders on or off for the citizen (e-mail; SMS only where an adapter is configured). */
-    async setReminderPreferences(tenantId: string, dni: string, prefs: { email?: string | undefined; isEmail: boolean; isSms: boolean }, ctx: ProcedureContext): Promise<void> {
+    /** The citizen's reminder choice and contact details (their own only: keyed by the signed-in DNI). */
+    getReminderPreferences,
+
+    /**
+     * Turns payment reminders on or off for the citizen: by e-mail, by SMS (only where an SMS provider is configured),
+     * or both. The phone is stored in E.164; a null phone removes it. Each channel turned on needs its address, given
+     * now or stored before. The phone never goes to the audit log or to logs.
+     */
+    async setReminderPreferences(
+      tenantId: string,
+      dni: string,
+      prefs: { email?: string | undefined; phone?: string | null | undefined; isEmail: boolean; isSms: boolean },
+      ctx: ProcedureContext,
+    ): Promise<ReminderPrefs> {
+      let phone: string | null | undefined = prefs.phone;
+      if (typeof phone === 'string') {
+        phone = phone.trim() === '' ? null : normalizePhone(phone);
+        if (phone === undefined) throw new AppError('payments.invalid_phone', { status: 400, details: { field: 'phone' } });
+      }
+      if (prefs.isSms && !deps.sms) throw new AppError('payments.sms_unavailable', { status: 400, details: { field: 'isSms' } });
+      const stored = await repo.findReminderPrefs(db, tenantId, dni);
+      if (prefs.isSms && !(phone === undefined ? stored?.phone : phone)) throw new AppError('payments.phone_required', { status: 400, details: { field: 'phone' } });
+      if (prefs.isEmail && !(prefs.email ?? stored?.email)) throw new AppError('payments.email_required', { status: 400, details: { field: 'email' } });
       await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO citizen_contacts (tenant_id, dni, email, language, is_payment_reminders_email, is_payment_reminders_sms)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (tenant_id, dni) DO UPDATE SET email = COALESCE($3, citizen_contacts.email), is_payment_reminders_email = $5,
-             is_payment_reminders_sms = $6, language = $4, updated_at = now()`,
-          [tenantId, dni, prefs.email ?? null, ctx.lang, prefs.isEmail, prefs.isSms],
-        );
+        await repo.upsertReminderPrefs(tx, { tenantId, dni, email: prefs.email, phone, language: ctx.lang, isEmail: prefs.isEmail, isSms: prefs.isSms });
         await recordStep(tx, tenantId, citizenActor(dni), ctx, { action: 'payment.reminders_set', details: { isEmail: prefs.isEmail, isSms: prefs.isSms } });
       });
+      return getReminderPreferences(tenantId, dni);
     },
 
     /**
