@@ -203,12 +203,17 @@ export async function endAccountSessions(db: Queryable, accountId: string, now: 
 }
 
 export async function allowedDomains(db: Queryable, ine5: string): Promise<string[]> {
-  const r = await db.query<{ domain: string }>('SELECT domain FROM global_obs_domain_allowlist WHERE ine5 = $1', [ine5]);
+  const r = await db.query<{ domain: string }>('SELECT domain FROM global_obs_domain_allowlist WHERE ine5 = $1 ORDER BY domain', [ine5]);
   return r.rows.map((x) => x.domain);
 }
 
 export async function addAllowedDomain(db: Queryable, ine5: string, domain: string): Promise<void> {
   await db.query('INSERT INTO global_obs_domain_allowlist (ine5, domain) VALUES ($1, lower($2)) ON CONFLICT DO NOTHING', [ine5, domain]);
+}
+
+export async function removeAllowedDomain(db: Queryable, ine5: string, domain: string): Promise<boolean> {
+  const r = await db.query('DELETE FROM global_obs_domain_allowlist WHERE ine5 = $1 AND domain = lower($2)', [ine5, domain]);
+  return r.rowCount > 0;
 }
 
 // ---------------------------------------------------------------- projects

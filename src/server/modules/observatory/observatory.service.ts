@@ -371,10 +371,30 @@ export class ObservatoryService {
     return toAccount(row);
   }
 
-  /** Restricts registration for a council to e-mail domains (system only). */
-  async allowDomain(actor: ObsActor, ine5: string, domain: string): Promise<void> {
+  /**
+   * Restricts registration for a council to e-mail domains (system only): once a council has one, an address of any
+   * other domain registering for it is refused (`observatory.domain_not_allowed`); subdomains of an allowed domain pass.
+   */
+  async allowDomain(actor: ObsActor, ine5: string, domain: string): Promise<{ ine5: string; domains: string[] }> {
     if (actor.kind !== 'system') throw new AppError('observatory.forbidden', { status: 403 });
-    await repo.addAllowedDomain(this.db, ine5, domain.replace(/^@/, ''));
+    await this.municipality(ine5);
+    await repo.addAllowedDomain(this.db, ine5, normaliseDomain(domain));
+    return { ine5, domains: await repo.allowedDomains(this.db, ine5) };
+  }
+
+  /** The e-mail domains a council allows (empty: any address may register for it). */
+  async allowedDomains(actor: ObsActor, ine5: string): Promise<{ ine5: string; domains: string[] }> {
+    if (actor.kind !== 'system') throw new AppError('observatory.forbidden', { status: 403 });
+    await this.municipality(ine5);
+    return { ine5, domains: await repo.allowedDomains(this.db, ine5) };
+  }
+
+  /** Takes a domain off a council's allow-list (system only); removing the last one opens registration again. */
+  async disallowDomain(actor: ObsActor, ine5: string, domain: string): Promise<{ ine5: string; domains: string[]; removed: boolean }> {
+    if (actor.kind !== 'system') throw new AppError('observatory.forbidden', { status: 403 });
+    await this.municipality(ine5);
+    const removed = await repo.removeAllowedDomain(this.db, ine5, normaliseDomain(domain));
+    return { ine5, domains: await repo.allowedDomains(this.db, ine5), removed };
   }
 
   // ------------------------------------------------------------ projects
@@ -981,6 +1001,15 @@ export class ObservatoryService {
       clearInterval(every);
     };
   }
+}
+
+/** "@Elche.ES" -> "elche.es"; refuses what cannot be an e-mail domain. */
+function normaliseDomain(domain: string): string {
+  const d = domain.trim().replace(/^@/, '').toLowerCase();
+  if (!/^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d)) {
+    throw new AppError('observatory.invalid_domain', { status: 422, params: { domain } });
+  }
+  return d;
 }
 
 function escapeHtml(s: string): string {
