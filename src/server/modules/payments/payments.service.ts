@@ -391,15 +391,17 @@ export function createPaymentsService(deps: PaymentsDeps) {
       prefs: { email?: string | undefined; phone?: string | null | undefined; isEmail: boolean; isSms: boolean },
       ctx: ProcedureContext,
     ): Promise<ReminderPrefs> {
+      // details name the field the way validation errors do, so the web form shows the message beside it.
+      const refuse = (code: string, field: string) => new AppError(`payments.${code}`, { status: 400, details: [{ path: `body.${field}`, message: t(ctx.lang, `payments:errors.${code}`) }] });
       let phone: string | null | undefined = prefs.phone;
       if (typeof phone === 'string') {
         phone = phone.trim() === '' ? null : normalizePhone(phone);
-        if (phone === undefined) throw new AppError('payments.invalid_phone', { status: 400, details: { field: 'phone' } });
+        if (phone === undefined) throw refuse('invalid_phone', 'phone');
       }
-      if (prefs.isSms && !deps.sms) throw new AppError('payments.sms_unavailable', { status: 400, details: { field: 'isSms' } });
+      if (prefs.isSms && !deps.sms) throw refuse('sms_unavailable', 'isSms');
       const stored = await repo.findReminderPrefs(db, tenantId, dni);
-      if (prefs.isSms && !(phone === undefined ? stored?.phone : phone)) throw new AppError('payments.phone_required', { status: 400, details: { field: 'phone' } });
-      if (prefs.isEmail && !(prefs.email ?? stored?.email)) throw new AppError('payments.email_required', { status: 400, details: { field: 'email' } });
+      if (prefs.isSms && !(phone === undefined ? stored?.phone : phone)) throw refuse('phone_required', 'phone');
+      if (prefs.isEmail && !(prefs.email ?? stored?.email)) throw refuse('email_required', 'email');
       await db.transaction(async (tx) => {
         await repo.upsertReminderPrefs(tx, { tenantId, dni, email: prefs.email, phone, language: ctx.lang, isEmail: prefs.isEmail, isSms: prefs.isSms });
         await recordStep(tx, tenantId, citizenActor(dni), ctx, { action: 'payment.reminders_set', details: { isEmail: prefs.isEmail, isSms: prefs.isSms } });

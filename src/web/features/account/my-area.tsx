@@ -13,6 +13,7 @@ import type { Appointment, Availability } from '../procedures/appointment.tsx';
 import { SlotPicker } from '../procedures/slot-picker.tsx';
 import { FilingTable, type FilingSummary } from '../procedures/filing.tsx';
 import { DebtList } from '../procedures/pay.tsx';
+import { PaymentReminders } from './payment-reminders.tsx';
 import { RequireCitizen } from './signin.tsx';
 
 export function MyAreaPage() {
@@ -56,6 +57,7 @@ function MyArea() {
       <Appointments />
       <h2>{t('my.receipts')}</h2>
       <DebtList />
+      <PaymentReminders />
       <h2>{t('my.filings')}</h2>
       <Filings />
     </>
