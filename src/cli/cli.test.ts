@@ -5,6 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../server/app.ts';
+import { openPglite } from '../server/db/pglite.ts';
+import { runPoppler } from '../server/modules/certificates/certificates.test-helpers.ts';
 
 const run = promisify(execFile);
 const BIN = path.join(ROOT_DIR, 'bin/ventanilla.js');
@@ -80,5 +82,34 @@ describe('the ventanilla command', () => {
     const again = await cli(['migrate'], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('up to date');
+  }, 120_000);
+
+  it('lists the demo citizens as JSON and issues a sealed collective certificate to a file, audited', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-cert-cli-'));
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
+    const demo = await cli(['demo', 'citizens'], env);
+    expect(demo.code).toBe(0);
+    const citizens = JSON.parse(demo.stdout) as { tenant: string; dni: string; name: string; card: string; pin: string; certificate: string }[];
+    const maria = citizens.find((c) => c.dni === '12345678Z');
+    expect(maria).toMatchObject({ tenant: 'alacant', name: 'María García López', certificatePassword: 'demo', card: expect.stringMatching(/^\d{16}$/), pin: expect.stringMatching(/^\d{4}$/) });
+    expect(readFileSync(maria?.certificate ?? '').length).toBeGreaterThan(1000);
+
+    const out = path.join(dataDir, 'collective.pdf');
+    const issued = await cli(['certificate', 'issue', '--tenant', 'alacant', '--dni', '12345678Z', '--collective', '--lang', 'ca', '--out', out], env);
+    expect(issued.stderr).toBe('');
+    expect(issued.code).toBe(0);
+    const meta = JSON.parse(issued.stdout) as { code: string; kind: string; language: string; out: string };
+    expect(meta).toMatchObject({ language: 'ca', out });
+    const pdf = readFileSync(out);
+    expect(runPoppler('pdfsig', pdf)).toContain('Signature is Valid');
+    expect(runPoppler('pdftotext', pdf)).toMatch(/col·lectiu/i);
+    const db = await openPglite(dataDir);
+    try {
+      const row = await db.query<{ actor_type: string; channel: string; details: { via: string } }>(
+        `SELECT actor_type, channel, details FROM audit_log WHERE action = 'certificates.issued' AND subject_id = $1`, [meta.code]);
+      expect(row.rows).toEqual([expect.objectContaining({ actor_type: 'system', channel: 'system', details: expect.objectContaining({ via: 'cli' }) })]);
+    } finally {
+      await db.close();
+    }
   }, 120_000);
 });

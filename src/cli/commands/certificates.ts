@@ -37,7 +37,7 @@ export function registerCertificateCommands(program: Command): void {
         const padron = createPadronService({ db: booted.db, tenants, connector, certificates: certificates.service });
         const issued = await issueCertificateCommand(
           { tenantId: opts.tenant, dni: opts.dni, isCollective: opts.collective, out: opts.out, ...(isLanguage(opts.lang) ? { language: opts.lang } : {}) },
-          { service: certificates.service, tenants, padron },
+          { db: booted.db, service: certificates.service, tenants, padron },
         );
         process.stdout.write(`${JSON.stringify(issued, null, 2)}\n`);
       } finally {

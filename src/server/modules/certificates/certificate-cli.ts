@@ -1,7 +1,10 @@
 import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Language } from '../../../shared/languages.ts';
+import type { Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
+import { audit } from '../identity/index.ts';
 import type { LoadedTenant } from '../tenants/index.ts';
 import type { CertificatesService, IssuedDocument } from './certificates.service.ts';
 import type { PadronCertificateKind, PadronRecord } from './padron-certificate.renderer.ts';
@@ -30,7 +33,7 @@ export interface IssueCertificateArgs {
  */
 export async function issueCertificateCommand(
   args: IssueCertificateArgs,
-  deps: { service: CertificatesService; tenants: { loaded(id: string): LoadedTenant | undefined }; padron: PadronRecordProvider },
+  deps: { db: Queryable; service: CertificatesService; tenants: { loaded(id: string): LoadedTenant | undefined }; padron: PadronRecordProvider },
 ): Promise<Omit<IssuedDocument, 'pdf'> & { out: string }> {
   const council = deps.tenants.loaded(args.tenantId);
   if (!council) throw new AppError('tenants.not_found', { status: 404, params: { id: args.tenantId } });
@@ -42,6 +45,10 @@ export async function issueCertificateCommand(
   const doc = await deps.service.issuePadronCertificate({ ...record, council, language, kind }, dni);
   const out = path.resolve(args.out);
   await writeFile(out, doc.pdf);
+  // An operator's issue is a procedure step like any other: who (the OS account), what, when, channel.
+  await audit(deps.db, { tenantId: args.tenantId, actorType: 'system', actorId: `cli:${os.userInfo().username}`, channel: 'system' }, {
+    action: 'certificates.issued', subjectType: 'certificate', subjectId: doc.code, details: { kind, via: 'cli' },
+  });
   const { pdf: _pdf, ...meta } = doc;
   return { ...meta, out };
 }

@@ -116,7 +116,7 @@ describe('padrón connectors', () => {
         const ctx = { channel: 'web' as const, lang: 'es' as const };
         const cert = await procedures.padron.issueCertificate('alacant', '12345678Z', { kind: 'individual' }, ctx);
         expect(app.searches.slice(before)).toEqual(['dni:12345678Z', 'hoja:ALC-H-0001']);
-        const pdf = await procedures.padron.certificatePdf('alacant', '12345678Z', cert.code);
+        const pdf = await procedures.padron.certificatePdf('alacant', '12345678Z', cert.code, ctx);
         expect(runPoppler('pdftotext', pdf.pdf)).toMatch(/María\s+García López/);
         expect(runPoppler('pdfsig', pdf.pdf)).toContain('Signature is Valid');
         // Medina keeps the embedded register: the legacy app sees no new search.

@@ -65,13 +65,13 @@ export function filingsRoutes(service: FilingsService) {
 
     r.get('/api/v1/filings/:id/receipt', { schema: { tags: TAGS, summary: 'The signed filing receipt (justificante, PDF)', params: ZIdParamsSchema } }, async (req, reply) => {
       const me = requireCitizen(req);
-      const doc = await service.receiptPdf(me.tenantId, me.dni, req.params.id);
+      const doc = await service.receiptPdf(me.tenantId, me.dni, req.params.id, procedureContext(req));
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${doc.fileName}"`).header('cache-control', 'private, no-store').send(doc.pdf);
     });
 
     r.get('/api/v1/filings/:id/attachments/:attachmentId', { schema: { tags: TAGS, summary: 'One attachment of my filing', params: ZAttachmentParamsSchema } }, async (req, reply) => {
       const me = requireCitizen(req);
-      const a = await service.attachment(me.tenantId, me.dni, req.params.id, req.params.attachmentId);
+      const a = await service.attachment(me.tenantId, me.dni, req.params.id, req.params.attachmentId, procedureContext(req));
       return reply.type(a.mimeType).header('content-disposition', `attachment; filename="${encodeURIComponent(a.fileName)}"`).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').send(a.data);
     });
 

@@ -47,9 +47,9 @@ describe('filings service', () => {
     expect(f.registryNumber).toBe(`REG-2026-${String(before + 1).padStart(6, '0')}`);
     expect(f.attachments.map((a) => a.mimeType).sort()).toEqual(['application/pdf', 'image/jpeg', 'image/png']);
     expect(f.history.map((h) => h.status)).toEqual(['registered']);
-    const png = await svc.attachment('alacant', '12345678Z', f.id, f.attachments.find((a) => a.mimeType === 'image/png')?.id ?? '');
+    const png = await svc.attachment('alacant', '12345678Z', f.id, f.attachments.find((a) => a.mimeType === 'image/png')?.id ?? '', ctx);
     expect(png.data.equals(TINY_PNG)).toBe(true);
-    const receipt = await svc.receiptPdf('alacant', '12345678Z', f.id);
+    const receipt = await svc.receiptPdf('alacant', '12345678Z', f.id, ctx);
     expect(runPoppler('pdfsig', receipt.pdf)).toContain('Signature is Valid');
     expect(runPoppler('pdftotext', receipt.pdf)).toContain(f.registryNumber);
     expect(readdirSync(path.join(filesRoot, '.tmp'))).toEqual([]);
@@ -103,9 +103,9 @@ describe('filings service', () => {
     if (!mine) throw new Error('no filing');
     await expect(svc.get('alacant', '34567890V', mine.id, 'es')).rejects.toMatchObject({ status: 404 });
     await expect(svc.status('alacant', '34567890V', mine.registryNumber, 'es')).rejects.toMatchObject({ status: 404 });
-    await expect(svc.receiptPdf('alacant', '34567890V', mine.id)).rejects.toMatchObject({ status: 404 });
+    await expect(svc.receiptPdf('alacant', '34567890V', mine.id, ctx)).rejects.toMatchObject({ status: 404 });
     const detail = await svc.get('alacant', '12345678Z', mine.id, 'es');
-    await expect(svc.attachment('alacant', '34567890V', mine.id, detail.attachments[0]?.id ?? 'x')).rejects.toMatchObject({ status: 404 });
+    await expect(svc.attachment('alacant', '34567890V', mine.id, detail.attachments[0]?.id ?? 'x', ctx)).rejects.toMatchObject({ status: 404 });
     expect(existsSync(filesRoot)).toBe(true);
   });
 });
@@ -133,7 +133,7 @@ describe('filings on S3-compatible storage', () => {
     const f = await svc.create('alacant', '12345678Z', { subject: 'Vado', body: 'Solicito vado.', departmentId: 'urbanismo', attachments: [{ fileName: 'plano.pdf', data: pdf }, { fileName: 'foto.png', data: TINY_PNG }] }, ctx);
     const keys = await storage.list('alacant/');
     expect(keys).toEqual(f.attachments.map((a) => `alacant/2026/${f.id}/${a.id}`).sort());
-    const got = await svc.attachment('alacant', '12345678Z', f.id, f.attachments.find((a) => a.mimeType === 'application/pdf')?.id ?? '');
+    const got = await svc.attachment('alacant', '12345678Z', f.id, f.attachments.find((a) => a.mimeType === 'application/pdf')?.id ?? '', ctx);
     expect(got.data.equals(pdf)).toBe(true);
     expect(await storage.list('.tmp/')).toEqual([]);
   }, 30_000);

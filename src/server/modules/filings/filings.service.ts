@@ -227,21 +227,25 @@ export function createFilingsService(deps: FilingsDeps) {
     },
 
     /** The bytes of one attachment of the citizen's filing. */
-    async attachment(tenantId: string, dni: string, filingId: string, attachmentId: string): Promise<{ data: Buffer; fileName: string; mimeType: string }> {
+    async attachment(tenantId: string, dni: string, filingId: string, attachmentId: string, ctx: ProcedureContext): Promise<{ data: Buffer; fileName: string; mimeType: string }> {
       const f = await repo.findForCitizen(db, tenantId, dni, filingId);
       const a = f ? (await repo.attachments(db, tenantId, f.id)).find((x) => x.id === attachmentId) : undefined;
       if (!a) throw new AppError('filings.not_found', { status: 404 });
-      return { data: await storage.read(a.storage_key), fileName: a.file_name, mimeType: a.mime_type };
+      const data = await storage.read(a.storage_key);
+      await recordStep(db, tenantId, citizenActor(dni), ctx, { action: 'filing.attachment_downloaded', subjectType: 'filing', subjectId: filingId, details: { attachmentId } });
+      return { data, fileName: a.file_name, mimeType: a.mime_type };
     },
 
     /** The signed receipt (justificante) PDF, issued now if the first attempt failed. */
-    async receiptPdf(tenantId: string, dni: string, filingId: string): Promise<{ pdf: Buffer; fileName: string }> {
+    async receiptPdf(tenantId: string, dni: string, filingId: string, ctx: ProcedureContext): Promise<{ pdf: Buffer; fileName: string }> {
       const f = await repo.findForCitizen(db, tenantId, dni, filingId);
       if (!f) throw new AppError('filings.not_found', { status: 404 });
       if (!deps.receipts) throw new AppError('filings.receipt_unavailable', { status: 503 });
       const code = f.receipt_code ?? (await issueReceipt(tenantId, f, await repo.attachments(db, tenantId, f.id)));
       if (!code) throw new AppError('filings.receipt_unavailable', { status: 503 });
-      return deps.receipts.originalPdf(code);
+      const doc = await deps.receipts.originalPdf(code);
+      await recordStep(db, tenantId, citizenActor(dni), ctx, { action: 'filing.receipt_downloaded', subjectType: 'filing', subjectId: filingId });
+      return doc;
     },
 
     /** Staff: the council's filings, optionally for one department. */

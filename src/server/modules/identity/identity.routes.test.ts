@@ -101,6 +101,13 @@ describe('sessions', () => {
     expect(me.statusCode).toBe(401);
     const row = await ta.t.db.query<{ ended_at: Date | null }>(`SELECT ended_at FROM sessions WHERE tenant_id = 'medina-rioseco' AND subject_id = '45678901G'`);
     expect(row.rows.every((r) => r.ended_at instanceof Date)).toBe(true);
+    const audit = await ta.t.db.query<{ action: string; channel: string }>(
+      `SELECT action, channel FROM audit_log WHERE tenant_id = 'medina-rioseco' AND actor_id = '45678901G' ORDER BY id DESC LIMIT 1`);
+    expect(audit.rows[0]).toEqual({ action: 'identity.signed_out', channel: 'web' });
+    // A second logout with the dead cookie ends nothing and writes nothing.
+    await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { 'x-tenant': 'medina-rioseco', cookie, [CSRF_HEADER]: csrf } });
+    const outs = await ta.t.db.query(`SELECT 1 FROM audit_log WHERE tenant_id = 'medina-rioseco' AND action = 'identity.signed_out'`);
+    expect(outs.rows).toHaveLength(1);
   });
 
   it('does not accept one council’s session on another council', async () => {

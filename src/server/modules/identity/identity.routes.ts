@@ -129,7 +129,13 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
     );
 
     r.post('/api/v1/auth/logout', { schema: { tags, summary: 'Sign out: ends the session on the server', response: { 200: ZOkSchema } } }, async (req, reply) => {
-      if (req.auth) await identity.endSession(req.auth.sessionId);
+      if (req.auth && (await identity.endSession(req.auth.sessionId))) {
+        const a = req.auth;
+        await identity.audit({
+          tenantId: a.tenantId, actorType: a.kind, actorId: a.kind === 'citizen' ? a.dni : a.staffId,
+          action: 'identity.signed_out', channel: req.channel, kioskId: req.kioskId, requestId: req.id,
+        });
+      }
       clearSessionCookie(reply, isProd);
       return { ok: true as const };
     });

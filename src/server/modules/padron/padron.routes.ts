@@ -34,7 +34,7 @@ export function padronRoutes(service: PadronService) {
 
     r.get('/api/v1/certificates/padron/:code/pdf', { schema: { tags: ['padron'], summary: 'The signed PDF of one of my certificates', params: ZCodeParamsSchema } }, async (req, reply) => {
       const me = requireCitizen(req);
-      const { pdf, fileName } = await service.certificatePdf(me.tenantId, me.dni, req.params.code);
+      const { pdf, fileName } = await service.certificatePdf(me.tenantId, me.dni, req.params.code, procedureContext(req));
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${fileName}"`).header('cache-control', 'private, no-store').send(pdf);
     });
   };

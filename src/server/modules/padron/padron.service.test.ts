@@ -56,6 +56,6 @@ describe('padrón service', () => {
     await expect(svc.issueCertificate('medina-rioseco', 'X1234567L', { kind: 'individual' }, ctx, 'k-2')).rejects.toMatchObject({ code: 'padron.not_registered' });
     const left = await t.db.query(`SELECT 1 FROM idempotency_keys WHERE key = 'k-2'`);
     expect(left.rows).toHaveLength(0);
-    await expect(svc.certificatePdf('alacant', '12345678Z', a.code)).rejects.toMatchObject({ status: 404 });
+    await expect(svc.certificatePdf('alacant', '12345678Z', a.code, ctx)).rejects.toMatchObject({ status: 404 });
   }, 30_000);
 });

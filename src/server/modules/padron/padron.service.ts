@@ -148,10 +148,12 @@ export function createPadronService(deps: PadronDeps) {
     },
 
     /** The PDF of a certificate the citizen was issued; another citizen's code is `padron.not_found` (404). */
-    async certificatePdf(tenantId: string, dni: string, code: string): Promise<{ pdf: Buffer; fileName: string }> {
+    async certificatePdf(tenantId: string, dni: string, code: string, ctx: ProcedureContext): Promise<{ pdf: Buffer; fileName: string }> {
       const own = await db.query(`SELECT 1 FROM padron_certificate_requests WHERE tenant_id = $1 AND dni = $2 AND code = $3`, [tenantId, dni, code.toUpperCase()]);
       if (own.rows.length === 0) throw new AppError('padron.not_found', { status: 404 });
-      return deps.certificates.originalPdf(code.toUpperCase());
+      const doc = await deps.certificates.originalPdf(code.toUpperCase());
+      await recordStep(db, tenantId, citizenActor(dni), ctx, { action: 'padron.certificate_downloaded', subjectType: 'certificate', subjectId: code.toUpperCase() });
+      return doc;
     },
 
     /**
