@@ -221,9 +221,42 @@ test('an author edits a post and readers open its earlier version', async ({ pag
   await expectNoA11yViolations(page);
 });
 
+test('an officer whose confirmation e-mail got lost asks for it again from the sign-in page and confirms', async ({ page }) => {
+  const email = `e2e-resend-${Date.now()}@example.org`;
+  const reg = await page.request.post('/api/v1/observatory/accounts', { data: { email, password: 'a long e2e password', displayName: 'Rita', language: 'en' } });
+  expect(reg.status()).toBe(201);
+  const first = verificationToken(email);
+  await page.goto(`${OBS}/signin?lang=en`);
+  await page.getByRole('link', { name: 'Send the confirmation e-mail again' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Send the confirmation e-mail again' })).toBeVisible();
+  // Within the first minute the server sends nothing more; the page says the same either way.
+  await page.getByLabel('E-mail').fill('nobody-here@example.org');
+  await page.getByRole('button', { name: 'Send again' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'If nobody-here@example.org has an unconfirmed account' })).toBeVisible();
+  await expectNoA11yViolations(page);
+  expect(verificationToken(email)).toBe(first);
+});
+
+test('an officer turns the daily e-mail digest off and on from the workspace with the keyboard', async ({ page }) => {
+  await apiSignIn(page, MEMBER);
+  await page.goto(`${OBS}/me?lang=en`);
+  const box = page.getByRole('checkbox', { name: 'Get a daily e-mail digest of unread updates' });
+  await expect(box).toBeChecked();
+  await box.focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('status').filter({ hasText: 'You will no longer get the daily e-mail digest.' })).toBeVisible();
+  await expect(box).not.toBeChecked();
+  await expect(box).toBeFocused();
+  await expectNoA11yViolations(page);
+  await page.reload();
+  await expect(page.getByRole('checkbox', { name: 'Get a daily e-mail digest of unread updates' })).not.toBeChecked();
+  await page.getByRole('checkbox', { name: 'Get a daily e-mail digest of unread updates' }).check();
+  await expect(page.getByRole('status').filter({ hasText: 'You will get the daily e-mail digest.' })).toBeVisible();
+});
+
 for (const lang of ['es', 'ca', 'en'] as const) {
   test(`the public observatory pages have no WCAG 2.2 AA violations in ${lang}`, async ({ page }) => {
-    const pages = ['/?mode=near&council=03014&km=60', `/projects/${AL21}`, '/forum', '/forum/c/first-line-care', '/register', '/signin', '/verify'];
+    const pages = ['/?mode=near&council=03014&km=60', `/projects/${AL21}`, '/forum', '/forum/c/first-line-care', '/register', '/signin', '/verify', '/resend'];
     for (const p of pages) {
       await page.goto(`${OBS}${p}${p.includes('?') ? '&' : '?'}lang=${lang}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -120,6 +120,7 @@ export interface AccountRow {
   organisation: string | null;
   language: Language;
   email_verified_at: Date | null;
+  verify_expires_at: Date | null;
   wants_digest: boolean;
   created_at: Date;
 }
@@ -165,6 +166,15 @@ export async function handleTaken(db: Queryable, handle: string): Promise<boolea
 }
 
 /** Marks the account with this (hashed) token verified; undefined when no live token matches. */
+/** Replaces an unverified account's verification token (only its hash is stored). */
+export async function setVerifyToken(db: Queryable, id: string, tokenHash: string, expiresAt: Date): Promise<AccountRow | undefined> {
+  const r = await db.query<AccountRow>(
+    `UPDATE global_obs_accounts SET verify_token_hash = $2, verify_expires_at = $3 WHERE id = $1 AND email_verified_at IS NULL RETURNING *`,
+    [id, tokenHash, expiresAt],
+  );
+  return r.rows[0];
+}
+
 export async function consumeVerifyToken(db: Queryable, tokenHash: string, now: Date): Promise<AccountRow | undefined> {
   const r = await db.query<AccountRow>(
     `UPDATE global_obs_accounts SET email_verified_at = $2, verify_token_hash = NULL, verify_expires_at = NULL

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { ObservatoryService, OBS_CSRF_HEADER, seedObservatory } from './index.ts';
@@ -135,4 +137,47 @@ describe('the workflow over HTTP', () => {
     const bad = await ta.app.inject({ method: 'PATCH', url: '/api/v1/observatory/account', headers: { cookie, [OBS_CSRF_HEADER]: csrf }, payload: { role: 'editor' } });
     expect(bad.statusCode).toBe(400);
   });
+
+  it('sends the verification e-mail again only to an unverified account, answering 202 whatever the address', async () => {
+    const outbox = path.join(ta.dataDir, 'outbox');
+    const mailsTo = (email: string) =>
+      (existsSync(outbox) ? readdirSync(outbox) : [])
+        .map((f) => readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='))
+        .filter((m) => m.includes(`To: ${email}`));
+    const reg = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/accounts',
+      payload: { email: 'late@example.org', password: 'correct horse battery', displayName: 'Late', language: 'en' } });
+    expect(reg.statusCode).toBe(201);
+    await expect.poll(() => mailsTo('late@example.org').length).toBe(1);
+    const resend = (email: string) => ta.app.inject({ method: 'POST', url: '/api/v1/observatory/accounts/resend-verification', payload: { email } });
+    // Within a minute of the last e-mail: accepted, but nothing sent (no inbox flooding).
+    const tooSoon = await resend('late@example.org');
+    expect(tooSoon.statusCode).toBe(202);
+    await ta.t.db.query("UPDATE global_obs_accounts SET verify_expires_at = verify_expires_at - interval '2 minutes' WHERE email = 'late@example.org'");
+    const first = mailsTo('late@example.org')[0] ?? '';
+    const oldToken = /token=([A-Za-z0-9_-]+)/.exec(first)?.[1] ?? '';
+    expect(oldToken).not.toBe('');
+    const again = await resend('LATE@example.org');
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toEqual({ accepted: true });
+    await expect.poll(() => mailsTo('late@example.org').length).toBe(2);
+    // Unknown and verified addresses get the very same answer, and no mail.
+    const unknown = await resend('nobody@example.org');
+    expect(unknown.statusCode).toBe(202);
+    expect(unknown.body).toBe(again.body);
+    const verified = await resend('tec@example.org');
+    expect(verified.statusCode).toBe(202);
+    expect(mailsTo('nobody@example.org')).toEqual([]);
+    expect(mailsTo('tec@example.org')).toEqual([]);
+    // The fresh link works; the old one no longer does.
+    const stale = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/accounts/verify', payload: { token: oldToken } });
+    expect(stale.statusCode).toBe(400);
+    const second = mailsTo('late@example.org').find((m) => !m.includes(oldToken)) ?? '';
+    const newToken = /token=([A-Za-z0-9_-]+)/.exec(second)?.[1] ?? '';
+    const ok = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/accounts/verify', payload: { token: newToken } });
+    expect(ok.json<Json>()).toMatchObject({ email: 'late@example.org', isVerified: true });
+    expect((await resend('not an address')).statusCode).toBe(400);
+    // Five a minute per client: each accepted call may send an e-mail.
+    expect((await resend('late@example.org')).statusCode).toBe(429);
+  });
 });
+

@@ -179,6 +179,20 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
       schema: { tags, summary: 'Confirm the e-mail address with the token from the link', body: z.object({ token: z.string().min(10).max(200) }), response: { 200: ZAccountSchema } },
     }, async (req) => service.verifyEmail(req.body.token));
 
+    r.post('/api/v1/observatory/accounts/resend-verification', {
+      // Each accepted call may send an e-mail: a tighter per-address limit than the global one.
+      config: { csrf: false, rateLimit: { max: 5, timeWindow: 60_000 } },
+      schema: { tags, summary: 'Send the verification e-mail again; 202 whatever the address (no account enumeration)',
+        body: z.object({ email: z.string().trim().email().max(320) }).strict(), response: { 202: z.object({ accepted: z.literal(true) }) } },
+    }, async (req, reply) => {
+      const fresh = await service.reissueVerification(req.body.email);
+      // Not awaited: an answer that waited for the mail server would tell, by its timing, which addresses have accounts.
+      if (fresh && deps.mailer) {
+        deps.mailer.send(service.verificationMail(fresh.account, fresh.verificationToken)).catch((err: unknown) => req.log.error({ err }, 'verification e-mail failed'));
+      }
+      return reply.code(202).send({ accepted: true as const });
+    });
+
     r.post('/api/v1/observatory/session', {
       config: { csrf: false },
       schema: { tags, summary: 'Sign in (sets the observatory cookie; returns the CSRF token for x-obs-csrf-token)', body: ZLoginSchema,

@@ -56,6 +56,8 @@ const DIGEST_LOOKBACK_MS = 7 * 24 * 3600 * 1000;
 
 /** E-mail verification links live this long (ms). */
 const VERIFY_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
+/** At most one fresh verification e-mail per account this often (ms). */
+const RESEND_COOLDOWN_MS = 60_000;
 
 const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
 
@@ -298,6 +300,22 @@ export class ObservatoryService {
     const subject = { es: 'Confirma tu correo en el Observatorio', ca: 'Confirma el teu correu a l\'Observatori', en: 'Confirm your e-mail for the Observatory' }[account.language];
     const body = { es: 'Abre este enlace para confirmar tu cuenta:', ca: 'Obri este enllaç per a confirmar el teu compte:', en: 'Open this link to confirm your account:' }[account.language];
     return { to: account.email, subject, text: `${body}\n${link}\n`, html: `<p>${body}</p><p><a href="${link}">${link}</a></p>` };
+  }
+
+  /**
+   * A fresh verification token for an unverified account (the old link stops working), or undefined for an unknown or
+   * already verified address, or when one was issued less than RESEND_COOLDOWN_MS ago: the caller answers the same in
+   * every case, so nobody learns which addresses have accounts, and nobody can flood an inbox.
+   */
+  async reissueVerification(email: string): Promise<{ account: Account; verificationToken: string } | undefined> {
+    const row = await repo.findAccountByEmail(this.db, email.trim().toLowerCase());
+    if (!row || row.email_verified_at) return undefined;
+    const now = this.now().getTime();
+    const issuedAt = row.verify_expires_at ? row.verify_expires_at.getTime() - VERIFY_TOKEN_TTL_MS : 0;
+    if (now - issuedAt < RESEND_COOLDOWN_MS) return undefined;
+    const token = randomBytes(24).toString('base64url');
+    const updated = await repo.setVerifyToken(this.db, row.id, sha256(token), new Date(now + VERIFY_TOKEN_TTL_MS));
+    return updated ? { account: toAccount(updated), verificationToken: token } : undefined;
   }
 
   async verifyEmail(token: string): Promise<Account> {

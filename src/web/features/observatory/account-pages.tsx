@@ -88,6 +88,7 @@ export function VerifyPage() {
       {!token ? <p className="notice">{t('verify.no_token')}</p> : null}
       {token && !state.account && !state.error ? <Loading /> : null}
       <ErrorAlert error={state.error} />
+      {!state.account ? <p><Link href="/resend">{t('resend.link')}</Link></p> : null}
       {state.account ? (
         <>
           <p className="alert alert--success" role="status">{t('verify.done', { email: state.account.email })}</p>
@@ -143,6 +144,44 @@ export function SignInPage() {
         <button type="submit" className="button">{t('signin.submit')}</button>
       </form>
       <p>{t('signin.no_account')} <Link href="/register">{t('nav.register')}</Link></p>
+      <p>{t('resend.not_received')} <Link href="/resend">{t('resend.link')}</Link></p>
+    </section>
+  );
+}
+
+/** Asks for the confirmation e-mail again; says the same whatever the address, as the API does. */
+export function ResendVerificationPage() {
+  const { t } = useTranslation('observatory-web');
+  usePageTitle(t('resend.title'));
+  const [email, setEmail] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [sentTo, setSentTo] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setSentTo('');
+    try {
+      await obsApi('/api/v1/observatory/accounts/resend-verification', { body: { email } });
+      setSentTo(email);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const err = fieldError(error, 'email');
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t('resend.title')}</h1>
+      <p className="lead">{t('resend.intro')}</p>
+      <form onSubmit={(e) => void submit(e)} className="form" noValidate>
+        <ErrorAlert error={error} />
+        <Field id="rs-email" label={t('register.email')} error={err}>
+          <input id="rs-email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={Boolean(err) || undefined} aria-describedby={describedBy('rs-email', { hint: false, error: err })} />
+        </Field>
+        <button type="submit" className="button">{t('resend.submit')}</button>
+      </form>
+      <p role="status">{sentTo ? t('resend.done', { email: sentTo }) : ''}</p>
+      <p><Link href="/signin">{t('nav.signin')}</Link></p>
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
-import { RegisterPage, SignInPage, VerifyPage } from './account-pages.tsx';
+import { RegisterPage, ResendVerificationPage, SignInPage, VerifyPage } from './account-pages.tsx';
 import { EditorPage, ReviewQueuePage, WorkspacePage } from './editor-pages.tsx';
 import { ModerationPage } from './moderation-page.tsx';
 import { CategoryPage, ForumHomePage, NotificationsPage, ThreadPage } from './forum-pages.tsx';
@@ -77,6 +77,7 @@ export function ObservatoryApp() {
           <Route path="/moderation" component={ModerationPage} />
           <Route path="/register" component={RegisterPage} />
           <Route path="/verify" component={VerifyPage} />
+          <Route path="/resend" component={ResendVerificationPage} />
           <Route path="/signin" component={SignInPage} />
           <Route component={ObsNotFound} />
         </Switch>
