@@ -115,6 +115,16 @@ describe('conversations', () => {
     expect((await app.inject({ method: 'GET', url: doc?.links?.[0]?.url ?? '', headers: { 'x-tenant': 'alacant' } })).statusCode).toBe(401);
     const booked = await ta.t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM appointments WHERE tenant_id = 'alacant' AND dni = '12345678Z' AND status = 'booked'`);
     expect(booked.rows[0]?.n).toBe(1);
+    // Every step of the dialog is in the audit log under María's DNI, with field names and no values.
+    const steps = await ta.t.db.query<{ action: string; actor_id: string; details: { procedure?: string; filled?: string[] } }>(
+      `SELECT action, actor_id, details FROM audit_log WHERE subject_type = 'conversation' AND subject_id = $1 ORDER BY id`, [conv.id]);
+    const actions = steps.rows.map((r) => r.action);
+    expect(actions[0]).toBe('assistant.procedure_started');
+    expect(actions).toContain('assistant.procedure_step');
+    expect(actions.at(-1)).toBe('assistant.procedure_left');
+    expect(new Set(steps.rows.map((r) => r.actor_id))).toEqual(new Set(['12345678Z']));
+    expect(steps.rows.flatMap((r) => r.details.filled ?? [])).toContain('officeId');
+    expect(JSON.stringify(steps.rows)).not.toMatch(/benalua|Benalúa/i);
   });
 
   it('answers messages to one conversation one at a time: a double tap on "yes" books once and the turns stay in order', async () => {

@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
+import { audit, type AuditRecord } from '../identity/index.ts';
 import type { TenantProfile, TenantRegistry } from '../tenants/index.ts';
 import { DialogManager, initialState, type DialogState, type TurnInput } from './assistant.dialog.ts';
 import type { AskPort, HandoffPort, ModerationPort, NluPort, ProcedurePorts, Reply } from './assistant.ports.ts';
@@ -180,6 +181,9 @@ export class AssistantService {
     }
     const assistantTurn = await this.repo.addTurn(tenant.id, id, { role: 'assistant', text: redact(replyText(outcome.replies)), replies: redactReplies(outcome.replies, redact), language: outcome.lang });
     await this.repo.finishTurn(tenant.id, id, { language: outcome.lang, state: outcome.state, fromStatus: conv.status, toStatus: status, citizenDni: who.citizen?.dni ?? null });
+    // Each procedure step taken in the dialog goes to the audit log (slot names only, never their values).
+    const actor = { tenantId: tenant.id, actorType: who.citizen ? ('citizen' as const) : ('anonymous' as const), actorId: who.citizen?.dni, channel, kioskId: conv.kiosk_id ?? undefined, requestId: who.requestId };
+    for (const step of procedureSteps(state, outcome.state, id)) await audit(this.deps.db, actor, step);
     if (input.text !== undefined) {
       await this.repo.addEvent({ tenantId: tenant.id, type: 'assistant.query', language: outcome.lang, channel, kioskId: conv.kiosk_id, data: { intent: outcome.handledAs, confidence: p?.intent.confidence ?? null, resolved: outcome.isResolved } });
     }
@@ -297,4 +301,22 @@ export class AssistantService {
 
 function presentTurn(t: TurnRow): TranscriptTurn {
   return { seq: t.seq, role: t.role, text: t.text, replies: t.replies, at: new Date(t.created_at).toISOString() };
+}
+
+/**
+ * The audit entries for what a turn did to the procedure in hand: started, moved to another step (with the
+ * names of the fields filled so far), or left (finished, cancelled or switched; the procedure's own service
+ * audits the outcome itself).
+ */
+export function procedureSteps(before: DialogState, after: DialogState, conversationId: string): AuditRecord[] {
+  const a = before.active;
+  const b = after.active;
+  const at = { subjectType: 'conversation', subjectId: conversationId };
+  const steps: AuditRecord[] = [];
+  if (a && (!b || a.intent !== b.intent)) steps.push({ ...at, action: 'assistant.procedure_left', details: { procedure: a.intent, step: a.step } });
+  if (b && (!a || a.intent !== b.intent)) steps.push({ ...at, action: 'assistant.procedure_started', details: { procedure: b.intent, step: b.step } });
+  else if (a && b && a.step !== b.step) {
+    steps.push({ ...at, action: 'assistant.procedure_step', details: { procedure: b.intent, step: b.step, filled: Object.keys(b.slots).sort() } });
+  }
+  return steps;
 }
