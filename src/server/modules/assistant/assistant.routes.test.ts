@@ -329,6 +329,9 @@ describe('conversations', () => {
     expect((await app.inject({ method: 'GET', url: `/api/v1/conversations/${conv.id}`, headers: { 'x-tenant': 'alacant' } })).statusCode).toBe(404);
     const post = await app.inject({ method: 'POST', url: `/api/v1/conversations/${conv.id}/messages`, headers: stranger, payload: { text: 'hola' } });
     expect(post.statusCode).toBe(404);
+    // The live feed too: no stream of someone else's turns.
+    const feed = await app.inject({ method: 'GET', url: `/api/v1/conversations/${conv.id}/events`, headers: stranger });
+    expect(feed.statusCode).toBe(404);
     const maria = await signIn('4000000000000001', '1234');
     const asMaria = await app.inject({ method: 'GET', url: `/api/v1/conversations/${conv.id}`, headers: { 'x-tenant': 'alacant', cookie: maria.cookie } });
     expect(asMaria.statusCode).toBe(404);

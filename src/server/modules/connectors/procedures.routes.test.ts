@@ -182,3 +182,26 @@ describe('filings over HTTP', () => {
     expect(tooMany.statusCode).toBe(413);
   });
 });
+
+describe("lists never mix citizens' records", () => {
+  it("gives Amina none of María's certificates, appointments, payments, debts or filings", async () => {
+    // Runs after the journeys above, so María holds at least one of each.
+    const ids = async (who: Session, url: string, key: string): Promise<string[]> => {
+      const res = await ta.app.inject({ method: 'GET', url, headers: who.headers });
+      expect(res.statusCode, url).toBe(200);
+      const body = res.json<Record<string, { id?: string; code?: string }[]>>();
+      return (body[key] ?? []).map((x) => x.id ?? x.code ?? '');
+    };
+    for (const [url, key] of [
+      ['/api/v1/certificates/padron', 'certificates'],
+      ['/api/v1/payments', 'payments'],
+      ['/api/v1/payments/pending', 'items'],
+      ['/api/v1/filings', 'filings'],
+    ] as const) {
+      const mine = await ids(maria, url, key);
+      expect(mine.length, `${url} for María`).toBeGreaterThan(0);
+      const theirs = await ids(amina, url, key);
+      expect(theirs.filter((id) => mine.includes(id)), url).toEqual([]);
+    }
+  });
+});
