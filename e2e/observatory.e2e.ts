@@ -254,6 +254,33 @@ test('an officer turns the daily e-mail digest off and on from the workspace wit
   await expect(page.getByRole('status').filter({ hasText: 'You will get the daily e-mail digest.' })).toBeVisible();
 });
 
+test('a member asks for a visit from a project page, follows it under "Requests sent" and cancels it; the owner sees it cancelled', async ({ page }) => {
+  await apiSignIn(page, MEMBER);
+  await page.goto(`${OBS}/projects/${AL21}?lang=en`);
+  const message = `Could we visit the AL21 team? ${Date.now()}`;
+  await page.getByLabel('Request a visit').check();
+  await page.getByLabel('Message').fill(message);
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Request sent.' })).toBeVisible();
+  await page.getByRole('link', { name: 'See my sent requests' }).click();
+  await expect(page.getByRole('heading', { name: 'Requests sent' })).toBeVisible();
+  const item = page.getByRole('listitem').filter({ hasText: message });
+  await expect(item).toContainText('Status: open');
+  await expect(item).toContainText('To Concejalía de Innovación (Alicante)');
+  await expectNoA11yViolations(page);
+  await item.getByRole('button', { name: /^Cancel: request about/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: ': cancelled.' })).toBeVisible();
+  await expect(item).toContainText('Status: cancelled');
+  await expect(item.getByRole('button')).toHaveCount(0);
+
+  await apiSignIn(page, OWNER);
+  await page.goto(`${OBS}/me?lang=en`);
+  const received = page.getByRole('listitem').filter({ hasText: message });
+  await expect(received).toContainText('From Demo officer');
+  await expect(received).toContainText('Status: cancelled');
+  await expect(received.getByRole('button', { name: /^Accept/ })).toHaveCount(0);
+});
+
 for (const lang of ['es', 'ca', 'en'] as const) {
   test(`the public observatory pages have no WCAG 2.2 AA violations in ${lang}`, async ({ page }) => {
     const pages = ['/?mode=near&council=03014&km=60', `/projects/${AL21}`, '/forum', '/forum/c/first-line-care', '/register', '/signin', '/verify', '/resend'];

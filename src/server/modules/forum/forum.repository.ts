@@ -255,6 +255,14 @@ export interface RequestRow {
   updated_at: Date;
 }
 
+/** A request with what the lists show: the project and both parties' names (no e-mail addresses). */
+export interface RequestListRow extends RequestRow {
+  project_slug: string;
+  project_title: Record<string, string>;
+  from_name: string;
+  to_name: string | null;
+}
+
 export async function insertRequest(
   db: Queryable,
   r: { projectId: string; kind: string; fromId: string; toId: string | null; message: string; proposedDate: string | null },
@@ -285,9 +293,26 @@ export async function updateRequestStatus(db: Queryable, id: string, status: str
   return row;
 }
 
-export async function listRequests(db: Queryable, accountId: string, box: 'in' | 'out'): Promise<RequestRow[]> {
-  const col = box === 'in' ? 'to_account_id' : 'from_account_id';
-  return (await db.query<RequestRow>(`SELECT * FROM global_forum_requests WHERE ${col} = $1 ORDER BY updated_at DESC`, [accountId])).rows;
+/**
+ * Requests received (box "in": addressed to the account, and for editors also those of projects without an owner
+ * account, which go to the observatory's editors) or sent (box "out"), newest activity first.
+ */
+export async function listRequests(db: Queryable, accountId: string, box: 'in' | 'out', isEditor: boolean): Promise<RequestListRow[]> {
+  const where = box === 'out' ? 'r.from_account_id = $1' : `(r.to_account_id = $1${isEditor ? ' OR r.to_account_id IS NULL' : ''}) AND r.from_account_id <> $1`;
+  const r = await db.query<RequestListRow>(
+    `SELECT r.*, p.slug AS project_slug, p.title AS project_title, f.display_name AS from_name, t.display_name AS to_name
+     FROM global_forum_requests r JOIN global_obs_projects p ON p.id = r.project_id
+     JOIN global_obs_accounts f ON f.id = r.from_account_id LEFT JOIN global_obs_accounts t ON t.id = r.to_account_id
+     WHERE ${where} ORDER BY r.updated_at DESC, r.id`,
+    [accountId],
+  );
+  return r.rows;
+}
+
+/** Verified editors: who answers requests about projects that have no owner account (e.g. imported JRC cases). */
+export async function editorIds(db: Queryable): Promise<string[]> {
+  const r = await db.query<{ id: string }>(`SELECT id FROM global_obs_accounts WHERE role = 'editor' AND email_verified_at IS NOT NULL`);
+  return r.rows.map((x) => x.id);
 }
 
 /** Verified accounts with these handles (case-insensitive): who an @mention reaches. */

@@ -57,7 +57,7 @@ export function forumRoutes(deps: { forum: ForumService; observatory: Observator
     r.get('/api/v1/forum/requests', {
       schema: { tags, summary: 'My requests: received (box=in) or sent (box=out)', querystring: z.object({ box: z.enum(['in', 'out']).default('in') }),
         response: { 200: z.array(ZRequestViewSchema) } },
-    }, async (req) => forum.requests(await actorOf(req), req.query.box));
+    }, async (req) => forum.requests(await actorOf(req), req.query.box, req.lang));
     r.post('/api/v1/forum/requests/:id/status', { schema: { tags, summary: 'Accept, decline, complete or cancel a request', params: Id, body: ZRequestStatusSchema, response: { 200: ZRequestViewSchema } } },
       async (req) => forum.setRequestStatus(await actorOf(req), req.params.id, req.body.status, req.body.note));
   };

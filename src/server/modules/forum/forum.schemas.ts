@@ -119,5 +119,9 @@ export const ZRequestViewSchema = z.object({
   statusHistory: z.array(z.object({ status: z.string(), at: z.string(), by: z.string().nullable(), note: z.string().nullable() })),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** In lists: the project's slug and title, who sent it and who it went to (null: the observatory's editors). */
+  project: z.object({ slug: z.string(), title: z.string() }).optional(),
+  fromName: z.string().optional(),
+  toName: z.string().nullable().optional(),
 });
 export type RequestView = z.infer<typeof ZRequestViewSchema>;

@@ -47,6 +47,12 @@ function toRequest(r: repo.RequestRow): RequestView {
   };
 }
 
+function toRequestListItem(r: repo.RequestListRow, lang: Language): RequestView {
+  return { ...toRequest(r), project: { slug: r.project_slug, title: pickText(r.project_title, lang).text }, fromName: r.from_name, toName: r.to_name };
+}
+
+const isEditor = (a: AccountActor) => a.role === 'editor';
+
 /** Who may move a request to which status: the owner answers, the requester cancels. */
 const OWNER_MOVES: Record<RequestStatus, RequestStatus[]> = {
   open: ['accepted', 'declined'], accepted: ['done', 'declined'], declined: [], done: [], cancelled: [],
@@ -220,7 +226,11 @@ export class ForumService {
     });
   }
 
-  /** "Contact the owner", "request a visit" or "request a collaboration": a tracked request to the project's owner. */
+  /**
+   * "Contact the owner", "request a visit" or "request a collaboration": a tracked request to the project's owner. A
+   * project without an owner account (an imported JRC case, a seed) is answered by the observatory's editors: the
+   * request goes to all of them, so nobody writes into the void.
+   */
   async createRequest(actor: ObsActor | undefined, projectIdOrSlug: string, input: CreateRequestInput): Promise<RequestView> {
     const a = requireMember(actor);
     const p = await this.obs.projectOwner(projectIdOrSlug);
@@ -229,33 +239,39 @@ export class ForumService {
     const row = await this.db.transaction(async (tx) => {
       const r = await repo.insertRequest(tx, { projectId: p.id, kind: input.kind, fromId: a.id, toId: p.ownerAccountId,
         message: input.message, proposedDate: input.proposedDate ?? null });
-      if (p.ownerAccountId) {
-        await this.obs.notify([{ accountId: p.ownerAccountId, kind: 'request', subjectType: 'request', subjectId: r.id,
-          data: { kind: input.kind, title: p.title, slug: p.slug } }], tx);
-      }
+      const recipients = p.ownerAccountId ? [p.ownerAccountId] : (await repo.editorIds(tx)).filter((id) => id !== a.id);
+      await this.obs.notify(recipients.map((id) => ({ accountId: id, kind: 'request', subjectType: 'request', subjectId: r.id,
+        data: { kind: input.kind, title: p.title, slug: p.slug } })), tx);
       return r;
     });
     return toRequest(row);
   }
 
+  /**
+   * The recipient answers (accept, decline, done); the sender cancels an open or accepted request. Anyone else gets 404,
+   * as if it did not exist. For a project without an owner account, any editor answers.
+   */
   async setRequestStatus(actor: ObsActor | undefined, requestId: string, status: RequestStatus, note?: string): Promise<RequestView> {
     const a = requireMember(actor);
     const r = await repo.findRequest(this.db, requestId);
-    if (!r || (r.from_account_id !== a.id && r.to_account_id !== a.id)) throw new AppError('forum.request_not_found', { status: 404 });
-    const isRequester = r.from_account_id === a.id;
+    const isRequester = r?.from_account_id === a.id;
+    const isRecipient = r !== undefined && !isRequester && (r.to_account_id === a.id || (r.to_account_id === null && isEditor(a)));
+    if (!r || (!isRequester && !isRecipient)) throw new AppError('forum.request_not_found', { status: 404 });
     const allowed = isRequester ? (r.status === 'open' || r.status === 'accepted' ? ['cancelled'] : []) : OWNER_MOVES[r.status];
     if (!allowed.includes(status)) throw new AppError('forum.invalid_status', { status: 409, params: { from: r.status, to: status } });
     const updated = await this.db.transaction(async (tx) => {
       const u = await repo.updateRequestStatus(tx, r.id, status, a.id, note ?? null);
-      const other = isRequester ? r.to_account_id : r.from_account_id;
-      if (other) await this.obs.notify([{ accountId: other, kind: 'request_status', subjectType: 'request', subjectId: r.id, data: { status, kind: r.kind } }], tx);
+      const others = isRequester ? (r.to_account_id ? [r.to_account_id] : await repo.editorIds(tx)) : [r.from_account_id];
+      await this.obs.notify(others.filter((id) => id !== a.id).map((id) => ({ accountId: id, kind: 'request_status', subjectType: 'request', subjectId: r.id,
+        data: { status, kind: r.kind } })), tx);
       return u;
     });
     return toRequest(updated);
   }
 
-  async requests(actor: ObsActor | undefined, box: 'in' | 'out'): Promise<RequestView[]> {
+  /** Requests received (`in`) or sent (`out`), each with its project, the other party and its status. */
+  async requests(actor: ObsActor | undefined, box: 'in' | 'out', lang: Language = 'es'): Promise<RequestView[]> {
     const a = requireMember(actor);
-    return (await repo.listRequests(this.db, a.id, box)).map(toRequest);
+    return (await repo.listRequests(this.db, a.id, box, isEditor(a))).map((r) => toRequestListItem(r, lang));
   }
 }

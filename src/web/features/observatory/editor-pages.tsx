@@ -34,36 +34,51 @@ function ProjectRows({ items, showEdit }: { items: ProjectSummary[]; showEdit: b
   );
 }
 
-function Requests() {
+/** Requests received (to answer) or sent (to follow, and cancel while open or accepted), each with its project and status. */
+function Requests({ box }: { box: 'in' | 'out' }) {
   const { t } = useTranslation('observatory-web');
   const { lang, timeZone } = useApp();
-  const inbox = useApi<RequestView[]>('/api/v1/forum/requests?box=in');
+  const list = useApi<RequestView[]>(`/api/v1/forum/requests?box=${box}`);
   const [error, setError] = useState<unknown>(null);
-  const move = async (id: string, status: 'accepted' | 'declined' | 'done') => {
+  const [status, setStatus] = useState('');
+  const move = async (r: RequestView, next: 'accepted' | 'declined' | 'done' | 'cancelled') => {
     setError(null);
+    setStatus('');
     try {
-      await obsApi(`/api/v1/forum/requests/${id}/status`, { body: { status } });
-      inbox.reload();
+      await obsApi(`/api/v1/forum/requests/${r.id}/status`, { body: { status: next } });
+      setStatus(t('request.moved', { title: r.project?.title ?? '', status: t(`request.statuses.${next}`) }));
+      list.reload();
     } catch (err) {
       setError(err);
     }
   };
+  const named = (label: string, r: RequestView) => t('request.action_named', { action: label, title: r.project?.title ?? '' });
   return (
     <>
-      <ErrorAlert error={inbox.error ?? error} />
-      {inbox.data && inbox.data.length === 0 ? <p>{t('workspace.no_requests')}</p> : null}
+      <ErrorAlert error={list.error ?? error} />
+      <p role="status">{status}</p>
+      {list.isLoading ? <Loading /> : null}
+      {list.data && list.data.length === 0 ? <p>{t(box === 'in' ? 'workspace.no_requests' : 'workspace.no_sent')}</p> : null}
       <ul className="item-list">
-        {inbox.data?.map((r) => (
+        {list.data?.map((r) => (
           <li key={r.id}>
-            <strong>{t(`request.kinds.${r.kind}`)}</strong> · {t(`request.statuses.${r.status}`)} · <time dateTime={r.createdAt}>{formatDateTime(r.createdAt, lang, timeZone)}</time>
+            <strong>{t(`request.kinds.${r.kind}`)}</strong>
+            {r.project ? <> · <Link href={`/projects/${r.project.slug}`}>{r.project.title}</Link></> : null}
+            {' · '}{box === 'in' ? t('request.from', { name: r.fromName ?? '' }) : t('request.to', { name: r.toName ?? t('request.editors') })}
+            {' · '}<span>{t('request.status_label')} {t(`request.statuses.${r.status}`)}</span>
+            {' · '}<time dateTime={r.createdAt}>{formatDateTime(r.createdAt, lang, timeZone)}</time>
             <p>{r.message}</p>
-            {r.status === 'open' ? (
+            {box === 'in' && r.status === 'open' ? (
               <div className="button-row">
-                <button type="button" className="button" onClick={() => void move(r.id, 'accepted')}>{t('request.accept')}</button>
-                <button type="button" className="button button--secondary" onClick={() => void move(r.id, 'declined')}>{t('request.decline')}</button>
+                <button type="button" className="button" aria-label={named(t('request.accept'), r)} onClick={() => void move(r, 'accepted')}>{t('request.accept')}</button>
+                <button type="button" className="button button--secondary" aria-label={named(t('request.decline'), r)} onClick={() => void move(r, 'declined')}>{t('request.decline')}</button>
               </div>
-            ) : r.status === 'accepted' ? (
-              <button type="button" className="button button--secondary" onClick={() => void move(r.id, 'done')}>{t('request.done')}</button>
+            ) : null}
+            {box === 'in' && r.status === 'accepted' ? (
+              <button type="button" className="button button--secondary" aria-label={named(t('request.done'), r)} onClick={() => void move(r, 'done')}>{t('request.done')}</button>
+            ) : null}
+            {box === 'out' && (r.status === 'open' || r.status === 'accepted') ? (
+              <button type="button" className="button button--secondary" aria-label={named(t('request.cancel'), r)} onClick={() => void move(r, 'cancelled')}>{t('request.cancel')}</button>
             ) : null}
           </li>
         ))}
@@ -134,7 +149,9 @@ function WorkspaceBody({ name, isEditor, wantsDigest }: { name: string; isEditor
       {ws.data ? <ProjectRows items={ws.data.mine} showEdit /> : null}
       {isEditor ? <p><Link href="/review">{t('review.count', { count: ws.data?.queue.length ?? 0 })}</Link></p> : null}
       <h2 id="requests">{t('workspace.requests')}</h2>
-      <Requests />
+      <Requests box="in" />
+      <h2 id="requests-sent">{t('workspace.requests_sent')}</h2>
+      <Requests box="out" />
       <p><Link href="/notifications">{t('notifications.title')}</Link></p>
       <h2>{t('workspace.settings')}</h2>
       <DigestSetting initial={wantsDigest} />

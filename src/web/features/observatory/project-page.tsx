@@ -74,8 +74,10 @@ function RequestForm({ project }: { project: ProjectDetail }) {
   };
   return (
     <form onSubmit={(e) => void submit(e)} className="form">
+      {/* Imported records (JRC cases) have no owner account: say who will read the request. */}
+      {project.ownerAccountId === null ? <p className="notice">{t('request.to_editors')}</p> : null}
       <ErrorAlert error={error} />
-      {isSent ? <p className="alert alert--success" role="status">{t('request.sent')}</p> : null}
+      {isSent ? <p className="alert alert--success" role="status">{t(project.ownerAccountId === null ? 'request.sent_editors' : 'request.sent')} <Link href="/me#requests-sent">{t('request.follow')}</Link></p> : null}
       <fieldset>
         <legend>{t('request.kind')}</legend>
         {REQUEST_KINDS.map((k) => (
