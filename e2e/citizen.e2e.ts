@@ -196,6 +196,16 @@ test('a filing with an attachment is registered keyboard-only and its status can
   await expect(page.getByText('Status: Registered')).toBeVisible();
 });
 
+test('the form opened from the assistant keeps what the citizen already said, ready for documents', async ({ page }) => {
+  await signIn(page, CARDS.second);
+  const said = new URLSearchParams({ departmentId: 'urbanismo', subject: 'Soroll al meu carrer', body: 'Demane que revisen el soroll de les obres.' });
+  await page.goto(`${T}/procedures/filing?${said.toString()}&lang=ca`);
+  await expect(page.getByLabel('Assumpte')).toHaveValue('Soroll al meu carrer');
+  await expect(page.getByRole('textbox', { name: /sol·licitud/i })).toHaveValue('Demane que revisen el soroll de les obres.');
+  await expect(page.getByRole('combobox')).toHaveValue('urbanismo');
+  await expectNoA11yViolations(page);
+});
+
 test('pages reflow at 200 % zoom (640 px wide) without horizontal scrolling', async ({ page }) => {
   await page.setViewportSize({ width: 640, height: 800 });
   await signIn(page, CARDS.fourth);

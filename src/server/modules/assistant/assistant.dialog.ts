@@ -104,6 +104,16 @@ export interface DialogDeps {
 
 // ---- small helpers -----------------------------------------------------------------------------------
 
+/** The filing form with the dialog's department, subject and text filled in (a long text is left for the form). */
+function filingFormUrl(slots: Slots): string {
+  const q = new URLSearchParams();
+  for (const k of ['departmentId', 'subject', 'body'] as const) {
+    const v = slots[k];
+    if (typeof v === 'string' && v && (k !== 'body' || v.length <= 1500)) q.set(k, v);
+  }
+  return `/procedures/filing?${q.toString()}`;
+}
+
 /** Folded, punctuation as spaces: "Cancel·la!" -> "cancel la". */
 function simplify(text: string): string {
   return foldText(text).replace(/[^a-z0-9ñç]+/g, ' ').trim();
@@ -671,6 +681,8 @@ export class DialogManager {
         return;
       case 'confirm':
         this.say(turn, this.confirmKey(active), this.confirmParams(turn, active));
+        // Documents cannot travel through the chat: before filing, offer the form with what was said already in it.
+        if (active.intent === 'filing.generic') replies.push(card({ kind: 'form', title: this.tr(turn, 'card.attachments'), url: filingFormUrl(active.slots), text: this.tr(turn, 'card.attachments_text') }));
         replies.push(quick([{ label: this.tr(turn, 'yes_confirm'), payload: 'yes' }, { label: this.tr(turn, 'no_cancel'), payload: 'no' }]));
         return;
       case 'date':
@@ -1129,7 +1141,6 @@ export class DialogManager {
           this.finish(turn);
           this.say(turn, 'done.filing_created', { reg: f.registryNumber });
           if (f.receiptCode) turn.replies.push(card({ kind: 'document', title: this.tr(turn, 'card.filing_receipt'), url: `/verify/${f.receiptCode}/pdf`, code: f.receiptCode, links: [{ title: this.tr(turn, 'card.verify'), url: `/verify/${f.receiptCode}` }] }));
-          turn.replies.push(card({ kind: 'form', title: this.tr(turn, 'card.attachments'), url: `/filings/${f.id}`, text: this.tr(turn, 'card.attachments_text') }));
           return;
         }
         case 'filing.status':

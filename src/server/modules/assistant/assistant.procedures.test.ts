@@ -103,10 +103,16 @@ describe('payments and filings by chat', () => {
     await say({ text: 'Soroll al meu carrer' });
     r = await say({ text: 'Demane que revisen el soroll de les obres del carrer de nit.' });
     expect(texts(r)).toContain('Presentaré la vostra instància a Urbanisme amb l’assumpte «Soroll al meu carrer»');
+    // Before filing, the way to add documents: the form, with what was said already filled in.
+    const form = cards(r).find((c) => c.kind === 'form');
+    const handed = new URL(form?.url ?? '', 'http://x').searchParams;
+    expect(new URL(form?.url ?? '', 'http://x').pathname).toBe('/procedures/filing');
+    expect(Object.fromEntries(handed)).toEqual({ departmentId: 'urbanismo', subject: 'Soroll al meu carrer', body: 'Demane que revisen el soroll de les obres del carrer de nit.' });
     r = await say({ text: 'sí' });
     const reg = /REG-\d{4}-\d{6}/.exec(texts(r))?.[0];
     expect(reg).toBeTruthy();
-    expect(cards(r).map((c) => c.kind)).toContain('form');
+    // Filed: no card points anywhere that does not exist (the receipt card comes when receipts are wired).
+    expect(cards(r).filter((c) => c.kind === 'form')).toEqual([]);
     r = await say({ text: `com va la meua instància ${reg ?? ''}` });
     expect(texts(r)).toContain(`${reg ?? ''} «Soroll al meu carrer»: registrada`);
   });

@@ -48,9 +48,14 @@ export function FilingForm({ extraFiles }: { extraFiles: File[] }) {
   const { t } = useTranslation('web');
   const { boot, lang } = useApp();
   const departments = boot.tenant?.departments ?? [];
-  const [subject, setSubject] = useState('');
-  const [body, setBody] = useState('');
-  const [departmentId, setDepartmentId] = useState(departments[0]?.id ?? '');
+  // The assistant hands over what the citizen already said (?departmentId=&subject=&body=), so nothing is typed twice.
+  const [given] = useState(() => new URLSearchParams(window.location.search));
+  const [subject, setSubject] = useState(() => given.get('subject')?.slice(0, 200) ?? '');
+  const [body, setBody] = useState(() => given.get('body') ?? '');
+  const [departmentId, setDepartmentId] = useState(() => {
+    const wanted = given.get('departmentId');
+    return departments.some((d) => d.id === wanted) && wanted ? wanted : (departments[0]?.id ?? '');
+  });
   const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [isBusy, setBusy] = useState(false);
