@@ -28,6 +28,7 @@ export interface StaffRow {
   password_hash: string;
   roles: StaffRole[];
   disabled_at: Date | null;
+  locked_until: Date | null;
 }
 
 export interface SessionRow {
@@ -179,7 +180,7 @@ export class IdentityRepository {
 
   async findStaffByEmail(tenantId: string, email: string): Promise<StaffRow | undefined> {
     const r = await this.db.query<StaffRow>(
-      'SELECT id, tenant_id, email, name, password_hash, roles, disabled_at FROM staff_accounts WHERE tenant_id = $1 AND email = $2',
+      'SELECT id, tenant_id, email, name, password_hash, roles, disabled_at, locked_until FROM staff_accounts WHERE tenant_id = $1 AND email = $2',
       [tenantId, email],
     );
     return r.rows[0];
@@ -199,7 +200,23 @@ export class IdentityRepository {
   }
 
   async touchStaffSignIn(tenantId: string, id: string): Promise<void> {
-    await this.db.query('UPDATE staff_accounts SET last_sign_in_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    await this.db.query('UPDATE staff_accounts SET last_sign_in_at = now(), failed_sign_ins = 0, locked_until = NULL WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  }
+
+  /**
+   * Counts a wrong password in one statement (parallel guesses cannot slip past the count); at `maxFailures`
+   * the account waits until `lockedUntil` and the count starts again. Returns whether this failure locked it.
+   */
+  async recordStaffFailure(tenantId: string, id: string, maxFailures: number, lockedUntil: Date): Promise<boolean> {
+    const r = await this.db.query<{ locked: boolean }>(
+      `UPDATE staff_accounts SET
+         failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= $3 THEN 0 ELSE failed_sign_ins + 1 END,
+         locked_until = CASE WHEN failed_sign_ins + 1 >= $3 THEN $4 ELSE locked_until END
+       WHERE tenant_id = $1 AND id = $2
+       RETURNING failed_sign_ins = 0 AS locked`,
+      [tenantId, id, maxFailures, lockedUntil],
+    );
+    return r.rows[0]?.locked ?? false;
   }
 
   // ---- sessions ----

@@ -224,6 +224,24 @@ describe('staff sign-in and roles', () => {
   });
 });
 
+describe('staff password guessing', () => {
+  it('makes the account wait 15 minutes after five wrong passwords, even for the right one, then lets it in', async () => {
+    const email = 'analyst@alacant.example.org';
+    for (let i = 0; i < 5; i++) expect((await staffSignIn('alacant', email, `guess-${i}`)).statusCode).toBe(401);
+    const locked = await app.inject({ method: 'POST', url: '/api/v1/auth/staff?lang=ca', headers: { 'x-tenant': 'alacant' }, payload: { email, password: 'demo-analyst-alacant' } });
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json<{ error: { code: string; message: string } }>().error).toMatchObject({ code: 'identity.staff_locked', message: expect.stringContaining('15 min') });
+    expect(locked.json<{ error: { message: string } }>().error.message).toContain('contrasenyes');
+    const audit = await ta.t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE action IN ('identity.staff_locked', 'identity.staff_sign_in_refused_locked') ORDER BY id`);
+    expect(audit.rows.map((r) => r.action)).toEqual(['identity.staff_locked', 'identity.staff_sign_in_refused_locked']);
+    // Fifteen minutes later (moved by hand here) the right password works and the count starts again.
+    await ta.t.db.query(`UPDATE staff_accounts SET locked_until = now() - interval '1 second' WHERE tenant_id = 'alacant' AND email = $1`, [email]);
+    expect((await staffSignIn('alacant', email, 'demo-analyst-alacant')).statusCode).toBe(200);
+    const row = await ta.t.db.query<{ failed_sign_ins: number; locked_until: Date | null }>(`SELECT failed_sign_ins, locked_until FROM staff_accounts WHERE tenant_id = 'alacant' AND email = $1`, [email]);
+    expect(row.rows[0]).toEqual({ failed_sign_ins: 0, locked_until: null });
+  });
+});
+
 describe('demo seeding', () => {
   it('seeds only empty councils, so a second run changes nothing', async () => {
     expect(await seedDemoIdentities(ta.t.db)).toEqual({ citizens: 0, staff: 0 });

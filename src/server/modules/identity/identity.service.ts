@@ -23,6 +23,10 @@ export const SESSION_TTL = {
   staff: { idleMs: 60 * 60_000, absoluteMs: 12 * 3600_000 },
 } as const;
 
+/** Wrong staff passwords in a row before the account waits, and for how long (ms). */
+export const STAFF_MAX_FAILURES = 5;
+export const STAFF_LOCK_MS = 15 * 60_000;
+
 /** Idle expiry is pushed forward at most once a minute, so most requests cost one read, not a write. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -163,9 +167,16 @@ export class IdentityService {
 
   async signInStaff(ctx: SignInContext, email: string, password: string): Promise<SignedIn> {
     const row = await this.repo.findStaffByEmail(ctx.tenantId, normalizeEmail(email));
+    const now = new Date();
+    if (row?.locked_until && row.locked_until > now) {
+      // Not even checked: while the account waits, guessing teaches nothing.
+      await this.audit({ tenantId: ctx.tenantId, actorType: 'anonymous', action: 'identity.staff_sign_in_refused_locked', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, subjectType: 'staff', subjectId: row.id });
+      throw new AppError('identity.staff_locked', { status: 429, params: { minutes: Math.ceil((row.locked_until.getTime() - now.getTime()) / 60_000) } });
+    }
     const isRight = await this.verifyOrBurn(row?.password_hash, password);
     if (!row || !isRight || row.disabled_at) {
-      await this.audit({ tenantId: ctx.tenantId, actorType: 'anonymous', action: 'identity.staff_sign_in_failed', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, subjectType: 'staff', subjectId: row?.id });
+      const isLocked = row && !isRight ? await this.repo.recordStaffFailure(ctx.tenantId, row.id, STAFF_MAX_FAILURES, new Date(now.getTime() + STAFF_LOCK_MS)) : false;
+      await this.audit({ tenantId: ctx.tenantId, actorType: 'anonymous', action: isLocked ? 'identity.staff_locked' : 'identity.staff_sign_in_failed', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, subjectType: 'staff', subjectId: row?.id });
       throw new AppError('identity.invalid_credentials', { status: 401 });
     }
     const s = await this.createSession(ctx, 'staff', row.id, {}, SESSION_TTL.staff);
