@@ -230,7 +230,7 @@ test('an officer whose confirmation e-mail got lost asks for it again from the s
   await page.getByRole('link', { name: 'Send the confirmation e-mail again' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Send the confirmation e-mail again' })).toBeVisible();
   // Within the first minute the server sends nothing more; the page says the same either way.
-  await page.getByLabel('E-mail').fill('nobody-here@example.org');
+  await page.getByLabel('E-mail', { exact: true }).fill('nobody-here@example.org');
   await page.getByRole('button', { name: 'Send again' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'If nobody-here@example.org has an unconfirmed account' })).toBeVisible();
   await expectNoA11yViolations(page);
@@ -241,17 +241,21 @@ test('an officer turns the daily e-mail digest off and on from the workspace wit
   await apiSignIn(page, MEMBER);
   await page.goto(`${OBS}/me?lang=en`);
   const box = page.getByRole('checkbox', { name: 'Get a daily e-mail digest of unread updates' });
-  await expect(box).toBeChecked();
+  // The demo officers start without the digest.
+  await expect(box).not.toBeChecked();
   await box.focus();
   await page.keyboard.press('Space');
-  await expect(page.getByRole('status').filter({ hasText: 'You will no longer get the daily e-mail digest.' })).toBeVisible();
-  await expect(box).not.toBeChecked();
+  await expect(page.getByRole('status').filter({ hasText: 'You will get the daily e-mail digest.' })).toBeVisible();
+  await expect(box).toBeChecked();
   await expect(box).toBeFocused();
   await expectNoA11yViolations(page);
   await page.reload();
-  await expect(page.getByRole('checkbox', { name: 'Get a daily e-mail digest of unread updates' })).not.toBeChecked();
-  await page.getByRole('checkbox', { name: 'Get a daily e-mail digest of unread updates' }).check();
-  await expect(page.getByRole('status').filter({ hasText: 'You will get the daily e-mail digest.' })).toBeVisible();
+  const again = page.getByRole('checkbox', { name: 'Get a daily e-mail digest of unread updates' });
+  await expect(again).toBeChecked();
+  await again.focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('status').filter({ hasText: 'You will no longer get the daily e-mail digest.' })).toBeVisible();
+  await expect(again).not.toBeChecked();
 });
 
 test('a member asks for a visit from a project page, follows it under "Requests sent" and cancels it; the owner sees it cancelled', async ({ page }) => {
@@ -279,6 +283,68 @@ test('a member asks for a visit from a project page, follows it under "Requests 
   await expect(received).toContainText('From Demo officer');
   await expect(received).toContainText('Status: cancelled');
   await expect(received.getByRole('button', { name: /^Accept/ })).toHaveCount(0);
+});
+
+test('the owner edits documentation links and contacts with the keyboard: a video link and every contact field round-trip', async ({ page }) => {
+  await apiSignIn(page, MEMBER);
+  const slug = 'cita-previa-y-avisos-por-whatsapp';
+  await page.goto(`${OBS}/projects/${slug}/edit?lang=en`);
+  const docs = page.getByRole('group', { name: 'Documentation links' });
+  const before = await docs.getByRole('group', { name: /^Link \d+$/ }).count();
+  await docs.getByRole('button', { name: 'Add a link' }).press('Enter');
+  const n = before + 1;
+  const row = docs.getByRole('group', { name: `Link ${n}` });
+  // Focus lands on the new row's first field.
+  await expect(row.getByLabel('Title')).toBeFocused();
+  await page.keyboard.type('Demo video of the WhatsApp reminders');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('https://media.example.org/elx-whatsapp.mp4');
+  await row.getByLabel('Kind').selectOption('video');
+  await row.getByLabel('Language').selectOption('ca');
+
+  const contacts = page.getByRole('group', { name: 'Contacts' });
+  const existing = await contacts.getByRole('group', { name: /^Contact \d+$/ }).count();
+  for (const [i, c] of [
+    { name: 'Laia Ferrer', role: 'Head of citizen services', email: 'laia@elx.example', phone: '+34 965 000 001' },
+    { name: 'Pau Gil', role: 'IT', email: 'pau@elx.example', phone: '+34 965 000 002' },
+  ].entries()) {
+    await contacts.getByRole('button', { name: 'Add a contact' }).click();
+    const g = contacts.getByRole('group', { name: `Contact ${existing + i + 1}` });
+    await g.getByLabel('Name').fill(c.name);
+    await g.getByLabel('Role').fill(c.role);
+    await g.getByLabel('E-mail').fill(c.email);
+    await g.getByLabel('Phone').fill(c.phone);
+  }
+  await expectNoA11yViolations(page);
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Demo video of the WhatsApp reminders' })).toHaveAttribute('hreflang', 'ca');
+  await expect(page.getByRole('listitem').filter({ hasText: 'Demo video of the WhatsApp reminders' })).toContainText('(video)');
+
+  // Reopen the editor and save again without touching anything: nothing is lost.
+  await page.goto(`${OBS}/projects/${slug}/edit?lang=en`);
+  const saved = page.getByRole('group', { name: `Link ${n}` });
+  await expect(saved.getByLabel('Kind')).toHaveValue('video');
+  await expect(saved.getByLabel('Language')).toHaveValue('ca');
+  await expect(page.getByRole('group', { name: `Contact ${existing + 2}` }).getByLabel('Phone')).toHaveValue('+34 965 000 002');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const detail = (await (await page.request.get(`/api/v1/observatory/projects/${slug}`)).json()) as { documentation: Record<string, string>[]; contacts: Record<string, string>[] };
+  expect(detail.documentation).toContainEqual({ kind: 'video', title: 'Demo video of the WhatsApp reminders', url: 'https://media.example.org/elx-whatsapp.mp4', language: 'ca' });
+  expect(detail.contacts).toContainEqual({ name: 'Laia Ferrer', role: 'Head of citizen services', email: 'laia@elx.example', phone: '+34 965 000 001' });
+  expect(detail.contacts).toContainEqual({ name: 'Pau Gil', role: 'IT', email: 'pau@elx.example', phone: '+34 965 000 002' });
+
+  // A bad address is named on its own field; removing the row puts focus back on "Add a link".
+  await page.goto(`${OBS}/projects/${slug}/edit?lang=en`);
+  await docs.getByRole('button', { name: 'Add a link' }).click();
+  const bad = docs.getByRole('group', { name: `Link ${n + 1}` });
+  await bad.getByLabel('Title').fill('Broken');
+  await bad.getByLabel('Address (https://…)').fill('not a url');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(bad.getByLabel('Address (https://…)')).toHaveAttribute('aria-invalid', 'true');
+  await expectNoA11yViolations(page);
+  await bad.getByRole('button', { name: `Remove link ${n + 1}` }).click();
+  await expect(docs.getByRole('button', { name: 'Add a link' })).toBeFocused();
 });
 
 for (const lang of ['es', 'ca', 'en'] as const) {

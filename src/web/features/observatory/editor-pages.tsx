@@ -12,6 +12,7 @@ import { MunicipalityPicker } from './municipality-picker.tsx';
 import { obsApi } from './obs-api.ts';
 import { AREAS, PHASES, PROJECT_TYPES } from './obs-data.ts';
 import { RequireOfficer } from './obs-session.tsx';
+import { ContactRows, DocumentationRows, type ContactRow, type DocRow } from './project-editor-lists.tsx';
 import { ProjectFilesEditor } from './project-files.tsx';
 import type { ProjectDetail, ProjectSummary, RequestView } from './obs-types.ts';
 
@@ -230,16 +231,15 @@ interface Draft {
   technologies: string;
   methodologies: string;
   tools: string;
-  documentation: string;
-  contactName: string;
-  contactEmail: string;
+  documentation: DocRow[];
+  contacts: ContactRow[];
 }
 
 const emptyDraft = (): Draft => ({
   texts: { title: {}, summary: {}, description: {}, valueText: {}, barriers: {}, benefits: {} },
   ine5: '', area: AREAS[0], type: PROJECT_TYPES[0], phase: PHASES[0],
   metrics: { savedEurosPerYear: '', staffHoursSavedPerYear: '', citizensServed: '', proceduresPerYear: '', investmentEuros: '' },
-  technologies: '', methodologies: '', tools: '', documentation: '', contactName: '', contactEmail: '',
+  technologies: '', methodologies: '', tools: '', documentation: [], contacts: [],
 });
 
 function fromProject(p: ProjectDetail): Draft {
@@ -250,8 +250,9 @@ function fromProject(p: ProjectDetail): Draft {
     ine5: p.council.ine5 ?? '', area: p.area, type: p.type, phase: p.phase,
     metrics: { savedEurosPerYear: s(m.savedCentsPerYear, 100), staffHoursSavedPerYear: s(m.staffHoursSavedPerYear), citizensServed: s(m.citizensServed), proceduresPerYear: s(m.proceduresPerYear), investmentEuros: s(m.investmentCents, 100) },
     technologies: p.technologies.join(', '), methodologies: p.methodologies.join(', '), tools: p.tools.join(', '),
-    documentation: p.documentation.map((d) => `${d.title} | ${d.url}`).join('\n'),
-    contactName: p.contacts[0]?.name ?? '', contactEmail: p.contacts[0]?.email ?? '',
+    // Every item with its kind and language, every contact with every field: saving must not lose what it did not show.
+    documentation: p.documentation.map((d) => ({ kind: d.kind, title: d.title, url: d.url, language: d.language ?? '' })),
+    contacts: p.contacts.map((c) => ({ name: c.name, role: c.role ?? '', email: c.email ?? '', phone: c.phone ?? '' })),
   };
 }
 
@@ -264,14 +265,21 @@ function toBody(d: Draft) {
     savedCentsPerYear: metric(d.metrics.savedEurosPerYear, 100), staffHoursSavedPerYear: metric(d.metrics.staffHoursSavedPerYear),
     citizensServed: metric(d.metrics.citizensServed), proceduresPerYear: metric(d.metrics.proceduresPerYear), investmentCents: metric(d.metrics.investmentEuros, 100),
   }).filter(([, v]) => v !== undefined));
-  const documentation = d.documentation.split('\n').map((line) => line.split('|').map((x) => x.trim())).filter((x) => x.length === 2 && x[0] && x[1])
-    .map(([title, url]) => ({ kind: 'link' as const, title: title ?? '', url: url ?? '' }));
+  // Rows left completely empty are dropped; a half-filled one is sent so the server says which field is missing.
+  const documentation = d.documentation
+    .map((r) => ({ ...r, title: r.title.trim(), url: r.url.trim() }))
+    .filter((r) => r.title || r.url)
+    .map((r) => ({ kind: r.kind, title: r.title, url: r.url, ...(r.language ? { language: r.language } : {}) }));
+  const opt = (k: string, v: string) => (v.trim() ? { [k]: v.trim() } : {});
+  const contacts = d.contacts
+    .filter((c) => c.name.trim() || c.role.trim() || c.email.trim() || c.phone.trim())
+    .map((c) => ({ name: c.name.trim(), ...opt('role', c.role), ...opt('email', c.email), ...opt('phone', c.phone) }));
   return {
     title: clean(d.texts.title), summary: clean(d.texts.summary), description: clean(d.texts.description), valueText: clean(d.texts.valueText),
     barriers: clean(d.texts.barriers), benefits: clean(d.texts.benefits),
     ...(d.ine5 ? { ine5: d.ine5 } : {}), area: d.area, type: d.type, phase: d.phase, metrics,
     technologies: tags(d.technologies), methodologies: tags(d.methodologies), tools: tags(d.tools), documentation,
-    contacts: d.contactName ? [{ name: d.contactName, ...(d.contactEmail ? { email: d.contactEmail } : {}) }] : [],
+    contacts,
   };
 }
 
@@ -381,21 +389,8 @@ function EditorForm({ id }: { id?: string | undefined }) {
           <input id={`ed-${k}`} value={d[k]} onChange={(e) => set(k, e.target.value)} aria-describedby={`ed-${k}-hint`} />
         </div>
       ))}
-      <div className="field">
-        <label htmlFor="ed-docs">{t('project.levels.documentation')}</label>
-        <p className="field__hint" id="ed-docs-hint">{t('editor.docs_hint')}</p>
-        <textarea id="ed-docs" rows={3} value={d.documentation} onChange={(e) => set('documentation', e.target.value)} aria-describedby="ed-docs-hint" />
-      </div>
-      <div className="obs-grid">
-        <div className="field">
-          <label htmlFor="ed-cname">{t('editor.contact_name')}</label>
-          <input id="ed-cname" autoComplete="name" value={d.contactName} onChange={(e) => set('contactName', e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="ed-cemail">{t('editor.contact_email')}</label>
-          <input id="ed-cemail" type="email" autoComplete="email" value={d.contactEmail} onChange={(e) => set('contactEmail', e.target.value)} />
-        </div>
-      </div>
+      <DocumentationRows rows={d.documentation} onChange={(rows) => set('documentation', rows)} fieldError={fieldErr} />
+      <ContactRows rows={d.contacts} onChange={(rows) => set('contacts', rows)} fieldError={fieldErr} />
       <div className="button-row">
         <button type="submit" className="button button--secondary">{t('editor.save')}</button>
         {!id || existing.data?.status === 'draft' ? (
