@@ -179,5 +179,38 @@ describe('the workflow over HTTP', () => {
     // Five a minute per client: each accepted call may send an e-mail.
     expect((await resend('late@example.org')).statusCode).toBe(429);
   });
+
+  it('shows the public that contacts changed in the history, but their names, e-mails and phones only to the owner and editors', async () => {
+    const { verificationToken } = await svc.register({ email: 'hist@example.org', password: 'correct horse battery', displayName: 'Hist', language: 'es', ine5: '47086' });
+    await svc.verifyEmail(verificationToken);
+    const owner = (await svc.authenticate('hist@example.org', 'correct horse battery')).actor;
+    const created = await svc.createProject(owner, { title: { es: 'Historia con contactos' }, ine5: '47086', entityKind: 'municipality', phase: 'pilot',
+      type: 'services', area: 'first-line-care', summary: {}, description: {}, valueText: {}, barriers: {}, benefits: {}, metrics: {}, technologies: [],
+      methodologies: [], tools: [], documentation: [], contacts: [{ name: 'Ana Secreta', email: 'ana.secreta@example.org', phone: '+34 600 000 001' }] });
+    await svc.updateProject(owner, created.id, { contacts: [{ name: 'Bea Nueva', role: 'TIC', email: 'bea@example.org' }], phase: 'implemented' });
+    await svc.submitProject(owner, created.id);
+    await svc.publishProject({ kind: 'system' }, created.id);
+
+    const pub = await ta.app.inject({ method: 'GET', url: `/api/v1/observatory/projects/${created.id}/history` });
+    expect(pub.statusCode).toBe(200);
+    expect(pub.body).not.toContain('ana.secreta@example.org');
+    expect(pub.body).not.toContain('Ana Secreta');
+    expect(pub.body).not.toContain('+34 600 000 001');
+    const update = pub.json<{ action: string; changes: Record<string, Json> }[]>().find((h) => h.action === 'update');
+    expect(update?.changes.contacts).toEqual({ before: null, after: null, redacted: true });
+    // Other fields keep their values.
+    expect(update?.changes.phase).toEqual({ before: 'pilot', after: 'implemented' });
+
+    const login = await ta.app.inject({ method: 'POST', url: '/api/v1/observatory/session', payload: { email: 'hist@example.org', password: 'correct horse battery' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    const mine = await ta.app.inject({ method: 'GET', url: `/api/v1/observatory/projects/${created.id}/history`, headers: { cookie } });
+    const ownUpdate = mine.json<{ action: string; changes: Record<string, { before: Json[]; after: Json[] }> }[]>().find((h) => h.action === 'update');
+    expect(ownUpdate?.changes.contacts?.before).toEqual([{ name: 'Ana Secreta', email: 'ana.secreta@example.org', phone: '+34 600 000 001' }]);
+    expect(ownUpdate?.changes.contacts?.after).toEqual([{ name: 'Bea Nueva', role: 'TIC', email: 'bea@example.org' }]);
+    // The service gives editors the values too; another member gets the redacted history.
+    expect((await svc.history({ kind: 'system' }, created.id)).find((h) => h.action === 'update')?.changes.contacts?.redacted).toBeUndefined();
+    const other = { kind: 'account' as const, id: '00000000-0000-0000-0000-000000000000', role: 'member' as const, ine5: null, isVerified: true };
+    expect((await svc.history(other, created.id)).find((h) => h.action === 'update')?.changes.contacts).toEqual({ before: null, after: null, redacted: true });
+  });
 });
 

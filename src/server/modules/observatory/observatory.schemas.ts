@@ -351,7 +351,8 @@ export const ZHistoryEntrySchema = z.object({
   action: z.string(),
   statusFrom: z.string().nullable(),
   statusTo: z.string().nullable(),
-  changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  /** Field -> before/after; `redacted` when the values are withheld from this reader (contacts, for the public). */
+  changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown(), redacted: z.literal(true).optional() })),
   comment: z.string().nullable(),
 });
 export type HistoryEntry = z.infer<typeof ZHistoryEntrySchema>;

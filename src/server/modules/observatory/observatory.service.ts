@@ -49,6 +49,9 @@ export const PROJECT_FILE_LIMITS: UploadLimits = {
   ],
 };
 
+/** History fields holding personal data (names, e-mails, phones): values only for the record's owner and editors. */
+const PERSONAL_FIELDS: ReadonlySet<string> = new Set(['contacts']);
+
 /** The observatory's jobs (digests, review reminders) run this often (ms): daily. */
 export const DAILY_JOB_INTERVAL_MS = 24 * 3600 * 1000;
 /** A digest covers unread notifications up to this old (ms). */
@@ -826,9 +829,15 @@ export class ObservatoryService {
     const p = await repo.findProject(this.db, idOrSlug);
     if (!p || !this.canSee(actor, p)) throw new AppError('observatory.project_not_found', { status: 404 });
     const rows = await repo.listHistory(this.db, p.id);
+    // Contacts are people's names, e-mails and phones: a contact removed from the record must not stay readable in its
+    // history. Readers other than the owner and editors learn only that the contacts changed.
+    const mayReadPersonal = isOwner(actor, p) || isEditor(actor);
+    const redact = (changes: HistoryEntry['changes']): HistoryEntry['changes'] =>
+      mayReadPersonal ? changes : Object.fromEntries(Object.entries(changes).map(([field, change]) =>
+        PERSONAL_FIELDS.has(field) ? [field, { before: null, after: null, redacted: true as const }] : [field, change]));
     return rows.map((h) => ({
       id: Number(h.id), at: h.at.toISOString(), actorAccountId: h.actor_account_id, actorName: h.actor_name, action: h.action, statusFrom: h.status_from,
-      statusTo: h.status_to, changes: h.changes, comment: h.comment,
+      statusTo: h.status_to, changes: redact(h.changes), comment: h.comment,
     }));
   }
 

@@ -57,9 +57,10 @@ function Changes({ entry }: { entry: HistoryEntry }) {
   }
   return (
     <ul className="obs-history__changes">
-      {fields.map(([field, { before, after }]) => {
-        const b = shortValue(field, before, lang, t);
-        const a = shortValue(field, after, lang, t);
+      {fields.map(([field, { before, after, redacted }]) => {
+        // Withheld values (contacts, for readers other than the owner and editors): only that they changed.
+        const b = redacted ? undefined : shortValue(field, before, lang, t);
+        const a = redacted ? undefined : shortValue(field, after, lang, t);
         return (
           <li key={field}>
             <span className="obs-history__field">{fieldLabel(field, t)}:</span>{' '}
