@@ -6,7 +6,7 @@ import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import type { LoadedTenant } from '../tenants/index.ts';
 import { CertificatesRepository } from './certificates.repository.ts';
 import { CertificatesService } from './certificates.service.ts';
-import { runPoppler, sampleHousehold } from './certificates.test-helpers.ts';
+import { readQrCode, runPoppler, sampleHousehold } from './certificates.test-helpers.ts';
 import { normalizeCsvCode } from './csv-code.ts';
 import { loadOrCreateSeal } from './seal.ts';
 import { createSealProvider } from './seal-provider.ts';
@@ -67,6 +67,8 @@ describe('padrón certificates', () => {
     expect(text).toContain(doc.displayCode);
     expect(text).toContain(`https://ventanilla.example.org/verify/${doc.code}`);
     expect(doc.verifyUrl).toBe(`https://ventanilla.example.org/verify/${doc.code}`);
+    // The printed QR code, read off the rendered page, leads to the same verification address.
+    expect(readQrCode(doc.pdf)).toBe(doc.verifyUrl);
   });
 
   it('lists everyone in the household on a collective certificate', async () => {

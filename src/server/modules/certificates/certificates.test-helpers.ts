@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+// jsqr is CommonJS: its module object carries the function as `default` too (the one its types describe).
+import jsqr from 'jsqr';
+import { PNG } from 'pngjs';
 import type { LoadedTenant } from '../tenants/index.ts';
 import type { PadronCertificateData } from './padron-certificate.renderer.ts';
 
@@ -36,4 +39,14 @@ export function runPoppler(tool: 'pdfsig' | 'pdftotext', pdf: Buffer): string {
     if (typeof out === 'string' && out) return out;
     throw err;
   }
+}
+
+/** Renders the first page (pdftoppm, 150 dpi) and reads the QR code on it, as a phone camera would. */
+export function readQrCode(pdf: Buffer): string | undefined {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vt-qr-'));
+  const file = path.join(dir, 'doc.pdf');
+  writeFileSync(file, pdf);
+  execFileSync('pdftoppm', ['-png', '-r', '150', '-f', '1', '-l', '1', '-singlefile', file, path.join(dir, 'page')]);
+  const png = PNG.sync.read(readFileSync(path.join(dir, 'page.png')));
+  return jsqr.default(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
