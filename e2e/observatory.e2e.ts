@@ -347,9 +347,27 @@ test('the owner edits documentation links and contacts with the keyboard: a vide
   await expect(docs.getByRole('button', { name: 'Add a link' })).toBeFocused();
 });
 
+test('a reader reaches every search result with "Show more", and the status says how many are shown', async ({ page }) => {
+  const api = (await (await page.request.get('/api/v1/observatory/projects?limit=1')).json()) as { total: number };
+  expect(api.total).toBeGreaterThan(10);
+  await page.goto(`${OBS}/?per=5&lang=en`);
+  const results = page.getByRole('list', { name: 'Results' });
+  await expect(page.getByRole('status').filter({ hasText: `Showing 5 of ${api.total}.` })).toBeVisible();
+  await expect(results.getByRole('heading', { level: 3 })).toHaveCount(5);
+  await page.getByRole('button', { name: 'Show 5 more' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Showing 10 of ${api.total}.` })).toBeVisible();
+  await expect(results.getByRole('heading', { level: 3 })).toHaveCount(10);
+  // Focus moves to the first new result.
+  await expect(results.getByRole('heading', { level: 3 }).nth(5).getByRole('link')).toBeFocused();
+  await expectNoA11yViolations(page);
+  while (await page.getByRole('button', { name: /^Show \d+ more$/ }).count()) await page.getByRole('button', { name: /^Show \d+ more$/ }).click();
+  await expect(results.getByRole('heading', { level: 3 })).toHaveCount(api.total);
+  await expect(page.getByRole('status').filter({ hasText: `Showing ${api.total} of ${api.total}.` })).toBeVisible();
+});
+
 for (const lang of ['es', 'ca', 'en'] as const) {
   test(`the public observatory pages have no WCAG 2.2 AA violations in ${lang}`, async ({ page }) => {
-    const pages = ['/?mode=near&council=03014&km=60', `/projects/${AL21}`, '/forum', '/forum/c/first-line-care', '/register', '/signin', '/verify', '/resend'];
+    const pages = ['/?mode=near&council=03014&km=60', '/?per=5', `/projects/${AL21}`, '/forum', '/forum/c/first-line-care', '/register', '/signin', '/verify', '/resend'];
     for (const p of pages) {
       await page.goto(`${OBS}${p}${p.includes('?') ? '&' : '?'}lang=${lang}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

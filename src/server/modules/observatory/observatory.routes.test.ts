@@ -41,6 +41,21 @@ describe('GET /api/v1/observatory/projects', () => {
     });
   });
 
+  it('pages through the results with limit and offset, always giving the total', async () => {
+    const page = async (q: string) => (await ta.app.inject({ method: 'GET', url: `/api/v1/observatory/projects?${q}` })).json<{ total: number; limit: number; offset: number; items: { id: string }[] }>();
+    const all = await page('limit=500');
+    expect(all.total).toBeGreaterThanOrEqual(10);
+    expect(all.items).toHaveLength(all.total);
+    const first = await page('limit=4');
+    const second = await page('limit=4&offset=4');
+    expect(first).toMatchObject({ total: all.total, limit: 4, offset: 0 });
+    expect(second).toMatchObject({ total: all.total, limit: 4, offset: 4 });
+    expect([...first.items, ...second.items].map((i) => i.id)).toEqual(all.items.slice(0, 8).map((i) => i.id));
+    const past = await page('limit=4&offset=10000');
+    expect(past).toMatchObject({ total: all.total, items: [] });
+    expect((await ta.app.inject({ method: 'GET', url: '/api/v1/observatory/projects?limit=501' })).statusCode).toBe(400);
+  });
+
   it('serves the municipality picker', async () => {
     const res = await ta.app.inject({ method: 'GET', url: '/api/v1/observatory/municipalities?q=medina%20de%20rioseco' });
     expect(res.json<Json[]>()[0]).toMatchObject({ ine5: '47086', band: '1k-5k', region: 'Castilla y León' });

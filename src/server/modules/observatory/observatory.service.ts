@@ -777,8 +777,11 @@ export class ObservatoryService {
       for (const f of facets) out[f[key]] = (out[f[key]] ?? 0) + Number(f.n);
       return out;
     };
+    // The total rides on each row (count(*) OVER ()); past the last page there is no row to carry it, so count apart.
+    const total = rows[0] ? Number(rows[0].total) : query.offset > 0
+      ? Number((await repo.searchProjects(this.db, { ...filter, limit: 1, offset: 0 }))[0]?.total ?? 0) : 0;
     const result: ProjectSearchResult = {
-      total: Number(rows[0]?.total ?? 0), limit: query.limit, offset: query.offset,
+      total, limit: query.limit, offset: query.offset,
       items: rows.map((r) => toSummary(r, language)),
       facets: { area: count('area'), type: count('type'), phase: count('phase') },
     };

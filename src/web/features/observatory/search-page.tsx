@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearch } from 'wouter';
 import { useApp } from '../../app-context.tsx';
@@ -6,7 +6,7 @@ import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { MunicipalityPicker } from './municipality-picker.tsx';
-import { formatEuros, formatKm, formatNumber, toQuery } from './obs-api.ts';
+import { formatEuros, formatKm, formatNumber, obsApi, toQuery } from './obs-api.ts';
 import { AREAS, PHASES, POPULATION_BANDS, PROJECT_TYPES, PROVINCES, REGIONS, SORTS } from './obs-data.ts';
 import type { ProjectSearchResult, ProjectSummary } from './obs-types.ts';
 import { SpainMap } from './spain-map.tsx';
@@ -24,8 +24,17 @@ function readForm(search: string): Form {
 }
 
 /** The API query for the page's form (the page's own URL keeps the form, so a search can be shared). */
-function apiQuery(f: Form, lang: string): string {
-  const base = { q: f.q, area: f.area, type: f.type, phase: f.phase, technology: f.technology, band: f.band, province: f.province, region: f.region, sort: f.sort, lang };
+/** Results a page asks for at once (the API's default); `?per=` in the page's URL changes it (1-500). */
+const PAGE_SIZE = 50;
+
+function pageSize(search: string): number {
+  const n = Number(new URLSearchParams(search).get('per'));
+  return Number.isInteger(n) && n >= 1 && n <= 500 ? n : PAGE_SIZE;
+}
+
+function apiQuery(f: Form, lang: string, limit: number, offset = 0): string {
+  const base = { q: f.q, area: f.area, type: f.type, phase: f.phase, technology: f.technology, band: f.band, province: f.province, region: f.region, sort: f.sort, lang,
+    limit, offset: offset || undefined };
   if (f.mode === 'near' && f.council) return toQuery({ ...base, near: f.council, km: f.km });
   if (f.mode === 'like' && f.council) return toQuery({ ...base, like: f.council });
   return toQuery(base);
@@ -83,7 +92,44 @@ export function SearchPage() {
   const applied = readForm(search);
   const [form, setForm] = useState<Form>(applied);
   const set = (k: keyof Form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
-  const result = useApi<ProjectSearchResult>(`/api/v1/observatory/projects${apiQuery(applied, lang)}`);
+  const per = pageSize(search);
+  const firstUrl = `/api/v1/observatory/projects${apiQuery(applied, lang, per)}`;
+  const result = useApi<ProjectSearchResult>(firstUrl);
+  // "Show more" appends the next pages to the first; a new search starts again.
+  const [more, setMore] = useState<ProjectSummary[]>([]);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const [isLoadingMore, setLoadingMore] = useState(false);
+  const focusIndex = useRef<number | null>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    setMore([]);
+    setMoreError(null);
+  }, [firstUrl]);
+  useEffect(() => {
+    // Keyboard and screen-reader users continue from the first newly shown result.
+    if (focusIndex.current === null) return;
+    const link = listRef.current?.querySelectorAll<HTMLAnchorElement>(':scope > li h3 a')[focusIndex.current];
+    focusIndex.current = null;
+    link?.focus();
+  }, [more]);
+  const loadingMore = useRef(false);
+  const showMore = async (shown: number) => {
+    // One page at a time: a second click while loading would fetch the same offset twice.
+    if (loadingMore.current) return;
+    loadingMore.current = true;
+    setMoreError(null);
+    setLoadingMore(true);
+    try {
+      const next = await obsApi<ProjectSearchResult>(`/api/v1/observatory/projects${apiQuery(applied, lang, per, shown)}`);
+      focusIndex.current = next.items.length > 0 ? shown : null;
+      setMore((m) => [...m, ...next.items]);
+    } catch (err) {
+      setMoreError(err);
+    } finally {
+      loadingMore.current = false;
+      setLoadingMore(false);
+    }
+  };
   const needsCouncil = form.mode !== 'all' && !form.council;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -156,15 +202,23 @@ export function SearchPage() {
             {data.reference
               ? t(applied.mode === 'like' ? 'search.count_like' : 'search.count_near', { count: data.total, n: formatNumber(data.total, lang), name: data.reference.name, km: formatKm(Number(applied.km) || 50, lang) })
               : t('search.count', { count: data.total, n: formatNumber(data.total, lang) })}
+            {data.total > data.items.length ? ` ${t('search.showing', { shown: formatNumber(data.items.length + more.length, lang), total: formatNumber(data.total, lang) })}` : ''}
           </p>
           {data.items.length > 0 ? (
             <div className="obs-results">
-              <SpainMap items={data.items} referenceName={data.reference?.name} reference={data.reference} />
-              <ul className="card-list obs-list" aria-labelledby="obs-results">
-                {data.items.map((p) => <ProjectCard key={p.id} p={p} />)}
+              <SpainMap items={[...data.items, ...more]} referenceName={data.reference?.name} reference={data.reference} />
+              <ul className="card-list obs-list" aria-labelledby="obs-results" ref={listRef}>
+                {[...data.items, ...more].map((p) => <ProjectCard key={p.id} p={p} />)}
               </ul>
             </div>
           ) : <p>{t('search.none')}</p>}
+          <ErrorAlert error={moreError} />
+          {data.items.length + more.length < data.total ? (
+            <button type="button" className="button button--secondary" aria-busy={isLoadingMore || undefined}
+              onClick={() => void showMore(data.items.length + more.length)}>
+              {t('search.show_more', { n: formatNumber(Math.min(per, data.total - data.items.length - more.length), lang) })}
+            </button>
+          ) : null}
         </>
       ) : null}
       <p className="obs-credit">{t('search.credit')}</p>
