@@ -263,7 +263,7 @@ test('a member asks for a visit from a project page, follows it under "Requests 
   await page.goto(`${OBS}/projects/${AL21}?lang=en`);
   const message = `Could we visit the AL21 team? ${Date.now()}`;
   await page.getByLabel('Request a visit').check();
-  await page.getByLabel('Message').fill(message);
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill(message);
   await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Request sent.' })).toBeVisible();
   await page.getByRole('link', { name: 'See my sent requests' }).click();
@@ -365,6 +365,27 @@ test('a reader reaches every search result with "Show more", and the status says
   await expect(page.getByRole('status').filter({ hasText: `Showing ${api.total} of ${api.total}.` })).toBeVisible();
 });
 
+test('a member follows a project, hears about its next edit, and stops following', async ({ page }) => {
+  await apiSignIn(page, MEMBER);
+  await page.goto(`${OBS}/projects/${AL21}?lang=en`);
+  await page.getByRole('button', { name: 'Follow this project' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'You follow this project.' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Stop following' })).toBeFocused();
+  await expectNoA11yViolations(page);
+
+  const csrf = await apiSignIn(page, OWNER);
+  const edit = await page.request.patch(`/api/v1/observatory/projects/${AL21}`, { headers: { 'x-obs-csrf-token': csrf }, data: { tools: ['e2e follow check'] } });
+  expect(edit.status()).toBe(200);
+
+  await apiSignIn(page, MEMBER);
+  await page.goto(`${OBS}/notifications?lang=en`);
+  await expect(page.getByRole('link', { name: /a project you follow, was updated/ }).first()).toBeVisible();
+  await page.goto(`${OBS}/projects/${AL21}?lang=en`);
+  await page.getByRole('button', { name: 'Stop following' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'You no longer follow this project.' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Follow this project' })).toBeVisible();
+});
+
 for (const lang of ['es', 'ca', 'en'] as const) {
   test(`the public observatory pages have no WCAG 2.2 AA violations in ${lang}`, async ({ page }) => {
     const pages = ['/?mode=near&council=03014&km=60', '/?per=5', `/projects/${AL21}`, '/forum', '/forum/c/first-line-care', '/register', '/signin', '/verify', '/resend'];
@@ -383,7 +404,7 @@ for (const lang of ['es', 'ca', 'en'] as const) {
   test(`the officer's observatory pages have no WCAG 2.2 AA violations in ${lang}`, async ({ page }) => {
     // As the demo editor (the API sign-in shares the page's cookies).
     expect((await page.request.post('/api/v1/observatory/session', { data: EDITOR })).status()).toBe(200);
-    for (const p of ['/me', '/notifications', '/review', '/projects/new', `/projects/${AL21}/edit`]) {
+    for (const p of ['/me', '/notifications', '/review', '/projects/new', `/projects/${AL21}/edit`, `/projects/${AL21}`]) {
       await page.goto(`${OBS}${p}?lang=${lang}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await expect(page.locator('.loading')).toHaveCount(0);

@@ -166,6 +166,21 @@ export async function setWatch(db: Queryable, accountId: string, targetType: str
   }
 }
 
+export async function isWatching(db: Queryable, accountId: string, targetType: string, targetId: string): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM global_forum_watches WHERE account_id = $1 AND target_type = $2 AND target_id = $3', [accountId, targetType, targetId]);
+  return r.rows.length > 0;
+}
+
+/** Everyone following a project (verified accounts only). */
+export async function projectWatchers(db: Queryable, projectId: string): Promise<string[]> {
+  const r = await db.query<{ account_id: string }>(
+    `SELECT w.account_id FROM global_forum_watches w JOIN global_obs_accounts a ON a.id = w.account_id
+     WHERE w.target_type = 'project' AND w.target_id = $1 AND a.email_verified_at IS NOT NULL`,
+    [projectId],
+  );
+  return r.rows.map((x) => x.account_id);
+}
+
 /** Everyone watching the thread, its project or its category. */
 export async function watchersOf(db: Queryable, thread: { id: string; project_id: string | null; category_id: string }): Promise<string[]> {
   const r = await db.query<{ account_id: string }>(

@@ -15,7 +15,7 @@ async function officer(email: string): Promise<Officer> {
   return { id: account.id, cookie: String(login.headers['set-cookie']).split(';')[0] ?? '', csrf: login.json<{ csrfToken: string }>().csrfToken };
 }
 
-const call = (who: Officer | undefined, method: 'GET' | 'POST', url: string, payload?: Json) =>
+const call = (who: Officer | undefined, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: Json) =>
   ta.app.inject({ method, url, ...(who ? { headers: { cookie: who.cookie, [OBS_CSRF_HEADER]: who.csrf } } : {}), ...(payload ? { payload } : {}) });
 
 let owner: Officer;
@@ -93,4 +93,30 @@ describe('contact, visit and collaboration requests over HTTP', () => {
     expect((await call(editor, 'POST', `/api/v1/forum/requests/${id}/status`, { status: 'accepted' })).statusCode).toBe(200);
     expect((await call(sender, 'GET', '/api/v1/forum/requests?box=out')).json<Json[]>().find((r) => r.id === id)).toMatchObject({ status: 'accepted' });
   });
+
+  it('follows a project and tells its followers (not the editor) when the published project is edited', async () => {
+    const slug = 'cita-previa-y-avisos-por-whatsapp';
+    const watching = async (who: Officer) =>
+      (await call(who, 'GET', `/api/v1/forum/watches?targetType=project&targetId=${slug}`)).json<{ watching: boolean }>().watching;
+    expect(await watching(stranger)).toBe(false);
+    const follow = await call(stranger, 'POST', '/api/v1/forum/watches', { targetType: 'project', targetId: slug, watch: true });
+    expect(follow.statusCode).toBe(204);
+    expect(await watching(stranger)).toBe(true);
+    expect((await call(stranger, 'POST', '/api/v1/forum/watches', { targetType: 'project', targetId: 'no-such-project', watch: true })).statusCode).toBe(404);
+
+    const edited = await call(owner, 'PATCH', `/api/v1/observatory/projects/${slug}`, { phase: 'implemented' });
+    expect(edited.statusCode).toBe(200);
+    const notes = (await call(stranger, 'GET', '/api/v1/observatory/notifications')).json<{ kind: string; subjectType: string; data: Json }[]>();
+    expect(notes[0]).toMatchObject({ kind: 'project_updated', subjectType: 'project', data: { slug, fields: ['phase'] } });
+    const ownerNotes = (await call(owner, 'GET', '/api/v1/observatory/notifications')).json<{ kind: string }[]>();
+    expect(ownerNotes.map((n) => n.kind)).not.toContain('project_updated');
+
+    // Stop following: the next edit does not reach them.
+    await call(stranger, 'POST', '/api/v1/forum/watches', { targetType: 'project', targetId: slug, watch: false });
+    expect(await watching(stranger)).toBe(false);
+    await call(owner, 'PATCH', `/api/v1/observatory/projects/${slug}`, { phase: 'pilot' });
+    const after = (await call(stranger, 'GET', '/api/v1/observatory/notifications')).json<{ kind: string }[]>();
+    expect(after.filter((n) => n.kind === 'project_updated')).toHaveLength(1);
+  });
 });
+

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readObsActor, type ObservatoryService, type ObsSessionOptions } from '../observatory/index.ts';
 import {
   ZCategorySchema, ZCreateRequestSchema, ZPostRevisionSchema, ZCreateThreadSchema, ZFlagSchema, ZFlagViewSchema, ZPostSchema, ZReplySchema, ZRequestStatusSchema,
-  ZRequestViewSchema, ZResolveFlagSchema, ZThreadDetailSchema, ZThreadListQuerySchema, ZThreadSchema, ZWatchSchema,
+  ZRequestViewSchema, ZResolveFlagSchema, ZThreadDetailSchema, ZThreadListQuerySchema, ZThreadSchema, ZWatchSchema, WATCH_TARGETS,
 } from './forum.schemas.ts';
 import type { ForumService } from './forum.service.ts';
 
@@ -51,6 +51,10 @@ export function forumRoutes(deps: { forum: ForumService; observatory: Observator
         await forum.watch(await actorOf(req), req.body.targetType, req.body.targetId, req.body.watch);
         return reply.code(204).send(null);
       });
+    r.get('/api/v1/forum/watches', {
+      schema: { tags, summary: 'Whether I follow a thread, project or category', querystring: z.object({ targetType: z.enum(WATCH_TARGETS), targetId: z.string().min(1).max(200) }),
+        response: { 200: z.object({ watching: z.boolean() }) } },
+    }, async (req) => ({ watching: await forum.isWatching(await actorOf(req), req.query.targetType, req.query.targetId) }));
     r.post('/api/v1/observatory/projects/:id/requests', {
       schema: { tags, summary: 'Contact the owner, request a visit or a collaboration (tracked)', params: Id, body: ZCreateRequestSchema, response: { 201: ZRequestViewSchema } },
     }, async (req, reply) => reply.code(201).send(await forum.createRequest(await actorOf(req), req.params.id, req.body)));

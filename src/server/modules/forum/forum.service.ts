@@ -6,7 +6,7 @@
 import type { Db, Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
-import { pickText, type ObservatoryService, type ObsActor } from '../observatory/index.ts';
+import { pickText, type ObservatoryService, type ObsActor, type ProjectChangedEvent } from '../observatory/index.ts';
 import * as repo from './forum.repository.ts';
 import { extractMentions, renderMarkdown } from './forum.markdown.ts';
 import type {
@@ -70,6 +70,14 @@ export class ForumService {
   constructor(deps: ForumDeps) {
     this.db = deps.db;
     this.obs = deps.observatory;
+    this.obs.onPublishedProjectChanged((event, tx) => this.notifyProjectFollowers(event, tx));
+  }
+
+  /** Tells everyone following a published project that it was edited (not the person who edited it). */
+  private async notifyProjectFollowers(event: ProjectChangedEvent, tx: Queryable): Promise<void> {
+    const followers = (await repo.projectWatchers(tx, event.projectId)).filter((id) => id !== event.actorAccountId);
+    await this.obs.notify(followers.map((id) => ({ accountId: id, kind: 'project_updated', subjectType: 'project', subjectId: event.projectId,
+      data: { slug: event.slug, title: event.title, fields: event.fields } })), tx);
   }
 
   async categories(lang: Language): Promise<{ id: string; name: string; threadCount: number }[]> {
@@ -188,9 +196,22 @@ export class ForumService {
     return rows.map((r) => ({ bodyMd: r.body_md, replacedAt: r.replaced_at.toISOString(), editorAccountId: r.editor_account_id }));
   }
 
+  /** Follows (or stops following) a thread, project or category; a project is stored by id even when named by slug. */
   async watch(actor: ObsActor | undefined, targetType: WatchTarget, targetId: string, watch = true): Promise<void> {
     const a = requireMember(actor);
-    await repo.setWatch(this.db, a.id, targetType, targetId, watch);
+    await repo.setWatch(this.db, a.id, targetType, await this.watchTargetId(targetType, targetId), watch);
+  }
+
+  async isWatching(actor: ObsActor | undefined, targetType: WatchTarget, targetId: string): Promise<boolean> {
+    const a = requireMember(actor);
+    return repo.isWatching(this.db, a.id, targetType, await this.watchTargetId(targetType, targetId));
+  }
+
+  private async watchTargetId(targetType: WatchTarget, targetId: string): Promise<string> {
+    if (targetType !== 'project') return targetId;
+    const p = await this.obs.projectOwner(targetId);
+    if (!p) throw new AppError('forum.project_not_found', { status: 404 });
+    return p.id;
   }
 
   /** Flags a post for the moderators (each of them is notified). */

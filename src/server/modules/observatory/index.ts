@@ -1,6 +1,6 @@
 /** The observatory of local digital transformation: what other domains (forum, CLI, jobs, app) may use. */
 /** The service (gazetteer, accounts, projects, documentation files, search, reuse, notifications, digests), its file limits and actor/mailer types. */
-export { ObservatoryService, actorFor, toAccount, DEFAULT_NEAR_KM, DEFAULT_LIKE_MIN_KM, REVIEW_INTERVAL_DAYS, PROJECT_FILE_LIMITS, type ObsActor, type Mailer, type Mail, type ObservatoryDeps } from './observatory.service.ts';
+export { ObservatoryService, actorFor, toAccount, DEFAULT_NEAR_KM, DEFAULT_LIKE_MIN_KM, REVIEW_INTERVAL_DAYS, PROJECT_FILE_LIMITS, type ObsActor, type Mailer, type ProjectChangedEvent, type ProjectChangedListener, type Mail, type ObservatoryDeps } from './observatory.service.ts';
 /** Idempotent seed of the gazetteer, the Smart City 2.0 portfolio and the demo projects. */
 export { seedObservatory, type SeedReport } from './observatory.seed.ts';
 /** `ventanilla observatory import-cases <csv>`: the JRC IPS-X importer (idempotent by case id). */

@@ -220,8 +220,22 @@ function toProjectFile(f: repo.ProjectFileRow): ProjectFile {
   };
 }
 
+/** What happened to a published project, for listeners (the forum tells the project's followers). */
+export interface ProjectChangedEvent {
+  projectId: string;
+  slug: string;
+  title: Text;
+  actorAccountId: string | null;
+  /** Names of the changed fields. */
+  fields: string[];
+}
+
+/** Runs inside the edit's transaction, so the notifications commit (or roll back) with the change. */
+export type ProjectChangedListener = (event: ProjectChangedEvent, tx: Queryable) => Promise<void>;
+
 export class ObservatoryService {
   private readonly db: Db;
+  private readonly projectListeners: ProjectChangedListener[] = [];
   private readonly now: () => Date;
   private readonly publicUrl: string;
   private readonly storage: FileStorage | undefined;
@@ -234,6 +248,11 @@ export class ObservatoryService {
     this.publicUrl = (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
     this.storage = deps.storage;
     this.fileLimits = deps.fileLimits ?? PROJECT_FILE_LIMITS;
+  }
+
+  /** Subscribes to edits of published projects (the forum notifies whoever follows the project). */
+  onPublishedProjectChanged(listener: ProjectChangedListener): void {
+    this.projectListeners.push(listener);
   }
 
   private requireStorage(): FileStorage {
@@ -502,6 +521,10 @@ export class ObservatoryService {
       if (Object.keys(changes).length === 0) return p.id;
       await repo.updateProject(tx, p.id, cols);
       await repo.insertHistory(tx, { projectId: p.id, actorAccountId: accountId(a), action: 'update', statusFrom: p.status, statusTo: p.status, changes });
+      if (p.status === 'published') {
+        const event = { projectId: p.id, slug: p.slug, title: cols.title ?? p.title, actorAccountId: accountId(a), fields: Object.keys(changes) };
+        for (const listener of this.projectListeners) await listener(event, tx);
+      }
       return p.id;
     });
     return this.getProject(actor, id, 'es');
@@ -1063,6 +1086,7 @@ function digestLine(n: repo.NotificationRow, lang: Language, base: string): { te
     request_status: { es: 'Tu solicitud ha cambiado de estado:', ca: 'La teua sol·licitud ha canviat d\'estat:', en: 'Your request changed status:' },
     project_published: { es: 'Publicado:', ca: 'Publicat:', en: 'Published:' },
     project_rejected: { es: 'Devuelto para revisar:', ca: 'Retornat per a revisar:', en: 'Returned for changes:' },
+    project_updated: { es: 'Se ha actualizado un proyecto que sigues:', ca: 'S\'ha actualitzat un projecte que segueixes:', en: 'A project you follow was updated:' },
     project_adopted: { es: 'Otro ayuntamiento ha reutilizado', ca: 'Un altre ajuntament ha reutilitzat', en: 'Another council reused' },
     review_reminder: { es: 'Revisa si sigue vigente:', ca: 'Revisa si continua vigent:', en: 'Please check it is still current:' },
     flag: { es: 'Mensaje denunciado en', ca: 'Missatge denunciat en', en: 'Post flagged in' },

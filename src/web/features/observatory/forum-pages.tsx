@@ -338,7 +338,7 @@ export function ThreadPage({ id }: { id: string }) {
   );
 }
 
-const NOTIFICATION_KINDS = ['mention', 'project_thread', 'reply', 'flag', 'request', 'request_status', 'project_adopted', 'review_reminder', 'project_published', 'project_rejected'];
+const NOTIFICATION_KINDS = ['mention', 'project_thread', 'reply', 'flag', 'request', 'request_status', 'project_adopted', 'review_reminder', 'project_published', 'project_rejected', 'project_updated'];
 
 function notificationTitle(n: ObsNotification, lang: string): string {
   const v = n.data.threadTitle ?? n.data.title;

@@ -10,7 +10,7 @@ import { MarkdownField, PostList, ReplyForm } from './forum-pages.tsx';
 import { MunicipalityPicker } from './municipality-picker.tsx';
 import { formatEuros, formatNumber, obsApi, toQuery } from './obs-api.ts';
 import { REQUEST_KINDS } from './obs-data.ts';
-import { RequireOfficer } from './obs-session.tsx';
+import { RequireOfficer, useObsSession } from './obs-session.tsx';
 import { FileLinks } from './project-files.tsx';
 import { ProjectHistory } from './project-history.tsx';
 import type { ProjectDetail, ProjectSummary, Thread, ThreadDetail } from './obs-types.ts';
@@ -51,6 +51,41 @@ function Tags({ label, items }: { label: string; items: string[] }) {
       <h3>{label}</h3>
       <ul className="obs-tags">{items.map((x) => <li key={x}>{x}</li>)}</ul>
     </>
+  );
+}
+
+/**
+ * "Follow this project" / "Stop following" for a signed-in officer: followers are told when the published project is
+ * edited and when someone writes on its thread. The button's text says what it will do; the outcome goes to a status region.
+ */
+function FollowToggle({ project }: { project: ProjectDetail }) {
+  const { t } = useTranslation('observatory-web');
+  const watching = useApi<{ watching: boolean }>(`/api/v1/forum/watches${toQuery({ targetType: 'project', targetId: project.id })}`);
+  const [isFollowing, setFollowing] = useState<boolean | null>(null);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const current = isFollowing ?? watching.data?.watching ?? null;
+  if (current === null) return watching.error ? <ErrorAlert error={watching.error} /> : null;
+  const toggle = async () => {
+    setError(null);
+    setStatus('');
+    try {
+      await obsApi('/api/v1/forum/watches', { body: { targetType: 'project', targetId: project.id, watch: !current } });
+      setFollowing(!current);
+      setStatus(t(current ? 'project.not_following' : 'project.following'));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div className="obs-follow">
+      <ErrorAlert error={error} />
+      <button type="button" className="button button--secondary" onClick={() => void toggle()} aria-describedby="obs-follow-hint">
+        {t(current ? 'project.unfollow' : 'project.follow')}
+      </button>
+      <p className="field__hint" id="obs-follow-hint">{t('project.follow_hint')}</p>
+      <p role="status">{status}</p>
+    </div>
   );
 }
 
@@ -228,6 +263,7 @@ function WorkflowActions({ project, onDone }: { project: ProjectDetail; onDone: 
 export function ProjectPage({ id }: { id: string }) {
   const { t } = useTranslation('observatory-web');
   const { lang, timeZone } = useApp();
+  const { account } = useObsSession();
   const project = useApi<ProjectDetail>(`/api/v1/observatory/projects/${encodeURIComponent(id)}?lang=${lang}`);
   const similar = useApi<ProjectSummary[]>(project.data ? `/api/v1/observatory/projects/${project.data.id}/similar?lang=${lang}` : null);
   const p = project.data;
@@ -256,6 +292,7 @@ export function ProjectPage({ id }: { id: string }) {
       {p.isDemo ? <p className="notice" role="note">{t('project.demo_note')}</p> : null}
       {p.status !== 'published' ? <p className="notice" role="note">{t('workflow.status', { status: t(`statuses.${p.status}`) })}</p> : null}
       <WorkflowActions project={p} onDone={project.reload} />
+      {account && account.isVerified && p.status === 'published' ? <FollowToggle project={p} /> : null}
 
       <Section id="lvl-entity" title={t('project.levels.entity')}>
         <dl className="obs-dl">
