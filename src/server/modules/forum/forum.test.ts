@@ -165,5 +165,13 @@ describe('the forum', () => {
     expect(sent.find((m) => m.to === 'visitor@medina.example')?.text).toContain('Trabajo diario');
     expect(await obs.runDailyJobs({ send: async (m) => { sent.push(m); } })).toEqual({ digests: 0, reminders: 0 });
   });
+
+  it('still sends the review reminders when the mail server is down, and reports the failure', async () => {
+    const inAYear = new Date(Date.now() + 366 * 24 * 3600 * 1000);
+    const later = new ObservatoryService({ db: t.db, now: () => inAYear });
+    await expect(later.runDailyJobs({ send: () => Promise.reject(new Error('SMTP down')) })).rejects.toThrow('SMTP down');
+    const reminders = await t.db.query<{ n: string }>("SELECT count(*) AS n FROM global_obs_notifications WHERE kind = 'review_reminder'");
+    expect(Number(reminders.rows[0]?.n)).toBeGreaterThan(0);
+  });
 });
 

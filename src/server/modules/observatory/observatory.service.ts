@@ -1036,10 +1036,15 @@ export class ObservatoryService {
    * Both are idempotent (claims and guards in the database), so every instance may run it.
    */
   async runDailyJobs(mailer: Mailer): Promise<{ digests: number; reminders: number }> {
-    const reminders = await this.remindStaleProjects();
-    // A week back: a notification missed by a failed run is retried, and older news is stale for an e-mail.
-    const digests = await this.sendDigests(mailer, new Date(this.now().getTime() - DIGEST_LOOKBACK_MS));
-    return { digests, reminders };
+    // Each part runs even if the other fails (a mail server down must not stop the reminders, nor the reverse).
+    const [reminders, digests] = [
+      await this.remindStaleProjects().then((n) => ({ n }), (err: unknown) => ({ err })),
+      // A week back: a notification missed by a failed run is retried, and older news is stale for an e-mail.
+      await this.sendDigests(mailer, new Date(this.now().getTime() - DIGEST_LOOKBACK_MS)).then((n) => ({ n }), (err: unknown) => ({ err })),
+    ];
+    if ('err' in reminders) throw reminders.err;
+    if ('err' in digests) throw digests.err;
+    return { digests: digests.n, reminders: reminders.n };
   }
 
   /** Runs `runDailyJobs` every `intervalMs` (first after `firstRunMs`); returns the function that stops it. */
