@@ -105,19 +105,20 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   // Verification e-mails through the app's mailer (SMTP_URL, else .eml files in DATA_DIR/outbox).
   const obsMailer = createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
   app.addHook('onClose', async () => obsMailer.close());
+  const obsMail = { send: (m: { to: string; subject: string; text: string }) => obsMailer.send({ to: m.to, subject: m.subject, text: m.text }).then(() => undefined) };
   // Project documentation files: DATA_DIR/files/_observatory, or the S3 bucket under the "observatory" prefix.
   const obsStorage = createFileStorage(deps.config, 'observatory');
   app.addHook('onClose', async () => obsStorage.close?.());
   const observatory = createObservatoryModule({
     db: deps.db, session: obsSession, storage: obsStorage, publicUrl: deps.config.PUBLIC_URL,
-    mailer: { send: (m) => obsMailer.send({ to: m.to, subject: m.subject, text: m.text }).then(() => undefined) },
+    mailer: obsMail,
   });
   await app.register(observatory.routes);
   if (deps.config.NODE_ENV !== 'test') {
     // Daily digests and yearly review reminders; both are idempotent, so every instance may run them.
     const stopObsJobs = observatory.service.startDailyJobs({
       firstRunMs: 60_000,
-      mailer: { send: (m) => obsMailer.send({ to: m.to, subject: m.subject, text: m.text }).then(() => undefined) },
+      mailer: obsMail,
       onError: (err) => app.log.error({ err }, 'observatory daily jobs failed'),
     });
     app.addHook('onClose', async () => stopObsJobs());
