@@ -1,25 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../server/app.ts';
 import { openPglite } from '../server/db/pglite.ts';
 import { runPoppler } from '../server/modules/certificates/certificates.test-helpers.ts';
-
-const run = promisify(execFile);
-const BIN = path.join(ROOT_DIR, 'bin/ventanilla.js');
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd: ROOT_DIR });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { BIN, cli } from './cli.test-support.ts';
 
 describe('the ventanilla command', () => {
   it('validates a good profile and explains a broken one with file, field and problem', async () => {

@@ -1,26 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../server/app.ts';
 import { boot } from '../../server/boot.ts';
 import { loadConfig } from '../../server/config.ts';
 import { ObservatoryService } from '../../server/modules/observatory/index.ts';
-
-const run = promisify(execFile);
-const BIN = path.join(ROOT_DIR, 'bin/ventanilla.js');
-
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd: ROOT_DIR });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { cli } from '../cli.test-support.ts';
 
 describe('ventanilla observatory allow-domain', () => {
   it('restricts a council to its e-mail domains, so registering with another domain is refused', async () => {
