@@ -5,7 +5,8 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { PadronConnectorConfig, TenantProfile } from '../tenants/index.ts';
-import type { PadronConnector, TaxConnector } from './connectors.types.ts';
+import type { FilingsRegistryConnector, PadronConnector, TaxConnector } from './connectors.types.ts';
+import { createRestFilingsConnector } from './filings.rest.ts';
 import { createEmbeddedPadronConnector } from './padron.embedded.ts';
 import { createRestPadronConnector } from './padron.rest.ts';
 import { createRpaPadronConnector } from './padron.rpa.ts';
@@ -86,6 +87,22 @@ export function createConfiguredTaxConnectors(profiles: readonly TenantProfile[]
   for (const p of profiles) {
     const c = p.connectors.taxes;
     if (c.kind === 'rest') byTenant.set(p.id, createRestTaxConnector({ baseUrl: c.baseUrl, token: secret(p.id, 'tokenEnv', c.tokenEnv), timeoutMs: c.timeoutMs }));
+  }
+  if (problems.length) throw new ConnectorConfigError(problems);
+  return (tenantId) => byTenant.get(tenantId);
+}
+
+/**
+ * The official electronic registry of each council whose profile names another system (connectors.filings); councils
+ * on the embedded register get undefined: our database is their registry and nothing is sent.
+ */
+export function createConfiguredFilingsRegistries(profiles: readonly TenantProfile[], env: Record<string, string>): (tenantId: string) => FilingsRegistryConnector | undefined {
+  const problems: string[] = [];
+  const secret = secretReader(env, 'filings', problems);
+  const byTenant = new Map<string, FilingsRegistryConnector>();
+  for (const p of profiles) {
+    const c = p.connectors.filings;
+    if (c.kind === 'rest') byTenant.set(p.id, createRestFilingsConnector({ baseUrl: c.baseUrl, token: secret(p.id, 'tokenEnv', c.tokenEnv), timeoutMs: c.timeoutMs }));
   }
   if (problems.length) throw new ConnectorConfigError(problems);
   return (tenantId) => byTenant.get(tenantId);

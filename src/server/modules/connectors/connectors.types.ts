@@ -72,3 +72,43 @@ export interface TaxConnector {
   /** Records a payment; resolves when the tax system has it (also when it already had it). */
   recordPayment(tenantId: string, payment: PaymentRecord): Promise<void>;
 }
+
+/** One attachment of a filing, with its bytes: the registry keeps its own copy. */
+export interface RegistryAttachment {
+  fileName: string;
+  mimeType: string;
+  /** Hex SHA-256 of `data`, as printed on the citizen's receipt. */
+  sha256: string;
+  data: Buffer;
+}
+
+/** A filing registered here (number and time are ours), as the council's official registry receives it. */
+export interface RegistryFiling {
+  /** Our filing id: the idempotency key, so a retried delivery registers the filing once. */
+  id: string;
+  tenantId: string;
+  /** Our registry number (REG-2026-000123), already on the citizen's receipt. */
+  registryNumber: string;
+  /** ISO 8601, UTC. */
+  registeredAt: string;
+  dni: string;
+  departmentId: string;
+  subject: string;
+  body: string;
+  attachments: RegistryAttachment[];
+}
+
+/**
+ * A council's official electronic registry in another system. Filings are still numbered and stored here (the
+ * citizen's receipt cannot wait on it), and every one is delivered at least once through the filing_exports outbox:
+ * deliver must treat `filing.id` as an idempotency key and answer "already have it" as success.
+ */
+export interface FilingsRegistryConnector {
+  readonly kind: 'rest' | (string & {});
+  /**
+   * Resolves with the registry's own reference once it holds the filing (also when it already held it). Rejects with
+   * an error whose `isPermanent` is true when the registry refused the filing itself (retrying cannot help); any
+   * other rejection is retried later.
+   */
+  deliver(filing: RegistryFiling): Promise<{ externalRef: string }>;
+}

@@ -1,11 +1,13 @@
 /** The registers behind the procedures, as connectors (embedded, REST/JSON, RPA), plus the audit/step helpers. */
-export type { PadronConnector, Inhabitant, Household, TaxConnector, ExternalDebt, PaymentRecord } from './connectors.types.ts';
+export type { PadronConnector, Inhabitant, Household, TaxConnector, ExternalDebt, PaymentRecord, FilingsRegistryConnector, RegistryFiling, RegistryAttachment } from './connectors.types.ts';
 /** The padrón in our own database (default). */
 export { createEmbeddedPadronConnector } from './padron.embedded.ts';
 /** The padrón each council's profile configures (connectors.padron), routed by tenant; secrets from CONNECTOR_* variables. */
-export { createConfiguredPadronConnector, createConfiguredTaxConnectors, ConnectorConfigError, type ConfiguredPadron } from './connectors.config.ts';
+export { createConfiguredPadronConnector, createConfiguredTaxConnectors, createConfiguredFilingsRegistries, ConnectorConfigError, type ConfiguredPadron } from './connectors.config.ts';
 /** A tax system behind a REST/JSON service. */
 export { createRestTaxConnector, type RestTaxConnectorOptions } from './taxes.rest.ts';
+/** An official electronic registry behind a REST/JSON service (filings are delivered to it through an outbox). */
+export { createRestFilingsConnector, FilingsRegistryError, type RestFilingsConnectorOptions } from './filings.rest.ts';
 /** A padrón behind a REST/JSON service. */
 export { createRestPadronConnector, type RestConnectorOptions } from './padron.rest.ts';
 /** A padrón behind a legacy web application, driven with headless Chromium. */

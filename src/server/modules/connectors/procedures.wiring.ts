@@ -16,7 +16,7 @@ import { createPaymentsModule, type PaymentsService } from '../payments/index.ts
 import { createFileStorage, type FileStorage } from '../storage/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import type { PadronConnector } from './connectors.types.ts';
-import { createConfiguredPadronConnector, createConfiguredTaxConnectors, type ConfiguredPadron } from './connectors.config.ts';
+import { createConfiguredFilingsRegistries, createConfiguredPadronConnector, createConfiguredTaxConnectors, type ConfiguredPadron } from './connectors.config.ts';
 
 export interface ProcedureModulesDeps {
   db: Db;
@@ -89,6 +89,8 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     ...(sms ? { sms } : {}),
     onError,
   });
+  // Councils whose official registry is another system (connectors.filings: rest); a missing token stops the start.
+  const registryFor = createConfiguredFilingsRegistries(deps.tenants.list(), deps.config.connectorEnv);
   const storage = deps.storage ?? createFileStorage(deps.config, 'filings');
   const filings = createFilingsModule({
     db: deps.db,
@@ -96,6 +98,7 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     storage,
     receipts: deps.certificates,
     onError,
+    registryFor,
   });
   late.payments = paymentsModule.service;
   return {
@@ -119,6 +122,14 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
             if (exported > 0) deps.log.info({ exported }, 'procedures: payments recorded in tax systems');
           } catch (err) {
             onError(err, 'reminder job');
+          }
+          // Apart, so a mail server or tax system that is down does not hold filings back (and the other way round).
+          try {
+            // Filings the councils' own registries have not acknowledged yet.
+            const filed = await filings.service.deliverFilingExports();
+            if (filed > 0) deps.log.info({ filed }, 'procedures: filings delivered to council registries');
+          } catch (err) {
+            onError(err, 'filing export job');
           } finally {
             isRunning = false;
           }

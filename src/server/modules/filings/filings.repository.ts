@@ -36,6 +36,18 @@ export interface HistoryRow {
   at: Date;
 }
 
+export interface FilingExportRow {
+  filing_id: string;
+  tenant_id: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: Date;
+  leased_until: Date | null;
+  last_error: string | null;
+  external_ref: string | null;
+  delivered_at: Date | null;
+}
+
 const COLS = `id, tenant_id, registry_number, year, sequence, dni, subject, body, department_id, status, receipt_code, language, created_at, updated_at`;
 
 /** The only SQL for the filings registry. */
@@ -133,5 +145,61 @@ export const filingsRepository = {
       filingId,
     ]);
     return res.rows;
+  },
+
+  /** Queues a filing for the council's own registry, in the filing's transaction; due at `now`. */
+  async queueExport(q: Queryable, tenantId: string, filingId: string, now: Date): Promise<void> {
+    await q.query(`INSERT INTO filing_exports (filing_id, tenant_id, next_attempt_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [filingId, tenantId, now]);
+  },
+
+  /**
+   * Claims up to `limit` due exports for `leaseSeconds` (a sender that dies leaves them due again after that) and
+   * counts the attempt. SKIP LOCKED: several instances share the work without sending one twice at the same time.
+   * Times come from the service's clock, so retries can be tested without waiting.
+   */
+  async claimExports(q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<{ filing_id: string; tenant_id: string; attempts: number }[]> {
+    const res = await q.query<{ filing_id: string; tenant_id: string; attempts: number }>(
+      `UPDATE filing_exports SET attempts = attempts + 1, leased_until = $1::timestamptz + make_interval(secs => $3)
+        WHERE filing_id IN (SELECT filing_id FROM filing_exports
+                             WHERE status = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+                             ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING filing_id, tenant_id, attempts`,
+      [now, limit, leaseSeconds],
+    );
+    return res.rows;
+  },
+
+  async finishExport(
+    q: Queryable,
+    filingId: string,
+    now: Date,
+    outcome: { status: 'delivered'; externalRef: string } | { status: 'failed'; error: string } | { status: 'pending'; error: string; retryInSeconds: number },
+  ): Promise<void> {
+    switch (outcome.status) {
+      case 'delivered':
+        await q.query(`UPDATE filing_exports SET status = 'delivered', external_ref = $2, delivered_at = $3, last_error = NULL, leased_until = NULL WHERE filing_id = $1`, [
+          filingId,
+          outcome.externalRef,
+          now,
+        ]);
+        return;
+      case 'failed':
+        await q.query(`UPDATE filing_exports SET status = 'failed', last_error = $2, leased_until = NULL WHERE filing_id = $1`, [filingId, outcome.error.slice(0, 500)]);
+        return;
+      case 'pending':
+        await q.query(`UPDATE filing_exports SET last_error = $2, next_attempt_at = $3::timestamptz + make_interval(secs => $4), leased_until = NULL WHERE filing_id = $1`, [
+          filingId,
+          outcome.error.slice(0, 500),
+          now,
+          outcome.retryInSeconds,
+        ]);
+        return;
+    }
+  },
+
+  /** Where a filing stands with the council's own registry; undefined for embedded councils. */
+  async findExport(q: Queryable, tenantId: string, filingId: string): Promise<FilingExportRow | undefined> {
+    const res = await q.query<FilingExportRow>(`SELECT * FROM filing_exports WHERE tenant_id = $1 AND filing_id = $2`, [tenantId, filingId]);
+    return res.rows[0];
   },
 };

@@ -12,6 +12,8 @@ import { citizenActor, recordEvent, recordStep, type Actor, type ProcedureContex
 import { localize, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { filingsRepository as repo, type AttachmentRow, type FilingRow, type FilingStatus } from './filings.repository.ts';
 import { inspectUploads, type FileStorage } from '../storage/index.ts';
+import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts';
+import { createFilingExporter } from './filings.export.ts';
 
 /** Accepted attachment types, decided from the bytes, never from the name or the declared type. */
 export const ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
@@ -67,6 +69,8 @@ export interface FilingsDeps {
   limits?: Partial<FilingLimits>;
   now?: () => Date;
   onError?: (err: unknown, what: string) => void;
+  /** The council's own official registry (connectors.filings: rest), or undefined when our database is it. */
+  registryFor?: ((tenantId: string) => FilingsRegistryConnector | undefined) | undefined;
 }
 
 const localYear = (d: Date, timeZone: string): number => Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(d));
@@ -78,6 +82,7 @@ export function createFilingsService(deps: FilingsDeps) {
   const { db, tenants, storage } = deps;
   const limits: FilingLimits = { ...DEFAULT_LIMITS, ...deps.limits };
   const now = deps.now ?? (() => new Date());
+  const deliverFilingExports = createFilingExporter({ db, storage, registryFor: deps.registryFor, now, onError: deps.onError });
 
   const deptName = (tenant: TenantProfile, id: string, lang: Language) => localize(tenant.departments.find((d) => d.id === id)?.names, lang, tenant) || id;
 
@@ -127,6 +132,15 @@ export function createFilingsService(deps: FilingsDeps) {
 
   return {
     limits,
+
+    /** Sends due filings to the councils' own registries (the procedures job); returns how many were accepted. */
+    deliverFilingExports,
+
+    /** Where a filing stands with the council's own registry (staff, support); undefined for embedded councils. */
+    async exportStatus(tenantId: string, filingId: string): Promise<{ status: 'pending' | 'delivered' | 'failed'; attempts: number; lastError: string | null; externalRef: string | null } | undefined> {
+      const e = await repo.findExport(db, tenantId, filingId);
+      return e && { status: e.status, attempts: e.attempts, lastError: e.last_error, externalRef: e.external_ref };
+    },
 
     /**
      * Registers a filing. Attachments are checked, written to temporary files, then the registry number, the filing,
@@ -187,6 +201,8 @@ export function createFilingsService(deps: FilingsDeps) {
             details: { registryNumber: filing.registry_number, departmentId: input.departmentId, attachments: attachments.length },
           });
           await recordEvent(tx, tenantId, ctx, 'filing.created', { data: { departmentId: input.departmentId, attachments: attachments.length } });
+          // The council's own registry hears of it from the outbox, at least once, even if it is down right now.
+          if (deps.registryFor?.(tenantId)) await repo.queueExport(tx, tenantId, id, now());
           return { filing, attachments };
         });
       } catch (err) {
@@ -197,6 +213,8 @@ export function createFilingsService(deps: FilingsDeps) {
         const temp = temps[i];
         if (temp) await storage.commit(temp, a.storage_key);
       }
+      // Not awaited, and only once the files are in place: the citizen does not wait on the other registry.
+      if (deps.registryFor?.(tenantId)) void deliverFilingExports().catch((err: unknown) => deps.onError?.(err, 'filing export'));
       const code = await issueReceipt(tenantId, created.filing, created.attachments).catch((err: unknown) => {
         deps.onError?.(err, 'filing receipt');
         return undefined;

@@ -4,12 +4,13 @@ import type { TenantRegistry } from '../tenants/index.ts';
 import { filingsRoutes } from './filings.routes.ts';
 import { createFilingsService, type FilingLimits, type FilingReceiptIssuer } from './filings.service.ts';
 import type { FileStorage } from '../storage/index.ts';
+import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts';
 
-/** The service (create, listMine, get, status, attachment, receiptPdf, updateStatus): free of Fastify, for the assistant. */
+/** The service (create, listMine, deliverFilingExports, exportStatus, get, status, attachment, receiptPdf, updateStatus): free of Fastify, for the assistant. */
 export { createFilingsService, ACCEPTED_TYPES, DEFAULT_LIMITS, FILING_STATUSES, type FilingsService, type FilingDetail, type FilingSummary, type CreateFilingInput, type NewAttachment, type FilingLimits } from './filings.service.ts';
 
 /** Builds the filings module for the registry. */
-export function createFilingsModule(deps: { db: Db; tenants: TenantRegistry; storage: FileStorage; receipts?: FilingReceiptIssuer; limits?: Partial<FilingLimits>; onError?: (err: unknown, what: string) => void }) {
+export function createFilingsModule(deps: { db: Db; tenants: TenantRegistry; storage: FileStorage; receipts?: FilingReceiptIssuer; limits?: Partial<FilingLimits>; onError?: (err: unknown, what: string) => void; registryFor?: (tenantId: string) => FilingsRegistryConnector | undefined }) {
   const service = createFilingsService(deps);
   return { service, routes: filingsRoutes(service) };
 }

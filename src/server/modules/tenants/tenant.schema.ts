@@ -142,10 +142,17 @@ const ZTaxConnectorConfig = z.discriminatedUnion('kind', [
   ZRestConnector,
 ]);
 export type TaxConnectorConfig = z.infer<typeof ZTaxConnectorConfig>;
+/** embedded: our database is the council's registry; rest: every filing is also delivered to its own registry. */
+const ZFilingsConnectorConfig = z.discriminatedUnion('kind', [ZEmbeddedConnector, ZRestConnector]);
+export type FilingsConnectorConfig = z.infer<typeof ZFilingsConnectorConfig>;
 
 /** Which system holds each register for this council (docs/connectors.md). The embedded database by default. */
 const ZConnectors = z
-  .object({ padron: ZPadronConnectorConfig.default({ kind: 'embedded' }), taxes: ZTaxConnectorConfig.default({ kind: 'embedded' }) })
+  .object({
+    padron: ZPadronConnectorConfig.default({ kind: 'embedded' }),
+    taxes: ZTaxConnectorConfig.default({ kind: 'embedded' }),
+    filings: ZFilingsConnectorConfig.default({ kind: 'embedded' }),
+  })
   .strict();
 
 /**
@@ -222,7 +229,7 @@ export const ZTenantProfile = z
     kiosks: z.array(ZKiosk).default([]),
     intents: z.array(ZCustomIntent).default([]),
     retention: z.object({ transcriptDays: z.number().int().min(1).max(3650).default(365) }).strict().default({ transcriptDays: 365 }),
-    connectors: ZConnectors.default({ padron: { kind: 'embedded' }, taxes: { kind: 'embedded' } }),
+    connectors: ZConnectors.default({ padron: { kind: 'embedded' }, taxes: { kind: 'embedded' }, filings: { kind: 'embedded' } }),
     payments: ZPayments.default({ gateway: { kind: 'sandbox' } }),
   })
   .strict()
