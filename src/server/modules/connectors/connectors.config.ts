@@ -5,7 +5,8 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { PadronConnectorConfig, TenantProfile } from '../tenants/index.ts';
-import type { FilingsRegistryConnector, PadronConnector, TaxConnector } from './connectors.types.ts';
+import { createRestAppointmentsConnector } from './appointments.rest.ts';
+import type { AppointmentCalendarConnector, FilingsRegistryConnector, PadronConnector, TaxConnector } from './connectors.types.ts';
 import { createRestFilingsConnector } from './filings.rest.ts';
 import { createEmbeddedPadronConnector } from './padron.embedded.ts';
 import { createRestPadronConnector } from './padron.rest.ts';
@@ -103,6 +104,22 @@ export function createConfiguredFilingsRegistries(profiles: readonly TenantProfi
   for (const p of profiles) {
     const c = p.connectors.filings;
     if (c.kind === 'rest') byTenant.set(p.id, createRestFilingsConnector({ baseUrl: c.baseUrl, token: secret(p.id, 'tokenEnv', c.tokenEnv), timeoutMs: c.timeoutMs }));
+  }
+  if (problems.length) throw new ConnectorConfigError(problems);
+  return (tenantId) => byTenant.get(tenantId);
+}
+
+/**
+ * The appointment or queue system of each council whose profile names one (connectors.appointments); councils on the
+ * embedded calendar get undefined: our database is their calendar and nothing is sent.
+ */
+export function createConfiguredAppointmentCalendars(profiles: readonly TenantProfile[], env: Record<string, string>): (tenantId: string) => AppointmentCalendarConnector | undefined {
+  const problems: string[] = [];
+  const secret = secretReader(env, 'appointments', problems);
+  const byTenant = new Map<string, AppointmentCalendarConnector>();
+  for (const p of profiles) {
+    const c = p.connectors.appointments;
+    if (c.kind === 'rest') byTenant.set(p.id, createRestAppointmentsConnector({ baseUrl: c.baseUrl, token: secret(p.id, 'tokenEnv', c.tokenEnv), timeoutMs: c.timeoutMs }));
   }
   if (problems.length) throw new ConnectorConfigError(problems);
   return (tenantId) => byTenant.get(tenantId);

@@ -112,3 +112,39 @@ export interface FilingsRegistryConnector {
    */
   deliver(filing: RegistryFiling): Promise<{ externalRef: string }>;
 }
+
+/** What happened to an appointment, as the council's own calendar or queue system receives it. */
+export interface AppointmentCalendarEvent {
+  /** Our event id: the idempotency key, so a retried delivery applies the event once. */
+  id: string;
+  /** The appointment the event is about; for `rescheduled`, the new appointment (the old one is `rescheduledFrom`). */
+  appointmentId: string;
+  tenantId: string;
+  kind: 'booked' | 'cancelled' | 'rescheduled';
+  /** The citizen's appointment code (CITA-…), as on the confirmation e-mail and the kiosk ticket. */
+  code: string;
+  dni: string;
+  serviceId: string;
+  officeId: string;
+  /** ISO 8601, UTC. */
+  startsAt: string;
+  endsAt: string;
+  /** When it happened here, ISO 8601 UTC. */
+  at: string;
+  /** For `rescheduled`: the appointment it replaces (cancelled in the same transaction). */
+  rescheduledFrom?: string | undefined;
+}
+
+/**
+ * A council's own appointment or queue system. Bookings are still decided here (exactly-once needs our
+ * transactions); every booking, cancellation and reschedule is mirrored there at least once, in order per appointment,
+ * through the appointment_exports outbox: deliver must treat `event.id` as an idempotency key.
+ */
+export interface AppointmentCalendarConnector {
+  readonly kind: 'rest' | (string & {});
+  /**
+   * Resolves once the system holds the event (also when it already held it). Rejects with an error whose
+   * `isPermanent` is true when the system refused the event itself; any other rejection is retried later.
+   */
+  deliver(event: AppointmentCalendarEvent): Promise<{ externalRef?: string }>;
+}

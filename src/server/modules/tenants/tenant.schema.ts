@@ -145,6 +145,9 @@ export type TaxConnectorConfig = z.infer<typeof ZTaxConnectorConfig>;
 /** embedded: our database is the council's registry; rest: every filing is also delivered to its own registry. */
 const ZFilingsConnectorConfig = z.discriminatedUnion('kind', [ZEmbeddedConnector, ZRestConnector]);
 export type FilingsConnectorConfig = z.infer<typeof ZFilingsConnectorConfig>;
+/** embedded: our database is the council's calendar; rest: every booking, cancellation and reschedule is mirrored to its own system. */
+const ZAppointmentsConnectorConfig = z.discriminatedUnion('kind', [ZEmbeddedConnector, ZRestConnector]);
+export type AppointmentsConnectorConfig = z.infer<typeof ZAppointmentsConnectorConfig>;
 
 /** Which system holds each register for this council (docs/connectors.md). The embedded database by default. */
 const ZConnectors = z
@@ -152,6 +155,7 @@ const ZConnectors = z
     padron: ZPadronConnectorConfig.default({ kind: 'embedded' }),
     taxes: ZTaxConnectorConfig.default({ kind: 'embedded' }),
     filings: ZFilingsConnectorConfig.default({ kind: 'embedded' }),
+    appointments: ZAppointmentsConnectorConfig.default({ kind: 'embedded' }),
   })
   .strict();
 
@@ -229,7 +233,7 @@ export const ZTenantProfile = z
     kiosks: z.array(ZKiosk).default([]),
     intents: z.array(ZCustomIntent).default([]),
     retention: z.object({ transcriptDays: z.number().int().min(1).max(3650).default(365) }).strict().default({ transcriptDays: 365 }),
-    connectors: ZConnectors.default({ padron: { kind: 'embedded' }, taxes: { kind: 'embedded' }, filings: { kind: 'embedded' } }),
+    connectors: ZConnectors.default({ padron: { kind: 'embedded' }, taxes: { kind: 'embedded' }, filings: { kind: 'embedded' }, appointments: { kind: 'embedded' } }),
     payments: ZPayments.default({ gateway: { kind: 'sandbox' } }),
   })
   .strict()
