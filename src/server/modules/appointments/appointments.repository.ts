@@ -27,6 +27,25 @@ export interface AppointmentRow {
   reminded_at: Date | null;
 }
 
+export type AppointmentExportKind = 'booked' | 'cancelled' | 'rescheduled';
+
+export interface ClaimedAppointmentExport {
+  event_id: string;
+  tenant_id: string;
+  appointment_id: string;
+  attempts: number;
+  payload: unknown;
+}
+
+export interface AppointmentExportRow {
+  event_id: string;
+  kind: AppointmentExportKind;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  external_ref: string | null;
+}
+
 export interface NewAppointment {
   id: string;
   tenantId: string;
@@ -146,5 +165,74 @@ export const appointmentsRepository = {
   async contactEmail(q: Queryable, tenantId: string, dni: string): Promise<string | undefined> {
     const res = await q.query<{ email: string | null }>(`SELECT email FROM citizen_contacts WHERE tenant_id = $1 AND dni = $2`, [tenantId, dni]);
     return res.rows[0]?.email ?? undefined;
+  },
+
+  /** The reschedule chain an appointment belongs to: that of its first queued event, or the appointment itself. */
+  async exportChainOf(q: Queryable, tenantId: string, appointmentId: string): Promise<string | undefined> {
+    const res = await q.query<{ chain_id: string }>(`SELECT chain_id FROM appointment_exports WHERE tenant_id = $1 AND appointment_id = $2 ORDER BY seq LIMIT 1`, [tenantId, appointmentId]);
+    return res.rows[0]?.chain_id;
+  },
+
+  /** Queues an event for the council's own calendar, in the transaction that made the change; due at `now`. */
+  async queueExport(q: Queryable, e: { eventId: string; tenantId: string; appointmentId: string; chainId: string; kind: AppointmentExportKind; payload: unknown; now: Date }): Promise<void> {
+    await q.query(
+      `INSERT INTO appointment_exports (event_id, tenant_id, appointment_id, chain_id, kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7)`,
+      [e.eventId, e.tenantId, e.appointmentId, e.chainId, e.kind, JSON.stringify(e.payload), e.now],
+    );
+  },
+
+  /**
+   * Claims up to `limit` due events for `leaseSeconds` and counts the attempt. SKIP LOCKED: several instances share
+   * the work without sending one twice at the same time. An event waits while an earlier one of its chain is still
+   * pending (due later, or held by another sender), so the other system hears of a booking before its cancellation.
+   */
+  async claimExports(q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<ClaimedAppointmentExport[]> {
+    const res = await q.query<ClaimedAppointmentExport>(
+      `UPDATE appointment_exports SET attempts = attempts + 1, leased_until = $1::timestamptz + make_interval(secs => $3)
+        WHERE seq IN (SELECT e.seq FROM appointment_exports e
+                       WHERE e.status = 'pending' AND e.next_attempt_at <= $1 AND (e.leased_until IS NULL OR e.leased_until <= $1)
+                         AND NOT EXISTS (SELECT 1 FROM appointment_exports p WHERE p.chain_id = e.chain_id AND p.seq < e.seq AND p.status = 'pending')
+                       ORDER BY e.next_attempt_at, e.seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING event_id, tenant_id, appointment_id, attempts, payload`,
+      [now, limit, leaseSeconds],
+    );
+    return res.rows;
+  },
+
+  async finishExport(
+    q: Queryable,
+    eventId: string,
+    now: Date,
+    outcome: { status: 'delivered'; externalRef: string | undefined } | { status: 'failed'; error: string } | { status: 'pending'; error: string; retryInSeconds: number },
+  ): Promise<void> {
+    switch (outcome.status) {
+      case 'delivered':
+        await q.query(`UPDATE appointment_exports SET status = 'delivered', external_ref = $2, delivered_at = $3, last_error = NULL, leased_until = NULL WHERE event_id = $1`, [
+          eventId,
+          outcome.externalRef ?? null,
+          now,
+        ]);
+        return;
+      case 'failed':
+        await q.query(`UPDATE appointment_exports SET status = 'failed', last_error = $2, leased_until = NULL WHERE event_id = $1`, [eventId, outcome.error.slice(0, 500)]);
+        return;
+      case 'pending':
+        await q.query(`UPDATE appointment_exports SET last_error = $2, next_attempt_at = $3::timestamptz + make_interval(secs => $4), leased_until = NULL WHERE event_id = $1`, [
+          eventId,
+          outcome.error.slice(0, 500),
+          now,
+          outcome.retryInSeconds,
+        ]);
+        return;
+    }
+  },
+
+  /** The events queued for an appointment, oldest first; empty for embedded councils. */
+  async exportsFor(q: Queryable, tenantId: string, appointmentId: string): Promise<AppointmentExportRow[]> {
+    const res = await q.query<AppointmentExportRow>(
+      `SELECT event_id, kind, status, attempts, last_error, external_ref FROM appointment_exports WHERE tenant_id = $1 AND appointment_id = $2 ORDER BY seq`,
+      [tenantId, appointmentId],
+    );
+    return res.rows;
   },
 };

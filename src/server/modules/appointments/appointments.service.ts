@@ -13,7 +13,9 @@ import { citizenActor, recordEvent, recordStep, systemActor, systemContext, type
 import { localize, type AppointmentService, type Office, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { slotsForDay, type SlotSpec } from './appointments.calendar.ts';
 import { appointmentIcs } from './appointments.ics.ts';
-import { appointmentsRepository as repo, type AppointmentRow } from './appointments.repository.ts';
+import type { AppointmentCalendarConnector } from '../connectors/connectors.types.ts';
+import { createAppointmentExporter } from './appointments.export.ts';
+import { appointmentsRepository as repo, type AppointmentExportKind, type AppointmentRow } from './appointments.repository.ts';
 import { addDays, toLocal } from './appointments.time.ts';
 
 export interface AvailabilityQuery {
@@ -75,6 +77,10 @@ export interface AppointmentsDeps {
   now?: () => Date;
   /** Called when an e-mail could not be sent (the booking stands; the log says why). */
   onMailError?: (err: unknown) => void;
+  /** The council's own appointment or queue system (connectors.appointments: rest), or undefined when our database is its calendar. */
+  calendarFor?: ((tenantId: string) => AppointmentCalendarConnector | undefined) | undefined;
+  /** Called when an event could not be mirrored to a council's system (it stays in the outbox; the log says why). */
+  onError?: ((err: unknown, what: string) => void) | undefined;
 }
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -90,6 +96,45 @@ export type AppointmentsService = ReturnType<typeof createAppointmentsService>;
 export function createAppointmentsService(deps: AppointmentsDeps) {
   const { db, tenants } = deps;
   const now = deps.now ?? (() => new Date());
+  const deliverAppointmentExports = createAppointmentExporter({ db, calendarFor: deps.calendarFor, now, onError: deps.onError });
+
+  /**
+   * Queues the event for the council's own calendar inside the transaction that made the change, so no change is
+   * made here and forgotten there. Nothing for embedded councils: our database is their calendar.
+   */
+  async function queueExport(tx: Queryable, row: AppointmentRow, kind: AppointmentExportKind, chainOf: string): Promise<boolean> {
+    if (!deps.calendarFor?.(row.tenant_id)) return false;
+    const chainId = (await repo.exportChainOf(tx, row.tenant_id, chainOf)) ?? chainOf;
+    const id = randomUUID();
+    const at = now();
+    await repo.queueExport(tx, {
+      eventId: id,
+      tenantId: row.tenant_id,
+      appointmentId: row.id,
+      chainId,
+      kind,
+      now: at,
+      payload: {
+        id,
+        appointmentId: row.id,
+        tenantId: row.tenant_id,
+        kind,
+        code: row.code,
+        dni: row.dni,
+        serviceId: row.service_id,
+        officeId: row.office_id,
+        startsAt: new Date(row.starts_at).toISOString(),
+        endsAt: new Date(row.ends_at).toISOString(),
+        at: at.toISOString(),
+        ...(kind === 'rescheduled' && row.rescheduled_from ? { rescheduledFrom: row.rescheduled_from } : {}),
+      },
+    });
+    return true;
+  }
+  /** Sends what was just queued, after the commit; the citizen does not wait, and the job retries whatever fails. */
+  function kickExports(isQueued: boolean): void {
+    if (isQueued) void deliverAppointmentExports().catch((err: unknown) => deps.onError?.(err, 'appointment export'));
+  }
 
   function serviceOf(tenant: TenantProfile, serviceId: string): AppointmentService {
     const s = tenant.appointmentServices.find((x) => x.id === serviceId);
@@ -270,7 +315,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       const office = officeOf(tenant, service, input.officeId);
       const slot = resolveSlot(tenant, service, office, input.startsAt);
       const email = input.email ?? (await repo.contactEmail(db, tenantId, dni)) ?? null;
-      const row = await db.transaction(async (tx) => {
+      const booked = await db.transaction(async (tx) => {
         const inserted = await claimPlace(tx, { tenantId, dni, service, office, slot, email, ctx, rescheduledFrom: null });
         await recordStep(tx, tenantId, citizenActor(dni), ctx, {
           action: 'appointment.booked',
@@ -279,11 +324,21 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
           details: { serviceId: service.id, officeId: office.id, startsAt: slot.startsAt.toISOString() },
         });
         await recordEvent(tx, tenantId, ctx, 'appointment.booked', { data: { serviceId: service.id, officeId: office.id, kind: service.kind } });
-        return inserted;
+        return { row: inserted, isQueued: await queueExport(tx, inserted, 'booked', inserted.id) };
       });
-      const appointment = present(tenant, row, ctx.lang);
+      kickExports(booked.isQueued);
+      const appointment = present(tenant, booked.row, ctx.lang);
       if (email) await sendMail(tenant, appointment, email, ctx.lang, 'confirm');
       return appointment;
+    },
+
+    /** Sends due events to the councils' own calendars (the procedures job); returns how many were accepted. */
+    deliverAppointmentExports,
+
+    /** The events queued for an appointment and where each stands with the council's own calendar; empty for embedded councils. */
+    async exportStatus(tenantId: string, appointmentId: string): Promise<{ eventId: string; kind: AppointmentExportKind; status: 'pending' | 'delivered' | 'failed'; attempts: number; lastError: string | null; externalRef: string | null }[]> {
+      const rows = await repo.exportsFor(db, tenantId, appointmentId);
+      return rows.map((r) => ({ eventId: r.event_id, kind: r.kind, status: r.status, attempts: r.attempts, lastError: r.last_error, externalRef: r.external_ref }));
     },
 
     /** The citizen's appointments that have not ended yet (booked and cancelled), soonest first. */
@@ -313,16 +368,18 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     /** Cancels and frees the place, in one transaction. */
     async cancel(tenantId: string, dni: string, id: string, ctx: ProcedureContext): Promise<Appointment> {
       const tenant = tenants.get(tenantId);
-      const row = await db.transaction(async (tx) => {
+      const cancelled = await db.transaction(async (tx) => {
         const found = await repo.findForCitizen(tx, tenantId, dni, id, true);
         if (!found) throw new AppError('appointments.not_found', { status: 404 });
         if (!(await repo.cancel(tx, tenantId, id))) throw new AppError('appointments.already_cancelled', { status: 409 });
         await repo.releasePlace(tx, { tenantId, serviceId: found.service_id, officeId: found.office_id, startsAt: new Date(found.starts_at) });
         await recordStep(tx, tenantId, citizenActor(dni), ctx, { action: 'appointment.cancelled', subjectType: 'appointment', subjectId: id });
         await recordEvent(tx, tenantId, ctx, 'appointment.cancelled', { data: { serviceId: found.service_id } });
-        return { ...found, status: 'cancelled' as const, cancelled_at: now() };
+        const cancelled = { ...found, status: 'cancelled' as const, cancelled_at: now() };
+        return { row: cancelled, isQueued: await queueExport(tx, cancelled, 'cancelled', found.id) };
       });
-      return present(tenant, row, ctx.lang);
+      kickExports(cancelled.isQueued);
+      return present(tenant, cancelled.row, ctx.lang);
     },
 
     /**
@@ -336,7 +393,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       const service = serviceOf(tenant, current.service_id);
       const office = officeOf(tenant, service, input.officeId ?? current.office_id);
       const slot = resolveSlot(tenant, service, office, input.startsAt);
-      const row = await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (tx) => {
         const old = await repo.findForCitizen(tx, tenantId, dni, id, true);
         if (!old) throw new AppError('appointments.not_found', { status: 404 });
         if (old.status !== 'booked') throw new AppError('appointments.already_cancelled', { status: 409 });
@@ -355,10 +412,12 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
           details: { from: old.id, startsAt: slot.startsAt.toISOString(), officeId: office.id },
         });
         await recordEvent(tx, tenantId, ctx, 'appointment.rescheduled', { data: { serviceId: service.id } });
-        return inserted;
+        // In the old appointment's chain: the other system hears of the old booking before the move.
+        return { row: inserted, isQueued: await queueExport(tx, inserted, 'rescheduled', old.id) };
       });
-      const appointment = present(tenant, row, ctx.lang);
-      if (row.email) await sendMail(tenant, appointment, row.email, ctx.lang, 'confirm');
+      kickExports(moved.isQueued);
+      const appointment = present(tenant, moved.row, ctx.lang);
+      if (moved.row.email) await sendMail(tenant, appointment, moved.row.email, ctx.lang, 'confirm');
       return appointment;
     },
 

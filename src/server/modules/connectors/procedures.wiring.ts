@@ -16,7 +16,7 @@ import { createPaymentsModule, type PaymentsService } from '../payments/index.ts
 import { createFileStorage, type FileStorage } from '../storage/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import type { PadronConnector } from './connectors.types.ts';
-import { createConfiguredFilingsRegistries, createConfiguredPadronConnector, createConfiguredTaxConnectors, type ConfiguredPadron } from './connectors.config.ts';
+import { createConfiguredAppointmentCalendars, createConfiguredFilingsRegistries, createConfiguredPadronConnector, createConfiguredTaxConnectors, type ConfiguredPadron } from './connectors.config.ts';
 
 export interface ProcedureModulesDeps {
   db: Db;
@@ -60,7 +60,9 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
   let configured: ConfiguredPadron | undefined;
   const connector = deps.padronConnector ?? (configured = createConfiguredPadronConnector(deps.db, deps.tenants.list(), deps.config.connectorEnv));
   const padron = createPadronModule({ db: deps.db, tenants: deps.tenants, connector, certificates: deps.certificates });
-  const appointments = createAppointmentsModule({ db: deps.db, tenants: deps.tenants, mailer, onMailError: (err) => onError(err, 'appointment e-mail') });
+  // Councils whose calendar or queue system is another system (connectors.appointments: rest); a missing token stops the start.
+  const calendarFor = createConfiguredAppointmentCalendars(deps.tenants.list(), deps.config.connectorEnv);
+  const appointments = createAppointmentsModule({ db: deps.db, tenants: deps.tenants, mailer, onMailError: (err) => onError(err, 'appointment e-mail'), calendarFor, onError });
 
   // The sandbox hands its notification straight to the payments service (same process): no loopback HTTP request.
   const late: { payments?: PaymentsService } = {};
@@ -130,6 +132,13 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
             if (filed > 0) deps.log.info({ filed }, 'procedures: filings delivered to council registries');
           } catch (err) {
             onError(err, 'filing export job');
+          }
+          try {
+            // Bookings, cancellations and reschedules the councils' own calendars have not acknowledged yet.
+            const mirrored = await appointments.service.deliverAppointmentExports();
+            if (mirrored > 0) deps.log.info({ mirrored }, 'procedures: appointment events delivered to council calendars');
+          } catch (err) {
+            onError(err, 'appointment export job');
           } finally {
             isRunning = false;
           }
