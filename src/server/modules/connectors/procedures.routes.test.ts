@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPoppler } from '../certificates/certificates.test-helpers.ts';
-import { localToUtc } from '../appointments/index.ts';
 import { TINY_PNG, tinyPdf } from '../filings/filings.test-support.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../identity/index.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
@@ -111,10 +110,14 @@ describe('appointments over HTTP', () => {
   });
 
   it('answers 409 appointments.slot_full with a translated message when the last place is gone', async () => {
-    const startsAt = localToUtc('2026-12-10', '08:30', 'Europe/Madrid').toISOString();
-    const body = { serviceId: 'tributos', officeId: 'centre', startsAt };
-    const now = Date.now();
-    if (new Date(startsAt).getTime() < now) return; // the fixed date is in the past on a late machine clock
+    // A slot with exactly one place left, found from today's calendar so the test never runs out of future dates.
+    const avail = await ta.app.inject({ method: 'GET', url: '/api/v1/appointments/availability?serviceId=tributos&officeId=centre&days=10', headers: { 'x-tenant': 'alacant' } });
+    const last = avail
+      .json<{ days: { slots: { startsAt: string; free: number }[] }[] }>()
+      .days.flatMap((d) => d.slots)
+      .find((s) => s.free === 1);
+    if (!last) throw new Error('no slot with one place left');
+    const body = { serviceId: 'tributos', officeId: 'centre', startsAt: last.startsAt };
     expect((await ta.app.inject({ method: 'POST', url: '/api/v1/appointments', headers: maria.headers, payload: body })).statusCode).toBe(201);
     const full = await ta.app.inject({ method: 'POST', url: '/api/v1/appointments?lang=en', headers: amina.headers, payload: body });
     expect(full.statusCode).toBe(409);

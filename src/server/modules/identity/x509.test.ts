@@ -45,12 +45,14 @@ describe('citizen certificate checks', () => {
 
   it('reads several PEM CRLs from one file and fails closed once a list is past its next update', () => {
     const pem = (der: Buffer) => `-----BEGIN X509 CRL-----\n${der.toString('base64')}\n-----END X509 CRL-----\n`;
-    const issued = new Date('2026-11-20T00:00:00Z');
+    // Dates from the real clock: the certificates above were issued today.
+    const day = 86_400_000;
+    const issued = new Date();
     const store = createTrustStore(root.certPem + issuing.certPem, pem(createCrl(root, [], issued)) + pem(createCrl(issuing, [], issued)));
     expect(store.crls).toHaveLength(2);
-    expect(verifyCitizenCertificate(leaf, store, { presentedChain: chain, now: new Date('2026-11-25T00:00:00Z') })).toMatchObject({ dni: '12345678Z' });
-    // The lists promised a new one within a week (27 Nov): a week and a day later they may be hiding a revocation.
-    expect(problemOf(() => verifyCitizenCertificate(leaf, store, { presentedChain: chain, now: new Date('2026-11-28T00:00:00Z') }))).toBe('crl_stale');
+    expect(verifyCitizenCertificate(leaf, store, { presentedChain: chain, now: new Date(issued.getTime() + 5 * day) })).toMatchObject({ dni: '12345678Z' });
+    // The lists promised a new one within a week: a week and a day later they may be hiding a revocation.
+    expect(problemOf(() => verifyCitizenCertificate(leaf, store, { presentedChain: chain, now: new Date(issued.getTime() + 8 * day) }))).toBe('crl_stale');
   });
 
   it('refuses a certificate that is not valid yet', () => {
