@@ -1,16 +1,9 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { CertificatesRepository } from '../certificates/certificates.repository.ts';
-import { CertificatesService } from '../certificates/certificates.service.ts';
-import { createSealProvider } from '../certificates/seal-provider.ts';
+import { startWithoutConnectorSecrets } from '../connectors/connectors.test-support.ts';
 import { ConnectorConfigError, createConfiguredAppointmentCalendars } from '../connectors/connectors.config.ts';
-import { createProcedureModules } from '../connectors/procedures.wiring.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant, type TenantProfile } from '../tenants/index.ts';
 import { createAppointmentsService, type AppointmentsService } from './appointments.service.ts';
 
@@ -213,17 +206,7 @@ describe('appointments mirrored to a council calendar over REST', () => {
     const profiles = tenants.map((lt) => lt.profile);
     expect(() => createConfiguredAppointmentCalendars(profiles, {})).toThrow(ConnectorConfigError);
     expect(() => createConfiguredAppointmentCalendars(profiles, {})).toThrow('alacant: connectors.appointments.tokenEnv names CONNECTOR_ALACANT_QUEUE_TOKEN, which is not set');
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'vt-appointment-exports-start-'));
-    const registryOfTenants = new TenantRegistry(tenants);
-    const certificates = new CertificatesService({ repository: new CertificatesRepository(t.db), tenants: registryOfTenants, seals: createSealProvider(dataDir), publicUrl: 'http://127.0.0.1:3000', dataDir });
-    const start = () =>
-      createProcedureModules({
-        db: t.db,
-        tenants: registryOfTenants,
-        certificates,
-        log: pino({ level: 'silent' }),
-        config: { PUBLIC_URL: 'http://127.0.0.1:3000', SESSION_SECRET: 'x'.repeat(32), MAIL_FROM: 'test@example.org', dataDir, NODE_ENV: 'test', S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: true, connectorEnv: {} },
-      });
+    const start = startWithoutConnectorSecrets(t.db, tenants);
     expect(start).toThrow(/connectors\.appointments\.tokenEnv names CONNECTOR_ALACANT_QUEUE_TOKEN/);
   });
 

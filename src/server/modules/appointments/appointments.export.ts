@@ -7,13 +7,8 @@
 import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
 import type { AppointmentCalendarConnector, AppointmentCalendarEvent } from '../connectors/connectors.types.ts';
-import { recordStep, systemActor, systemContext } from '../connectors/procedure-context.ts';
+import { createOutboxSender } from '../connectors/outbox.ts';
 import { appointmentsRepository as repo, type ClaimedAppointmentExport } from './appointments.repository.ts';
-
-/** How long one sender holds an event before another may retry it, in seconds: far longer than one small request. */
-const EXPORT_LEASE_SECONDS = 120;
-/** Retry delay after the n-th failed delivery, in seconds: 1, 2, 4… minutes, at most 6 hours. */
-export const appointmentExportRetrySeconds = (attempts: number) => Math.min(60 * 2 ** Math.max(0, attempts - 1), 6 * 3600);
 
 /** The event as queued (appointment_exports.payload); checked on the way out, since jsonb is only as good as its writer. */
 export const ZAppointmentEventPayload = z.object({
@@ -39,55 +34,32 @@ export interface AppointmentExportsDeps {
   onError?: ((err: unknown, what: string) => void) | undefined;
 }
 
-const isPermanent = (err: unknown) => typeof err === 'object' && err !== null && 'isPermanent' in err && err.isPermanent === true;
-
 /** Sends due appointment events; returns how many the councils' systems accepted in this run. */
 export function createAppointmentExporter(deps: AppointmentExportsDeps): () => Promise<number> {
-  const { db } = deps;
-
-  async function deliverOne(e: ClaimedAppointmentExport): Promise<boolean> {
-    const subject = { subjectType: 'appointment', subjectId: e.appointment_id };
-    try {
+  return createOutboxSender<ClaimedAppointmentExport, { kind: AppointmentCalendarEvent['kind']; externalRef: string | undefined }>({
+    db: deps.db,
+    now: deps.now,
+    onError: deps.onError,
+    batchSize: 10,
+    // Far longer than one small request.
+    leaseSeconds: 120,
+    claim: (q, now, limit, leaseSeconds) => repo.claimExports(q, now, limit, leaseSeconds),
+    async deliver(e) {
       const connector = deps.calendarFor?.(e.tenant_id);
       if (!connector) throw new Error('no appointment calendar connector for this export');
       const parsed = ZAppointmentEventPayload.safeParse(e.payload);
       if (!parsed.success) throw Object.assign(new Error('appointment export payload does not match the event shape'), { isPermanent: true });
       const event: AppointmentCalendarEvent = parsed.data;
       const { externalRef } = await connector.deliver(event);
-      await db.transaction(async (tx) => {
-        await repo.finishExport(tx, e.event_id, deps.now(), { status: 'delivered', externalRef });
-        await recordStep(tx, e.tenant_id, systemActor, systemContext(), {
-          action: 'appointment.exported',
-          ...subject,
-          details: { eventId: e.event_id, kind: event.kind, attempts: e.attempts, ...(externalRef ? { externalRef } : {}) },
-        });
-      });
-      return true;
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      if (isPermanent(err)) {
-        await db.transaction(async (tx) => {
-          await repo.finishExport(tx, e.event_id, deps.now(), { status: 'failed', error });
-          await recordStep(tx, e.tenant_id, systemActor, systemContext(), {
-            action: 'appointment.export_failed',
-            ...subject,
-            details: { eventId: e.event_id, attempts: e.attempts, error: error.slice(0, 500) },
-          });
-        });
-      } else {
-        await repo.finishExport(db, e.event_id, deps.now(), { status: 'pending', error, retryInSeconds: appointmentExportRetrySeconds(e.attempts) });
-      }
-      deps.onError?.(err, `appointment export ${e.event_id} (attempt ${e.attempts})`);
-      return false;
-    }
-  }
-
-  return async function deliverAppointmentExports(): Promise<number> {
-    let delivered = 0;
-    for (;;) {
-      const batch = await repo.claimExports(db, deps.now(), 10, EXPORT_LEASE_SECONDS);
-      if (!batch.length) return delivered;
-      for (const e of batch) if (await deliverOne(e)) delivered++;
-    }
-  };
+      return { kind: event.kind, externalRef };
+    },
+    markDelivered: (q, e, r, now) => repo.finishExport(q, e.event_id, now, { status: 'delivered', externalRef: r.externalRef }),
+    markFailed: (q, e, error, now) => repo.finishExport(q, e.event_id, now, { status: 'failed', error }),
+    markRetry: (q, e, error, retryInSeconds, now) => repo.finishExport(q, e.event_id, now, { status: 'pending', error, retryInSeconds }),
+    audit: {
+      prefix: 'appointment',
+      subject: (e) => ({ subjectType: 'appointment', subjectId: e.appointment_id }),
+      details: (e, r) => ({ eventId: e.event_id, ...(r ? { kind: r.kind } : {}), attempts: e.attempts, ...(r?.externalRef ? { externalRef: r.externalRef } : {}) }),
+    },
+  });
 }

@@ -1,4 +1,7 @@
 import type { Queryable } from '../../db/db.ts';
+import { outboxTable, type OutboxOutcome } from '../../db/outbox.ts';
+
+const appointmentExports = outboxTable('appointment_exports', 'event_id');
 
 export interface SlotKey {
   tenantId: string;
@@ -199,33 +202,8 @@ export const appointmentsRepository = {
     return res.rows;
   },
 
-  async finishExport(
-    q: Queryable,
-    eventId: string,
-    now: Date,
-    outcome: { status: 'delivered'; externalRef: string | undefined } | { status: 'failed'; error: string } | { status: 'pending'; error: string; retryInSeconds: number },
-  ): Promise<void> {
-    switch (outcome.status) {
-      case 'delivered':
-        await q.query(`UPDATE appointment_exports SET status = 'delivered', external_ref = $2, delivered_at = $3, last_error = NULL, leased_until = NULL WHERE event_id = $1`, [
-          eventId,
-          outcome.externalRef ?? null,
-          now,
-        ]);
-        return;
-      case 'failed':
-        await q.query(`UPDATE appointment_exports SET status = 'failed', last_error = $2, leased_until = NULL WHERE event_id = $1`, [eventId, outcome.error.slice(0, 500)]);
-        return;
-      case 'pending':
-        await q.query(`UPDATE appointment_exports SET last_error = $2, next_attempt_at = $3::timestamptz + make_interval(secs => $4), leased_until = NULL WHERE event_id = $1`, [
-          eventId,
-          outcome.error.slice(0, 500),
-          now,
-          outcome.retryInSeconds,
-        ]);
-        return;
-    }
-  },
+  /** Records how one delivery of an event went. */
+  finishExport: (q: Queryable, eventId: string, now: Date, outcome: OutboxOutcome): Promise<void> => appointmentExports.finish(q, eventId, now, outcome),
 
   /** The events queued for an appointment, oldest first; empty for embedded councils. */
   async exportsFor(q: Queryable, tenantId: string, appointmentId: string): Promise<AppointmentExportRow[]> {

@@ -4,14 +4,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { CertificatesRepository } from '../certificates/certificates.repository.ts';
-import { CertificatesService } from '../certificates/certificates.service.ts';
-import { createSealProvider } from '../certificates/seal-provider.ts';
+import { startWithoutConnectorSecrets } from '../connectors/connectors.test-support.ts';
 import { ConnectorConfigError, createConfiguredFilingsRegistries } from '../connectors/connectors.config.ts';
-import { createProcedureModules } from '../connectors/procedures.wiring.ts';
 import { createLocalFileStorage } from '../storage/index.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant, type TenantProfile } from '../tenants/index.ts';
 import { createFilingsService, type FilingsService } from './filings.service.ts';
@@ -230,17 +226,7 @@ describe('filings delivered to a council registry over REST', () => {
     const profiles = tenants.map((lt) => lt.profile);
     expect(() => createConfiguredFilingsRegistries(profiles, {})).toThrow(ConnectorConfigError);
     expect(() => createConfiguredFilingsRegistries(profiles, {})).toThrow('alacant: connectors.filings.tokenEnv names CONNECTOR_ALACANT_REGISTRY_TOKEN, which is not set');
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'vt-filing-exports-start-'));
-    const registryOfTenants = new TenantRegistry(tenants);
-    const certificates = new CertificatesService({ repository: new CertificatesRepository(t.db), tenants: registryOfTenants, seals: createSealProvider(dataDir), publicUrl: 'http://127.0.0.1:3000', dataDir });
-    const start = () =>
-      createProcedureModules({
-        db: t.db,
-        tenants: registryOfTenants,
-        certificates,
-        log: pino({ level: 'silent' }),
-        config: { PUBLIC_URL: 'http://127.0.0.1:3000', SESSION_SECRET: 'x'.repeat(32), MAIL_FROM: 'test@example.org', dataDir, NODE_ENV: 'test', S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: true, connectorEnv: {} },
-      });
+    const start = startWithoutConnectorSecrets(t.db, tenants);
     expect(start).toThrow(/connectors\.filings\.tokenEnv names CONNECTOR_ALACANT_REGISTRY_TOKEN/);
   });
 

@@ -5,14 +5,9 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts';
-import { recordStep, systemActor, systemContext } from '../connectors/procedure-context.ts';
+import { createOutboxSender } from '../connectors/outbox.ts';
 import type { FileStorage } from '../storage/index.ts';
-import { filingsRepository as repo } from './filings.repository.ts';
-
-/** How long one sender holds an export before another may retry it, in seconds: longer than a slow upload. */
-const EXPORT_LEASE_SECONDS = 300;
-/** Retry delay after the n-th failed delivery, in seconds: 1, 2, 4… minutes, at most 6 hours. */
-export const exportRetrySeconds = (attempts: number) => Math.min(60 * 2 ** Math.max(0, attempts - 1), 6 * 3600);
+import { filingsRepository as repo, type ClaimedFilingExport } from './filings.repository.ts';
 
 export interface FilingExportsDeps {
   db: Db;
@@ -23,14 +18,18 @@ export interface FilingExportsDeps {
   onError?: ((err: unknown, what: string) => void) | undefined;
 }
 
-const isPermanent = (err: unknown) => typeof err === 'object' && err !== null && 'isPermanent' in err && err.isPermanent === true;
-
 /** Sends due filing exports; returns how many the registries accepted in this run. */
 export function createFilingExporter(deps: FilingExportsDeps): () => Promise<number> {
   const { db, storage } = deps;
-
-  async function deliverOne(e: { filing_id: string; tenant_id: string; attempts: number }): Promise<boolean> {
-    try {
+  return createOutboxSender<ClaimedFilingExport, { externalRef: string }>({
+    db,
+    now: deps.now,
+    onError: deps.onError,
+    batchSize: 10,
+    // Longer than a slow upload of ten attachments of 10 MB.
+    leaseSeconds: 300,
+    claim: (q, now, limit, leaseSeconds) => repo.claimExports(q, now, limit, leaseSeconds),
+    async deliver(e) {
       const connector = deps.registryFor?.(e.tenant_id);
       const f = await repo.findById(db, e.tenant_id, e.filing_id);
       if (!connector || !f) throw new Error('no filings registry or no filing for this export');
@@ -38,7 +37,7 @@ export function createFilingExporter(deps: FilingExportsDeps): () => Promise<num
       // Read one by one: attachments are up to 10 MB each, and a failed read (a file not yet moved into place) is a retry.
       const attachments = [];
       for (const a of rows) attachments.push({ fileName: a.file_name, mimeType: a.mime_type, sha256: a.sha256, data: await storage.read(a.storage_key) });
-      const { externalRef } = await connector.deliver({
+      return connector.deliver({
         id: f.id,
         tenantId: e.tenant_id,
         registryNumber: f.registry_number,
@@ -49,32 +48,14 @@ export function createFilingExporter(deps: FilingExportsDeps): () => Promise<num
         body: f.body,
         attachments,
       });
-      await db.transaction(async (tx) => {
-        await repo.finishExport(tx, e.filing_id, deps.now(), { status: 'delivered', externalRef });
-        await recordStep(tx, e.tenant_id, systemActor, systemContext(), { action: 'filing.exported', subjectType: 'filing', subjectId: e.filing_id, details: { attempts: e.attempts, externalRef } });
-      });
-      return true;
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      if (isPermanent(err)) {
-        await db.transaction(async (tx) => {
-          await repo.finishExport(tx, e.filing_id, deps.now(), { status: 'failed', error });
-          await recordStep(tx, e.tenant_id, systemActor, systemContext(), { action: 'filing.export_failed', subjectType: 'filing', subjectId: e.filing_id, details: { attempts: e.attempts, error: error.slice(0, 500) } });
-        });
-      } else {
-        await repo.finishExport(db, e.filing_id, deps.now(), { status: 'pending', error, retryInSeconds: exportRetrySeconds(e.attempts) });
-      }
-      deps.onError?.(err, `filing export ${e.filing_id} (attempt ${e.attempts})`);
-      return false;
-    }
-  }
-
-  return async function deliverFilingExports(): Promise<number> {
-    let delivered = 0;
-    for (;;) {
-      const batch = await repo.claimExports(db, deps.now(), 10, EXPORT_LEASE_SECONDS);
-      if (!batch.length) return delivered;
-      for (const e of batch) if (await deliverOne(e)) delivered++;
-    }
-  };
+    },
+    markDelivered: (q, e, r, now) => repo.finishExport(q, e.filing_id, now, { status: 'delivered', externalRef: r.externalRef }),
+    markFailed: (q, e, error, now) => repo.finishExport(q, e.filing_id, now, { status: 'failed', error }),
+    markRetry: (q, e, error, retryInSeconds, now) => repo.finishExport(q, e.filing_id, now, { status: 'pending', error, retryInSeconds }),
+    audit: {
+      prefix: 'filing',
+      subject: (e) => ({ subjectType: 'filing', subjectId: e.filing_id }),
+      details: (e, r) => ({ attempts: e.attempts, ...(r ? { externalRef: r.externalRef } : {}) }),
+    },
+  });
 }

@@ -1,4 +1,7 @@
 import type { Queryable } from '../../db/db.ts';
+import { outboxTable, type OutboxOutcome } from '../../db/outbox.ts';
+
+const filingExports = outboxTable('filing_exports', 'filing_id');
 
 export type FilingStatus = 'registered' | 'in_review' | 'needs_info' | 'resolved' | 'rejected';
 
@@ -34,6 +37,13 @@ export interface HistoryRow {
   note: string | null;
   actor_type: string;
   at: Date;
+}
+
+/** A filing_exports row as a sender claims it. */
+export interface ClaimedFilingExport {
+  filing_id: string;
+  tenant_id: string;
+  attempts: number;
 }
 
 export interface FilingExportRow {
@@ -157,8 +167,8 @@ export const filingsRepository = {
    * counts the attempt. SKIP LOCKED: several instances share the work without sending one twice at the same time.
    * Times come from the service's clock, so retries can be tested without waiting.
    */
-  async claimExports(q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<{ filing_id: string; tenant_id: string; attempts: number }[]> {
-    const res = await q.query<{ filing_id: string; tenant_id: string; attempts: number }>(
+  async claimExports(q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<ClaimedFilingExport[]> {
+    const res = await q.query<ClaimedFilingExport>(
       `UPDATE filing_exports SET attempts = attempts + 1, leased_until = $1::timestamptz + make_interval(secs => $3)
         WHERE filing_id IN (SELECT filing_id FROM filing_exports
                              WHERE status = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
@@ -169,33 +179,8 @@ export const filingsRepository = {
     return res.rows;
   },
 
-  async finishExport(
-    q: Queryable,
-    filingId: string,
-    now: Date,
-    outcome: { status: 'delivered'; externalRef: string } | { status: 'failed'; error: string } | { status: 'pending'; error: string; retryInSeconds: number },
-  ): Promise<void> {
-    switch (outcome.status) {
-      case 'delivered':
-        await q.query(`UPDATE filing_exports SET status = 'delivered', external_ref = $2, delivered_at = $3, last_error = NULL, leased_until = NULL WHERE filing_id = $1`, [
-          filingId,
-          outcome.externalRef,
-          now,
-        ]);
-        return;
-      case 'failed':
-        await q.query(`UPDATE filing_exports SET status = 'failed', last_error = $2, leased_until = NULL WHERE filing_id = $1`, [filingId, outcome.error.slice(0, 500)]);
-        return;
-      case 'pending':
-        await q.query(`UPDATE filing_exports SET last_error = $2, next_attempt_at = $3::timestamptz + make_interval(secs => $4), leased_until = NULL WHERE filing_id = $1`, [
-          filingId,
-          outcome.error.slice(0, 500),
-          now,
-          outcome.retryInSeconds,
-        ]);
-        return;
-    }
-  },
+  /** Records how one delivery to the registry went. */
+  finishExport: (q: Queryable, filingId: string, now: Date, outcome: OutboxOutcome): Promise<void> => filingExports.finish(q, filingId, now, outcome),
 
   /** Where a filing stands with the council's own registry; undefined for embedded councils. */
   async findExport(q: Queryable, tenantId: string, filingId: string): Promise<FilingExportRow | undefined> {

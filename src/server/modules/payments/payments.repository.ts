@@ -89,6 +89,12 @@ export const paymentsRepository = {
     return res.rows[0];
   },
 
+  /** A payment by id, whoever made it: for jobs (tax-system exports, receipts), never for a citizen's request. */
+  async findPaymentById(q: Queryable, tenantId: string, id: string): Promise<PaymentRow | undefined> {
+    const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS} FROM payments WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    return res.rows[0];
+  },
+
   async findPaymentForCitizen(q: Queryable, tenantId: string, dni: string, id: string): Promise<PaymentRow | undefined> {
     const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS} FROM payments WHERE tenant_id = $1 AND dni = $2 AND id = $3`, [tenantId, dni, id]);
     return res.rows[0];

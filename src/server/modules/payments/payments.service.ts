@@ -12,6 +12,7 @@ import type { Mailer, SmsSender } from '../../mail/index.ts';
 import { normalizePhone, type PendingItem, type ReminderPrefs } from '../../../shared/api/payments.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { TaxConnector } from '../connectors/connectors.types.ts';
+import { createOutboxSender } from '../connectors/outbox.ts';
 import { citizenActor, recordEvent, recordStep, systemActor, systemContext, type ProcedureContext } from '../connectors/procedure-context.ts';
 import type { PaymentGateway, RedirectForm } from './gateway/payment-gateway.ts';
 import type { PaymentReceiptData } from '../certificates/payment-receipt.renderer.ts';
@@ -86,8 +87,6 @@ export const REMINDER_DAYS_BEFORE_END = 5;
 
 /** How long one sender holds an export before another may retry it. */
 const EXPORT_LEASE_SECONDS = 120;
-/** Retry delay after the n-th failed delivery to the tax system: 1, 2, 4… minutes, at most 6 hours. */
-const exportRetrySeconds = (attempts: number) => Math.min(60 * 2 ** Math.max(0, attempts - 1), 6 * 3600);
 
 export type PaymentsService = ReturnType<typeof createPaymentsService>;
 
@@ -159,44 +158,40 @@ export function createPaymentsService(deps: PaymentsDeps) {
   /** Pending debts the tax system did not list this time are hidden; paid ones stay as the citizen's history. */
   const isCurrent = (listed: Set<string> | undefined) => (d: DebtRow) => !listed || d.status === 'paid' || listed.has(d.reference);
 
-  /** Sends due payment exports to the councils' tax systems; returns how many were delivered. */
-  async function deliverPaymentExports(): Promise<number> {
-    let delivered = 0;
-    for (;;) {
-      const batch = await repo.claimExports(db, 20, EXPORT_LEASE_SECONDS);
-      if (!batch.length) return delivered;
-      for (const e of batch) {
-        try {
-          const connector = deps.taxConnectorFor?.(e.tenant_id);
-          const p = (await db.query<PaymentRow>(`SELECT * FROM payments WHERE tenant_id = $1 AND id = $2`, [e.tenant_id, e.payment_id])).rows[0];
-          const debt = p ? await repo.findDebtById(db, e.tenant_id, p.debt_id) : undefined;
-          if (!connector || !p || !debt) throw new Error('no tax connector, payment or debt for this export');
-          await connector.recordPayment(e.tenant_id, {
-            reference: debt.reference,
-            paymentId: p.id,
-            orderId: p.order_id,
-            amountCents: Number(p.amount_cents),
-            paidAt: new Date(p.settled_at ?? now()).toISOString(),
-            gateway: p.gateway,
-          });
-          await db.transaction(async (tx) => {
-            await repo.finishExport(tx, e.payment_id, { isDone: true });
-            await recordStep(tx, e.tenant_id, systemActor, systemContext(), { action: 'payment.exported', subjectType: 'payment', subjectId: e.payment_id, details: { attempts: e.attempts } });
-          });
-          delivered++;
-        } catch (err) {
-          await repo.finishExport(db, e.payment_id, { isDone: false, error: (err as Error).message, retryInSeconds: exportRetrySeconds(e.attempts) });
-          deps.onError?.(err, `payment export ${e.payment_id} (attempt ${e.attempts})`);
-        }
-      }
-    }
-  }
+  /**
+   * Sends due payment exports to the councils' tax systems; returns how many were delivered. A refusal is retried like
+   * an outage: the money was taken, so the tax system must hear of it, and a person sees the growing attempts.
+   */
+  const deliverPaymentExports = createOutboxSender<{ payment_id: string; tenant_id: string; attempts: number }, void>({
+    db,
+    now,
+    onError: deps.onError,
+    batchSize: 20,
+    leaseSeconds: EXPORT_LEASE_SECONDS,
+    claim: (q, _now, limit, leaseSeconds) => repo.claimExports(q, limit, leaseSeconds),
+    async deliver(e) {
+      const connector = deps.taxConnectorFor?.(e.tenant_id);
+      const p = await repo.findPaymentById(db, e.tenant_id, e.payment_id);
+      const debt = p ? await repo.findDebtById(db, e.tenant_id, p.debt_id) : undefined;
+      if (!connector || !p || !debt) throw new Error('no tax connector, payment or debt for this export');
+      await connector.recordPayment(e.tenant_id, {
+        reference: debt.reference,
+        paymentId: p.id,
+        orderId: p.order_id,
+        amountCents: Number(p.amount_cents),
+        paidAt: new Date(p.settled_at ?? now()).toISOString(),
+        gateway: p.gateway,
+      });
+    },
+    markDelivered: (q, e) => repo.finishExport(q, e.payment_id, { isDone: true }),
+    markRetry: (q, e, error, retryInSeconds) => repo.finishExport(q, e.payment_id, { isDone: false, error, retryInSeconds }),
+    audit: { prefix: 'payment', subject: (e) => ({ subjectType: 'payment', subjectId: e.payment_id }), details: (e) => ({ attempts: e.attempts }) },
+  });
 
   async function issueReceipt(tenantId: string, paymentId: string): Promise<string | undefined> {
     if (!deps.receipts) return undefined;
     const council: LoadedTenant | undefined = tenants.loaded(tenantId);
-    const res = await db.query<PaymentRow>(`SELECT * FROM payments WHERE tenant_id = $1 AND id = $2`, [tenantId, paymentId]);
-    const p = res.rows[0];
+    const p = await repo.findPaymentById(db, tenantId, paymentId);
     if (!council || !p || p.status !== 'paid') return undefined;
     if (p.receipt_code) return p.receipt_code;
     const debt = await repo.findDebtById(db, tenantId, p.debt_id);
@@ -217,8 +212,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
     });
     // Two concurrent issuers: the first code stored wins and is the one the citizen gets.
     if (await repo.setReceiptCode(db, tenantId, paymentId, doc.code)) return doc.code;
-    const again = await db.query<{ receipt_code: string | null }>(`SELECT receipt_code FROM payments WHERE tenant_id = $1 AND id = $2`, [tenantId, paymentId]);
-    return again.rows[0]?.receipt_code ?? doc.code;
+    return (await repo.findPaymentById(db, tenantId, paymentId))?.receipt_code ?? doc.code;
   }
 
   async function getReminderPreferences(tenantId: string, dni: string): Promise<ReminderPrefs> {

@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import type { Db } from '../../db/db.ts';
+import { CertificatesRepository } from '../certificates/certificates.repository.ts';
+import { CertificatesService } from '../certificates/certificates.service.ts';
+import { createSealProvider } from '../certificates/seal-provider.ts';
+import { TenantRegistry, type LoadedTenant } from '../tenants/index.ts';
+import { createProcedureModules } from './procedures.wiring.ts';
+
+/**
+ * Wires the procedure modules as the server does at start, with no CONNECTOR_* variables set: for tests that a
+ * profile naming a connector secret refuses to start without it. Returns the start, to be called inside expect().
+ */
+export function startWithoutConnectorSecrets(db: Db, tenants: LoadedTenant[]): () => unknown {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vt-connectors-start-'));
+  const registry = new TenantRegistry(tenants);
+  const certificates = new CertificatesService({ repository: new CertificatesRepository(db), tenants: registry, seals: createSealProvider(dataDir), publicUrl: 'http://127.0.0.1:3000', dataDir });
+  return () =>
+    createProcedureModules({
+      db,
+      tenants: registry,
+      certificates,
+      log: pino({ level: 'silent' }),
+      config: { PUBLIC_URL: 'http://127.0.0.1:3000', SESSION_SECRET: 'x'.repeat(32), MAIL_FROM: 'test@example.org', dataDir, NODE_ENV: 'test', S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: true, connectorEnv: {} },
+    });
+}
