@@ -101,4 +101,36 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the ventanilla command', () 
       await db.close();
     }
   }, 120_000);
+
+  it('lists the deliveries a council refused and sends one again, refusing keys that are not failed', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-exports-cli-'));
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
+    const empty = await cli(['exports', 'failed', '--tenant', 'alacant'], env);
+    expect(empty.stderr).toBe('');
+    expect(JSON.parse(empty.stdout)).toEqual({ filings: [], appointments: [] });
+    // A demo filing the council's registry refused (what the sender writes on a 422).
+    let db = await openPglite(dataDir);
+    let filingId = '';
+    try {
+      filingId = (await db.query<{ id: string }>(`SELECT id FROM filings WHERE tenant_id = 'alacant' ORDER BY registry_number LIMIT 1`)).rows[0]?.id ?? '';
+      await db.query(`INSERT INTO filing_exports (filing_id, tenant_id, status, attempts, last_error) VALUES ($1, 'alacant', 'failed', 1, 'HTTP 422: departmentId unknown')`, [filingId]);
+    } finally {
+      await db.close();
+    }
+    const listed = JSON.parse((await cli(['exports', 'failed', '--tenant', 'alacant'], env)).stdout) as { filings: { key: string; last_error: string }[] };
+    expect(listed.filings).toEqual([expect.objectContaining({ key: filingId, attempts: 1, last_error: 'HTTP 422: departmentId unknown' })]);
+    const retried = await cli(['exports', 'retry', '--tenant', 'alacant', 'filings', filingId], env);
+    expect(retried.code).toBe(0);
+    expect(JSON.parse(retried.stdout)).toEqual({ outbox: 'filings', key: filingId, status: 'pending' });
+    const again = await cli(['exports', 'retry', '--tenant', 'alacant', 'filings', filingId], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('connectors.export_not_failed');
+    db = await openPglite(dataDir);
+    try {
+      expect((await db.query(`SELECT status FROM filing_exports WHERE filing_id = $1`, [filingId])).rows).toEqual([{ status: 'pending' }]);
+      expect((await db.query(`SELECT actor_type FROM audit_log WHERE action = 'filing.export_requeued' AND subject_id = $1`, [filingId])).rows).toEqual([{ actor_type: 'system' }]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
 });

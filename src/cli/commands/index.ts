@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCertificateCommands } from './certificates.ts';
 import { registerCoreCommands } from './core.ts';
+import { registerExportsCommands } from './exports.ts';
 import { registerIdentityCommands } from './identity.ts';
 import { registerKnowledgeCommands } from './knowledge.ts';
 import { registerNluCommands } from './nlu.ts';
@@ -10,6 +11,7 @@ import { registerObservatoryCommands } from './observatory.ts';
 export function registerCommands(program: Command): void {
   registerCoreCommands(program);
   registerCertificateCommands(program);
+  registerExportsCommands(program);
   registerIdentityCommands(program);
   registerKnowledgeCommands(program);
   registerNluCommands(program);

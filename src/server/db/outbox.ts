@@ -16,11 +16,40 @@ export type OutboxOutcome =
 /** Identifiers come from code, never from input; checked anyway, since they are spliced into the SQL. */
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
-/** The outcome writer for one outbox table, keyed by `keyColumn`. */
-export function outboxTable(table: string, keyColumn: string) {
-  if (!IDENTIFIER.test(table) || !IDENTIFIER.test(keyColumn)) throw new Error(`not an SQL identifier: ${table}.${keyColumn}`);
+/** A row a delivery refused for good, as an operator lists it. */
+export interface FailedOutboxRow {
+  key: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  /** The table's own columns that say what the row is about (`describe` in outboxTable). */
+  about: Record<string, unknown>;
+}
+
+/**
+ * The outcome writer and the operator's tools for one outbox table, keyed by `keyColumn`; `describe` names the
+ * columns an operator needs to tell rows apart (the appointment and kind of an event, say).
+ */
+export function outboxTable(table: string, keyColumn: string, describe: readonly string[] = []) {
+  for (const id of [table, keyColumn, ...describe]) if (!IDENTIFIER.test(id)) throw new Error(`not an SQL identifier: ${id}`);
   const where = `WHERE ${keyColumn} = $1`;
+  const about = describe.length ? `jsonb_build_object(${describe.map((c) => `'${c}', ${c}`).join(', ')})` : `'{}'::jsonb`;
   return {
+    /** The rows of a council refused for good, oldest first: what needs a person. */
+    async failed(q: Queryable, tenantId: string): Promise<FailedOutboxRow[]> {
+      const res = await q.query<FailedOutboxRow>(
+        `SELECT ${keyColumn} AS key, attempts, last_error, created_at, ${about} AS about FROM ${table} WHERE tenant_id = $1 AND status = 'failed' ORDER BY created_at, ${keyColumn}`,
+        [tenantId],
+      );
+      return res.rows;
+    },
+
+    /** Makes a failed row due now again (its cause fixed); false when the council has no failed row with that key. */
+    async requeue(q: Queryable, tenantId: string, key: string, now: Date): Promise<boolean> {
+      const res = await q.query(`UPDATE ${table} SET status = 'pending', next_attempt_at = $3, leased_until = NULL ${where} AND tenant_id = $2 AND status = 'failed'`, [key, tenantId, now]);
+      return res.rowCount === 1;
+    },
+
     /** Records how one delivery went and releases the lease; errors are kept to 500 characters. */
     async finish(q: Queryable, key: string, now: Date, outcome: OutboxOutcome): Promise<void> {
       switch (outcome.status) {

@@ -5,6 +5,7 @@ import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { startWithoutConnectorSecrets } from '../connectors/connectors.test-support.ts';
 import { ConnectorConfigError, createConfiguredAppointmentCalendars } from '../connectors/connectors.config.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant, type TenantProfile } from '../tenants/index.ts';
+import { appointmentExportOperations } from './appointments.export.ts';
 import { createAppointmentsService, type AppointmentsService } from './appointments.service.ts';
 
 // Wednesday 25 November 2026, 09:00 in Madrid (UTC+1).
@@ -188,6 +189,16 @@ describe('appointments mirrored to a council calendar over REST', () => {
     expect(postsFor(a.id)).toHaveLength(1);
     expect(await audit('appointment.export_failed', a.id)).toEqual([{ details: { eventId: e?.eventId, attempts: 1, error: expect.stringContaining('HTTP 422') } }]);
     expect(await audit('appointment.exported', a.id)).toEqual([]);
+
+    // The operator sees which appointment and event it was, fixes the office list, and sends it again.
+    const ops = appointmentExportOperations(t.db, () => clock);
+    expect((await ops.failed('alacant')).filter((r) => r.key === e?.eventId)).toEqual([
+      { key: e?.eventId, attempts: 1, last_error: expect.stringContaining('HTTP 422'), created_at: expect.any(Date), about: { appointment_id: a.id, kind: 'booked' } },
+    ]);
+    await ops.requeue('alacant', e?.eventId ?? '');
+    expect(await svc.deliverAppointmentExports()).toBe(1);
+    expect((await svc.exportStatus('alacant', a.id))[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(postsFor(a.id)).toHaveLength(2);
   });
 
   it('sends nothing and queues nothing for a council whose calendar is our database (embedded)', async () => {

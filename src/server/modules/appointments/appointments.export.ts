@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
 import type { AppointmentCalendarConnector, AppointmentCalendarEvent } from '../connectors/connectors.types.ts';
-import { createOutboxSender } from '../connectors/outbox.ts';
+import { createOutboxSender, outboxOperations, type OutboxOperations } from '../connectors/outbox.ts';
 import { appointmentsRepository as repo, type ClaimedAppointmentExport } from './appointments.repository.ts';
 
 /** The event as queued (appointment_exports.payload); checked on the way out, since jsonb is only as good as its writer. */
@@ -63,3 +63,7 @@ export function createAppointmentExporter(deps: AppointmentExportsDeps): () => P
     },
   });
 }
+
+/** For operators: the events the council's calendar refused for good, and sending one again (`ventanilla exports`). */
+export const appointmentExportOperations = (db: Db, now: () => Date = () => new Date()): OutboxOperations =>
+  outboxOperations({ db, now, failed: repo.failedExports, requeue: repo.requeueExport, audit: { prefix: 'appointment', subjectType: 'appointment_event' } });

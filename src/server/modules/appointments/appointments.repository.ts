@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/db.ts';
-import { outboxTable, type OutboxOutcome } from '../../db/outbox.ts';
+import { outboxTable, type FailedOutboxRow, type OutboxOutcome } from '../../db/outbox.ts';
 
-const appointmentExports = outboxTable('appointment_exports', 'event_id');
+const appointmentExports = outboxTable('appointment_exports', 'event_id', ['appointment_id', 'kind']);
 
 export interface SlotKey {
   tenantId: string;
@@ -204,6 +204,12 @@ export const appointmentsRepository = {
 
   /** Records how one delivery of an event went. */
   finishExport: (q: Queryable, eventId: string, now: Date, outcome: OutboxOutcome): Promise<void> => appointmentExports.finish(q, eventId, now, outcome),
+
+  /** The events the council's calendar refused for good (key: the event id; about: appointment and kind). */
+  failedExports: (q: Queryable, tenantId: string): Promise<FailedOutboxRow[]> => appointmentExports.failed(q, tenantId),
+
+  /** Sends a refused event again; false when it is not a failed event of this council. */
+  requeueExport: (q: Queryable, tenantId: string, eventId: string, now: Date): Promise<boolean> => appointmentExports.requeue(q, tenantId, eventId, now),
 
   /** The events queued for an appointment, oldest first; empty for embedded councils. */
   async exportsFor(q: Queryable, tenantId: string, appointmentId: string): Promise<AppointmentExportRow[]> {

@@ -10,6 +10,8 @@ import { createAppointmentsService } from './appointments.service.ts';
 export { createAppointmentsService, type AppointmentsService, type Appointment, type DayAvailability, type BookInput, type AvailabilityQuery } from './appointments.service.ts';
 /** Local time <-> UTC in the council's time zone. */
 export { localToUtc, toLocal } from './appointments.time.ts';
+/** For operators: events the council's calendar refused for good, and sending one again. */
+export { appointmentExportOperations } from './appointments.export.ts';
 
 /** Builds the appointments module for the registry. */
 export function createAppointmentsModule(deps: { db: Db; tenants: TenantRegistry; mailer?: Mailer | undefined; onMailError?: (err: unknown) => void; calendarFor?: (tenantId: string) => AppointmentCalendarConnector | undefined; onError?: (err: unknown, what: string) => void }) {

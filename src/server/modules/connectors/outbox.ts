@@ -6,6 +6,8 @@
  * OutboxSpec; the retry policy, the lease and the three outcomes are the same for all of them.
  */
 import type { Db, Queryable } from '../../db/db.ts';
+import type { FailedOutboxRow } from '../../db/outbox.ts';
+import { AppError } from '../../errors.ts';
 import { recordStep, systemActor, systemContext } from './procedure-context.ts';
 
 /** Retry delay after the n-th failed delivery, in seconds: 1, 2, 4… minutes, at most 6 hours. */
@@ -90,5 +92,32 @@ export function createOutboxSender<E extends OutboxEntry, R>(spec: OutboxSpec<E,
       if (!batch.length) return delivered;
       for (const e of batch) if (await deliverOne(e)) delivered++;
     }
+  };
+}
+
+/** An outbox as an operator sees it: what was refused for good, and sending one row again once its cause is fixed. */
+export interface OutboxOperations {
+  /** The rows of a council refused for good, oldest first. */
+  failed(tenantId: string): Promise<FailedOutboxRow[]>;
+  /** Makes one refused row due now, audited as `<prefix>.export_requeued`; `connectors.export_not_failed` (404) otherwise. */
+  requeue(tenantId: string, key: string): Promise<void>;
+}
+
+/** The operator's side of one outbox, from its repository's functions. */
+export function outboxOperations(opts: {
+  db: Db;
+  now: () => Date;
+  failed: (q: Queryable, tenantId: string) => Promise<FailedOutboxRow[]>;
+  requeue: (q: Queryable, tenantId: string, key: string, now: Date) => Promise<boolean>;
+  audit: { prefix: string; subjectType: string };
+}): OutboxOperations {
+  const { db } = opts;
+  return {
+    failed: (tenantId) => opts.failed(db, tenantId),
+    requeue: (tenantId, key) =>
+      db.transaction(async (tx) => {
+        if (!(await opts.requeue(tx, tenantId, key, opts.now()))) throw new AppError('connectors.export_not_failed', { status: 404, log: `no failed ${opts.audit.prefix} export ${key} for ${tenantId}` });
+        await recordStep(tx, tenantId, systemActor, systemContext(), { action: `${opts.audit.prefix}.export_requeued`, subjectType: opts.audit.subjectType, subjectId: key });
+      }),
   };
 }

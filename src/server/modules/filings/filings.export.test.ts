@@ -10,6 +10,7 @@ import { startWithoutConnectorSecrets } from '../connectors/connectors.test-supp
 import { ConnectorConfigError, createConfiguredFilingsRegistries } from '../connectors/connectors.config.ts';
 import { createLocalFileStorage } from '../storage/index.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant, type TenantProfile } from '../tenants/index.ts';
+import { filingExportOperations } from './filings.export.ts';
 import { createFilingsService, type FilingsService } from './filings.service.ts';
 import { TINY_PNG, tinyPdf } from './filings.test-support.ts';
 
@@ -195,6 +196,18 @@ describe('filings delivered to a council registry over REST', () => {
     const [row] = await audit('filing.export_failed', f.id);
     expect(row).toMatchObject({ details: { attempts: 1, error: expect.stringContaining('HTTP 422') } });
     expect(await audit('filing.exported', f.id)).toEqual([]);
+
+    // The operator lists it, the registry learns the department, and the operator sends it again (audited).
+    const ops = filingExportOperations(t.db, () => clock);
+    expect((await ops.failed('alacant')).filter((r) => r.key === f.id)).toEqual([{ key: f.id, attempts: 1, last_error: expect.stringContaining('HTTP 422'), created_at: expect.any(Date), about: {} }]);
+    expect(await ops.failed('medina-rioseco')).toEqual([]);
+    await expect(ops.requeue('medina-rioseco', f.id)).rejects.toMatchObject({ code: 'connectors.export_not_failed', status: 404 });
+    await ops.requeue('alacant', f.id);
+    await expect(ops.requeue('alacant', f.id)).rejects.toMatchObject({ code: 'connectors.export_not_failed' }); // pending now, not failed
+    expect(await audit('filing.export_requeued', f.id)).toHaveLength(1);
+    expect(await svc.deliverFilingExports()).toBe(1);
+    expect(await svc.exportStatus('alacant', f.id)).toMatchObject({ status: 'delivered', attempts: 2, externalRef: registry.held.get(f.id) });
+    expect((await ops.failed('alacant')).filter((r) => r.key === f.id)).toEqual([]);
   });
 
   it('counts a 409 for the same filing as delivered (asking for the reference) and a 409 for another filing as a refusal', async () => {

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts';
-import { createOutboxSender } from '../connectors/outbox.ts';
+import { createOutboxSender, outboxOperations, type OutboxOperations } from '../connectors/outbox.ts';
 import type { FileStorage } from '../storage/index.ts';
 import { filingsRepository as repo, type ClaimedFilingExport } from './filings.repository.ts';
 
@@ -59,3 +59,7 @@ export function createFilingExporter(deps: FilingExportsDeps): () => Promise<num
     },
   });
 }
+
+/** For operators: the filings the council's registry refused for good, and sending one again (`ventanilla exports`). */
+export const filingExportOperations = (db: Db, now: () => Date = () => new Date()): OutboxOperations =>
+  outboxOperations({ db, now, failed: repo.failedExports, requeue: repo.requeueExport, audit: { prefix: 'filing', subjectType: 'filing' } });

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
-import { outboxTable, type OutboxOutcome } from '../../db/outbox.ts';
+import { outboxTable, type FailedOutboxRow, type OutboxOutcome } from '../../db/outbox.ts';
 
 const filingExports = outboxTable('filing_exports', 'filing_id');
 
@@ -181,6 +181,12 @@ export const filingsRepository = {
 
   /** Records how one delivery to the registry went. */
   finishExport: (q: Queryable, filingId: string, now: Date, outcome: OutboxOutcome): Promise<void> => filingExports.finish(q, filingId, now, outcome),
+
+  /** The filings the council's registry refused for good (key: the filing id). */
+  failedExports: (q: Queryable, tenantId: string): Promise<FailedOutboxRow[]> => filingExports.failed(q, tenantId),
+
+  /** Sends a refused filing again; false when it is not a failed export of this council. */
+  requeueExport: (q: Queryable, tenantId: string, filingId: string, now: Date): Promise<boolean> => filingExports.requeue(q, tenantId, filingId, now),
 
   /** Where a filing stands with the council's own registry; undefined for embedded councils. */
   async findExport(q: Queryable, tenantId: string, filingId: string): Promise<FilingExportRow | undefined> {

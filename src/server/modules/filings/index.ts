@@ -8,6 +8,8 @@ import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts
 
 /** The service (create, listMine, deliverFilingExports, exportStatus, get, status, attachment, receiptPdf, updateStatus): free of Fastify, for the assistant. */
 export { createFilingsService, ACCEPTED_TYPES, DEFAULT_LIMITS, FILING_STATUSES, type FilingsService, type FilingDetail, type FilingSummary, type CreateFilingInput, type NewAttachment, type FilingLimits } from './filings.service.ts';
+/** For operators: filings the council's registry refused for good, and sending one again. */
+export { filingExportOperations } from './filings.export.ts';
 
 /** Builds the filings module for the registry. */
 export function createFilingsModule(deps: { db: Db; tenants: TenantRegistry; storage: FileStorage; receipts?: FilingReceiptIssuer; limits?: Partial<FilingLimits>; onError?: (err: unknown, what: string) => void; registryFor?: (tenantId: string) => FilingsRegistryConnector | undefined }) {
