@@ -110,9 +110,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the ventanilla command', () 
     expect(JSON.parse(empty.stdout)).toEqual({ filings: [], appointments: [] });
     // A demo filing the council's registry refused (what the sender writes on a 422).
     let db = await openPglite(dataDir);
-    let filingId = '';
+    const filingId = (await db.query<{ id: string }>(`SELECT id FROM filings WHERE tenant_id = 'alacant' ORDER BY registry_number LIMIT 1`)).rows[0]?.id ?? '';
     try {
-      filingId = (await db.query<{ id: string }>(`SELECT id FROM filings WHERE tenant_id = 'alacant' ORDER BY registry_number LIMIT 1`)).rows[0]?.id ?? '';
       await db.query(`INSERT INTO filing_exports (filing_id, tenant_id, status, attempts, last_error) VALUES ($1, 'alacant', 'failed', 1, 'HTTP 422: departmentId unknown')`, [filingId]);
     } finally {
       await db.close();
