@@ -5,6 +5,8 @@ const AGENT = { email: 'agent@alacant.example.org', password: 'demo-agent-alacan
 const ADMIN = { email: 'admin@alacant.example.org', password: 'demo-admin-alacant' };
 const SIGN_IN = { es: 'Acceso del personal', ca: 'Accés del personal', en: 'Staff sign-in' } as const;
 const INBOX = { es: 'Bandeja de atención', ca: "Safata d'atenció", en: 'Hand-off inbox' } as const;
+// The demo councils keep their registry and calendar here, so nothing can have been refused.
+const NO_REFUSALS = { es: 'No hay ningún envío rechazado.', ca: 'No hi ha cap enviament rebutjat.', en: 'No deliveries have been refused.' } as const;
 
 /** Signs in with the keyboard only: Tab into each field, type, Enter. */
 async function signInByKeyboard(page: Page, who: { email: string; password: string }, lang: 'es' | 'ca' | 'en') {
@@ -26,10 +28,11 @@ for (const lang of ['es', 'ca', 'en'] as const) {
     await signInByKeyboard(page, ADMIN, lang);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(INBOX[lang]);
     await expectNoA11yViolations(page);
-    for (const path of ['analytics', 'kiosks', 'learning', 'settings']) {
+    for (const path of ['analytics', 'kiosks', 'learning', 'settings', 'deliveries']) {
       await page.goto(`/t/alacant/staff/${path}?lang=${lang}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
       await expect(page.getByRole('status').filter({ hasText: /…|\.\.\./ })).toHaveCount(0);
+      if (path === 'deliveries') await expect(page.getByText(NO_REFUSALS[lang])).toBeVisible();
       await expectNoA11yViolations(page);
     }
   });

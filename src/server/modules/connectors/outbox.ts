@@ -8,7 +8,7 @@
 import type { Db, Queryable } from '../../db/db.ts';
 import type { FailedOutboxRow } from '../../db/outbox.ts';
 import { AppError } from '../../errors.ts';
-import { recordStep, systemActor, systemContext } from './procedure-context.ts';
+import { recordStep, systemActor, systemContext, type Actor, type ProcedureContext } from './procedure-context.ts';
 
 /** Retry delay after the n-th failed delivery, in seconds: 1, 2, 4… minutes, at most 6 hours. */
 export const outboxRetrySeconds = (attempts: number): number => Math.min(60 * 2 ** Math.max(0, attempts - 1), 6 * 3600);
@@ -99,8 +99,11 @@ export function createOutboxSender<E extends OutboxEntry, R>(spec: OutboxSpec<E,
 export interface OutboxOperations {
   /** The rows of a council refused for good, oldest first. */
   failed(tenantId: string): Promise<FailedOutboxRow[]>;
-  /** Makes one refused row due now, audited as `<prefix>.export_requeued`; `connectors.export_not_failed` (404) otherwise. */
-  requeue(tenantId: string, key: string): Promise<void>;
+  /**
+   * Makes one refused row due now, audited as `<prefix>.export_requeued` by whoever asked (the CLI: the system);
+   * `connectors.export_not_failed` (404) when the council has no refused row with that key.
+   */
+  requeue(tenantId: string, key: string, by?: { actor: Actor; ctx: ProcedureContext }): Promise<void>;
 }
 
 /** The operator's side of one outbox, from its repository's functions. */
@@ -114,10 +117,10 @@ export function outboxOperations(opts: {
   const { db } = opts;
   return {
     failed: (tenantId) => opts.failed(db, tenantId),
-    requeue: (tenantId, key) =>
+    requeue: (tenantId, key, by = { actor: systemActor, ctx: systemContext() }) =>
       db.transaction(async (tx) => {
         if (!(await opts.requeue(tx, tenantId, key, opts.now()))) throw new AppError('connectors.export_not_failed', { status: 404, log: `no failed ${opts.audit.prefix} export ${key} for ${tenantId}` });
-        await recordStep(tx, tenantId, systemActor, systemContext(), { action: `${opts.audit.prefix}.export_requeued`, subjectType: opts.audit.subjectType, subjectId: key });
+        await recordStep(tx, tenantId, by.actor, by.ctx, { action: `${opts.audit.prefix}.export_requeued`, subjectType: opts.audit.subjectType, subjectId: key });
       }),
   };
 }

@@ -208,3 +208,35 @@ describe("lists never mix citizens' records", () => {
     }
   });
 });
+
+describe('refused deliveries over HTTP (staff)', () => {
+  it('lists what a registry or calendar refused to admins only, and sends one again, audited with the staff member', async () => {
+    const admin = await signIn('/api/v1/auth/staff', { email: 'admin@alacant.example.org', password: 'demo-admin-alacant' });
+    // What the senders write on a 422: a demo filing and an appointment event of Alacant, refused.
+    const filing = (await ta.t.db.query<{ id: string; registry_number: string }>(`SELECT id, registry_number FROM filings WHERE tenant_id = 'alacant' ORDER BY registry_number LIMIT 1`)).rows[0];
+    if (!filing) throw new Error('no demo filing');
+    await ta.t.db.query(`INSERT INTO filing_exports (filing_id, tenant_id, status, attempts, last_error) VALUES ($1, 'alacant', 'failed', 1, 'HTTP 422: departmentId unknown')`, [filing.id]);
+    const url = '/api/v1/staff/exports/failed';
+
+    expect((await ta.app.inject({ method: 'GET', url, headers: { 'x-tenant': 'alacant' } })).statusCode).toBe(401);
+    expect((await ta.app.inject({ method: 'GET', url, headers: agent.headers })).statusCode).toBe(403);
+    expect((await ta.app.inject({ method: 'GET', url, headers: maria.headers })).statusCode).toBe(401);
+    const listed = await ta.app.inject({ method: 'GET', url, headers: admin.headers });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json()).toEqual({
+      items: [{ outbox: 'filings', key: filing.id, attempts: 1, lastError: 'HTTP 422: departmentId unknown', createdAt: expect.any(String), about: { registry_number: filing.registry_number, department_id: expect.any(String) } }],
+    });
+
+    const retry = `/api/v1/staff/exports/filings/${filing.id}/retry`;
+    expect((await ta.app.inject({ method: 'POST', url: retry, headers: agent.headers })).statusCode).toBe(403);
+    const bad = await ta.app.inject({ method: 'POST', url: `/api/v1/staff/exports/payments/${filing.id}/retry?lang=en`, headers: admin.headers });
+    expect(bad.statusCode).toBe(400);
+    expect((await ta.app.inject({ method: 'POST', url: retry, headers: admin.headers })).statusCode).toBe(204);
+    const again = await ta.app.inject({ method: 'POST', url: `${retry}?lang=ca`, headers: admin.headers });
+    expect(again.statusCode).toBe(404);
+    expect(again.json()).toEqual({ error: { code: 'connectors.export_not_failed', message: 'No hi ha cap enviament rebutjat amb eixa referència en este ajuntament.' } });
+    expect((await ta.app.inject({ method: 'GET', url, headers: admin.headers })).json()).toEqual({ items: [] });
+    const audit = await ta.t.db.query(`SELECT actor_type, channel FROM audit_log WHERE action = 'filing.export_requeued' AND subject_id = $1`, [filing.id]);
+    expect(audit.rows).toEqual([{ actor_type: 'staff', channel: 'web' }]);
+  });
+});

@@ -7,15 +7,16 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/db.ts';
 import { createHttpSmsSender, createMailer, type Mailer, type SmsSender } from '../../mail/index.ts';
-import { createAppointmentsModule, type AppointmentsService } from '../appointments/index.ts';
+import { appointmentExportOperations, createAppointmentsModule, type AppointmentsService } from '../appointments/index.ts';
 import type { CertificatesService } from '../certificates/index.ts';
-import { createFilingsModule, type FilingsService } from '../filings/index.ts';
+import { createFilingsModule, filingExportOperations, type FilingsService } from '../filings/index.ts';
 import { createPadronModule, type PadronService } from '../padron/index.ts';
 import { createConfiguredGateways, SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from '../payments/gateway/index.ts';
 import { createPaymentsModule, type PaymentsService } from '../payments/index.ts';
 import { createFileStorage, type FileStorage } from '../storage/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import type { PadronConnector } from './connectors.types.ts';
+import { exportsRoutes } from './exports.routes.ts';
 import { createConfiguredAppointmentCalendars, createConfiguredFilingsRegistries, createConfiguredPadronConnector, createConfiguredTaxConnectors, type ConfiguredPadron } from './connectors.config.ts';
 
 export interface ProcedureModulesDeps {
@@ -155,6 +156,7 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
       await app.register(paymentsModule.routes);
       await app.register(sandboxGatewayRoutes(sandbox));
       await app.register(filings.routes);
+      await app.register(exportsRoutes({ filings: filingExportOperations(deps.db), appointments: appointmentExportOperations(deps.db) }));
     },
     close: async () => {
       mailer.close();

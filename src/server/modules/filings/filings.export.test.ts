@@ -199,7 +199,7 @@ describe('filings delivered to a council registry over REST', () => {
 
     // The operator lists it, the registry learns the department, and the operator sends it again (audited).
     const ops = filingExportOperations(t.db, () => clock);
-    expect((await ops.failed('alacant')).filter((r) => r.key === f.id)).toEqual([{ key: f.id, attempts: 1, last_error: expect.stringContaining('HTTP 422'), created_at: expect.any(Date), about: {} }]);
+    expect((await ops.failed('alacant')).filter((r) => r.key === f.id)).toEqual([{ key: f.id, attempts: 1, last_error: expect.stringContaining('HTTP 422'), created_at: expect.any(Date), about: { registry_number: f.registryNumber, department_id: 'urbanismo' } }]);
     expect(await ops.failed('medina-rioseco')).toEqual([]);
     await expect(ops.requeue('medina-rioseco', f.id)).rejects.toMatchObject({ code: 'connectors.export_not_failed', status: 404 });
     await ops.requeue('alacant', f.id);

@@ -183,7 +183,17 @@ export const filingsRepository = {
   finishExport: (q: Queryable, filingId: string, now: Date, outcome: OutboxOutcome): Promise<void> => filingExports.finish(q, filingId, now, outcome),
 
   /** The filings the council's registry refused for good (key: the filing id). */
-  failedExports: (q: Queryable, tenantId: string): Promise<FailedOutboxRow[]> => filingExports.failed(q, tenantId),
+  async failedExports(q: Queryable, tenantId: string): Promise<FailedOutboxRow[]> {
+    // With the filing's number and department: what staff recognise a filing by.
+    const res = await q.query<FailedOutboxRow>(
+      `SELECT e.filing_id AS key, e.attempts, e.last_error, e.created_at,
+              jsonb_build_object('registry_number', f.registry_number, 'department_id', f.department_id) AS about
+         FROM filing_exports e JOIN filings f ON f.id = e.filing_id
+        WHERE e.tenant_id = $1 AND e.status = 'failed' ORDER BY e.created_at, e.filing_id`,
+      [tenantId],
+    );
+    return res.rows;
+  },
 
   /** Sends a refused filing again; false when it is not a failed export of this council. */
   requeueExport: (q: Queryable, tenantId: string, filingId: string, now: Date): Promise<boolean> => filingExports.requeue(q, tenantId, filingId, now),

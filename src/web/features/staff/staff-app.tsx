@@ -11,6 +11,7 @@ import { ErrorAlert, Field, Loading, NotAvailable } from '../../components/form-
 import { useSession, type Me } from '../../session.tsx';
 import { usePageTitle } from '../../use-page-title.ts';
 import './staff.css';
+import { DeliveriesPage } from './deliveries.tsx';
 import { InboxPage } from './inbox.tsx';
 import { KiosksPage } from './kiosks.tsx';
 import { KnowledgePage, LearningPage, SettingsPage } from './other-pages.tsx';
@@ -35,6 +36,7 @@ export function StaffApp() {
     { href: '/staff/knowledge', label: t('nav.knowledge'), show: hasRole(me, 'editor') },
     { href: '/staff/analytics', label: t('nav.analytics'), show: hasRole(me, 'analyst') },
     { href: '/staff/kiosks', label: t('nav.kiosks'), show: true },
+    { href: '/staff/deliveries', label: t('nav.deliveries'), show: me.roles.includes('admin') },
     { href: '/staff/settings', label: t('nav.settings'), show: true },
   ];
   return (
@@ -62,6 +64,7 @@ export function StaffApp() {
           <Route path="/staff/knowledge" component={KnowledgePage} />
           <Route path="/staff/analytics" component={AnalyticsPage} />
           <Route path="/staff/kiosks" component={KiosksPage} />
+          <Route path="/staff/deliveries" component={DeliveriesPage} />
           <Route path="/staff/settings" component={SettingsPage} />
           <Route>{hasRole(me, 'agent') ? <InboxPage /> : <KiosksPage />}</Route>
         </Switch>

@@ -1,0 +1,106 @@
+/**
+ * Deliveries a council's own registry or calendar refused for good (connectors: rest): what was refused, the answer
+ * it gave, and "Send again" once the cause is fixed. Admins only; the same operations as `ventanilla exports`.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
+import { useApp } from '../../app-context.tsx';
+import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
+import { formatDateTime } from '../../format.ts';
+import { useApi } from '../../use-api.ts';
+import { usePageTitle } from '../../use-page-title.ts';
+import { useHeadingFocus } from './staff-app.tsx';
+
+interface FailedExport {
+  outbox: 'filings' | 'appointments';
+  key: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  about: Record<string, unknown>;
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+export function DeliveriesPage() {
+  const { t } = useTranslation('staff');
+  const { lang, timeZone } = useApp();
+  usePageTitle(t('deliveries.title'));
+  const heading = useHeadingFocus();
+  const list = useApi<{ items: FailedExport[] }>('/api/v1/staff/exports/failed');
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busyKey, setBusyKey] = useState<string | null>(null);
+  const items = list.data?.items ?? [];
+
+  // A filing by its registry number; an appointment event by its kind (the appointment id is long, shown as a code).
+  const describe = (e: FailedExport): string =>
+    e.outbox === 'filings'
+      ? t('deliveries.filing', { number: text(e.about.registry_number) || e.key })
+      : t('deliveries.event', { kind: t(`deliveries.kind.${text(e.about.kind) || 'booked'}`), id: text(e.about.appointment_id).slice(0, 8) });
+
+  const retry = async (e: FailedExport) => {
+    setBusyKey(e.key);
+    setError(null);
+    try {
+      await api(`/api/v1/staff/exports/${e.outbox}/${encodeURIComponent(e.key)}/retry`, { method: 'POST' });
+      setStatus(t('deliveries.queued', { what: describe(e) }));
+      list.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusyKey(null);
+    }
+  };
+
+  return (
+    <section aria-labelledby="deliveries-title">
+      <h1 id="deliveries-title" tabIndex={-1} ref={heading}>
+        {t('deliveries.title')}
+      </h1>
+      <p>{t('deliveries.intro')}</p>
+      <ErrorAlert error={error ?? list.error} />
+      <p role="status">{status}</p>
+      {list.isLoading ? <Loading /> : null}
+      {!list.isLoading && !list.error && items.length === 0 ? <p>{t('deliveries.empty')}</p> : null}
+      {items.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption>{t('deliveries.table', { count: items.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('deliveries.what')}</th>
+                <th scope="col">{t('deliveries.answer')}</th>
+                <th scope="col">{t('deliveries.attempts')}</th>
+                <th scope="col">{t('deliveries.queued_at')}</th>
+                <th scope="col">{t('deliveries.action')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((e) => (
+                <tr key={`${e.outbox}:${e.key}`}>
+                  <th scope="row">{describe(e)}</th>
+                  <td>{e.lastError ?? '—'}</td>
+                  <td>{e.attempts}</td>
+                  <td>{formatDateTime(e.createdAt, lang, timeZone)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={busyKey === e.key}
+                      aria-label={t('deliveries.retry_label', { what: describe(e) })}
+                      onClick={() => void retry(e)}
+                    >
+                      {t('deliveries.retry')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
