@@ -100,7 +100,12 @@ export interface Config extends Omit<Env, 'SESSION_SECRET' | 'PUBLIC_URL'> {
   sealEnv: Record<string, string>;
   /** CONNECTOR_* variables: the secrets (tokens, passwords) that council profiles name for their connectors. */
   connectorEnv: Record<string, string>;
-  isProduction: boolean;
+  /**
+   * The site is served over HTTPS only: cookies carry Secure, and HSTS and upgrade-insecure-requests are sent. True in
+   * production and whenever PUBLIC_URL is https, so a deployment behind TLS gets it even without NODE_ENV=production;
+   * plain-http development on localhost keeps working.
+   */
+  isHttpsOnly: boolean;
 }
 
 export class ConfigError extends Error {
@@ -131,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const missing = (['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !e[k]);
     if (missing.length) throw new ConfigError(missing.map((variable) => ({ variable, message: 'required when S3_BUCKET is set' })));
   }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   const dataDir = path.resolve(e.DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -139,13 +145,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   return {
     ...e,
-    PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    PUBLIC_URL: publicUrl,
     SESSION_SECRET: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
     dataDir,
     tenantsDir: path.resolve(e.TENANTS_DIR),
     sealEnv: withPrefix(env, 'SEAL_P12_'),
     connectorEnv: withPrefix(env, 'CONNECTOR_'),
-    isProduction: e.NODE_ENV === 'production',
+    isHttpsOnly: e.NODE_ENV === 'production' || publicUrl.startsWith('https:'),
   };
 }
 

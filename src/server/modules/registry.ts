@@ -49,7 +49,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   await app.register(identity.routes);
   await app.register(systemRoutes(deps.db));
   await app.register(tenantsRoutes(deps.tenants));
-  await app.register(createKiosksRoutes({ kiosks, identity: identity.service, db: deps.db, isProduction: deps.config.isProduction }));
+  await app.register(createKiosksRoutes({ kiosks, identity: identity.service, db: deps.db, isHttpsOnly: deps.config.isHttpsOnly }));
   await app.register(speechRoutes(new SpeechService()));
   await app.register(createAnalyticsModule(deps.db).routes);
   const certificates = createCertificatesModule({
@@ -82,7 +82,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     tenants: deps.tenants,
     nlu: nlu.service,
     moderation: createModerationModule().port,
-    isProduction: deps.config.isProduction,
+    isHttpsOnly: deps.config.isHttpsOnly,
     procedures: {
       appointments: procedures.appointments,
       payments: procedures.payments,
@@ -101,7 +101,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     app.addHook('onClose', async () => stopRetention());
   }
   // Observatory + forum (issue 8): global, cross-council; officers sign in with their own cookie (vt_obs).
-  const obsSession = { secret: deps.config.SESSION_SECRET, isProduction: deps.config.isProduction };
+  const obsSession = { secret: deps.config.SESSION_SECRET, isHttpsOnly: deps.config.isHttpsOnly };
   // Verification e-mails through the app's mailer (SMTP_URL, else .eml files in DATA_DIR/outbox).
   const obsMailer = createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
   app.addHook('onClose', async () => obsMailer.close());

@@ -34,10 +34,10 @@ export const securityPlugin = fp(
           'base-uri': ["'self'"],
           'form-action': ["'self'", ...(opts.formActionOrigins ?? [])],
           'frame-ancestors': ["'self'"],
-          ...(opts.config.isProduction ? { 'upgrade-insecure-requests': [] } : {}),
+          ...(opts.config.isHttpsOnly ? { 'upgrade-insecure-requests': [] } : {}),
         },
       },
-      hsts: opts.config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      hsts: opts.config.isHttpsOnly ? { maxAge: 31_536_000, includeSubDomains: true } : false,
       // The widget script is loaded by municipal sites on other origins.
       crossOriginResourcePolicy: { policy: 'cross-origin' },
       crossOriginEmbedderPolicy: false,

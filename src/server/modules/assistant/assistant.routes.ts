@@ -36,11 +36,11 @@ function requester(req: FastifyRequest): Requester {
   };
 }
 
-function setOwnerCookie(reply: FastifyReply, token: string, isProduction: boolean): void {
-  reply.setCookie(CONVERSATION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: isProduction, path: '/api/v1/conversations' });
+function setOwnerCookie(reply: FastifyReply, token: string, isHttpsOnly: boolean): void {
+  reply.setCookie(CONVERSATION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: isHttpsOnly, path: '/api/v1/conversations' });
 }
 
-export function assistantRoutes(service: AssistantService, opts: { isProduction: boolean }) {
+export function assistantRoutes(service: AssistantService, opts: { isHttpsOnly: boolean }) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     const tags = ['assistant'];
@@ -56,7 +56,7 @@ export function assistantRoutes(service: AssistantService, opts: { isProduction:
         const channel = req.kioskId ? 'kiosk' : (body.channel ?? 'web');
         const who = requester(req);
         const started = await service.start(tenant, { lang: body.lang ?? req.lang, channel, kioskId }, who);
-        setOwnerCookie(reply, started.ownerToken, opts.isProduction);
+        setOwnerCookie(reply, started.ownerToken, opts.isHttpsOnly);
         return reply.status(201).send({ id: started.id, language: started.language, token: started.ownerToken, replies: started.replies });
       },
     );

@@ -35,7 +35,7 @@ export function createAssistantModule(deps: {
   db: Db;
   tenants: TenantRegistry;
   nlu: NluPort & NluTrainerPort;
-  isProduction: boolean;
+  isHttpsOnly: boolean;
   moderation?: ModerationPort | undefined;
   ask?: AskPort | undefined;
   handoff?: HandoffPort | undefined;
@@ -50,7 +50,7 @@ export function createAssistantModule(deps: {
     handoff: deps.handoff ?? createDbHandoffPort(deps.db),
     procedures: deps.procedures ?? {},
   });
-  return { service, routes: assistantRoutes(service, { isProduction: deps.isProduction }) };
+  return { service, routes: assistantRoutes(service, { isHttpsOnly: deps.isHttpsOnly }) };
 }
 /** Data protection (retention job, a citizen's export and erasure) over conversations; used by the privacy module. */
 export { deleteConversationsBefore, exportConversationsForDni, eraseConversationsForDni, type ConversationExport } from './assistant.privacy.ts';

@@ -24,7 +24,7 @@ export function createIdentityModule(deps: { db: Db; config: Config }): Identity
   return {
     service,
     oidc,
-    session: { identity: service, isProduction: deps.config.isProduction },
+    session: { identity: service, isHttpsOnly: deps.config.isHttpsOnly },
     routes: identityRoutes({ identity: service, oidc, config: deps.config }),
   };
 }

@@ -249,3 +249,20 @@ describe('demo seeding', () => {
     expect(n.rows[0]?.n).toBe(6);
   });
 });
+
+describe('a council served over HTTPS (PUBLIC_URL https, NODE_ENV not production)', () => {
+  it('marks the session cookie Secure and sends HSTS, where plain-http development does neither', async () => {
+    const https = await createTestApp({ env: { PUBLIC_URL: 'https://sede.alacant.example.es' } });
+    try {
+      await seedDemoIdentities(https.t.db);
+      const res = await https.app.inject({ method: 'POST', url: '/api/v1/auth/card', headers: { 'x-tenant': 'alacant' }, payload: { card: '4000000000000001', pin: '1234' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.cookies.find((c) => c.name === SESSION_COOKIE)).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' });
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    } finally {
+      await https.close();
+    }
+    const plain = await cardSignIn('alacant', '4000000000000002', '2345');
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+  }, 60_000);
+});

@@ -66,11 +66,11 @@ function peerCertificate(req: FastifyRequest): { leaf: X509Certificate; chain: X
 
 export function identityRoutes(deps: IdentityRoutesDeps) {
   const { identity, oidc, config } = deps;
-  const isProd = config.isProduction;
+  const isHttpsOnly = config.isHttpsOnly;
   const isTrustedProxy = proxyAddr.compile(config.TRUSTED_PROXIES.split(',').map((p) => p.trim()));
 
   const answerSignedIn = (reply: FastifyReply, s: SignedIn) => {
-    setSessionCookie(reply, s, isProd);
+    setSessionCookie(reply, s, isHttpsOnly);
     reply.header('cache-control', 'no-store');
     return { me: presentMe(s.auth), csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() };
   };
@@ -136,7 +136,7 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
           action: 'identity.signed_out', channel: req.channel, kioskId: req.kioskId, requestId: req.id,
         });
       }
-      clearSessionCookie(reply, isProd);
+      clearSessionCookie(reply, isHttpsOnly);
       return { ok: true as const };
     });
 

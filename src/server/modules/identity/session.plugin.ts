@@ -27,7 +27,7 @@ declare module 'fastify' {
 
 export interface SessionPluginOptions {
   identity: IdentityService;
-  isProduction: boolean;
+  isHttpsOnly: boolean;
 }
 
 /** The cookie value, when the signature holds. */
@@ -39,12 +39,12 @@ export function readSessionToken(req: FastifyRequest): string | undefined {
 }
 
 /** httpOnly, SameSite=Lax, Secure in production, path '/', no Max-Age: it dies with the browser too. */
-export function setSessionCookie(reply: FastifyReply, signedIn: SignedIn, isProduction: boolean): void {
-  reply.setCookie(SESSION_COOKIE, signedIn.token, { httpOnly: true, sameSite: 'lax', secure: isProduction, path: '/', signed: true });
+export function setSessionCookie(reply: FastifyReply, signedIn: SignedIn, isHttpsOnly: boolean): void {
+  reply.setCookie(SESSION_COOKIE, signedIn.token, { httpOnly: true, sameSite: 'lax', secure: isHttpsOnly, path: '/', signed: true });
 }
 
-export function clearSessionCookie(reply: FastifyReply, isProduction: boolean): void {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: isProduction, path: '/' });
+export function clearSessionCookie(reply: FastifyReply, isHttpsOnly: boolean): void {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: isHttpsOnly, path: '/' });
 }
 
 export const sessionPlugin = fp(

@@ -16,6 +16,6 @@ export function createKiosksService(db: Db): KiosksService {
 }
 
 /** The kiosk routes. */
-export function createKiosksRoutes(deps: { kiosks: KiosksService; identity: IdentityService; db: Db; isProduction: boolean }) {
+export function createKiosksRoutes(deps: { kiosks: KiosksService; identity: IdentityService; db: Db; isHttpsOnly: boolean }) {
   return kiosksRoutes(deps);
 }

@@ -7,11 +7,11 @@ import type { KiosksService } from './kiosks.service.ts';
 export const KIOSK_COOKIE = 'vt_kiosk';
 
 /** The device cookie survives the citizen wipe: it says which kiosk this is, not who uses it. */
-export function setKioskCookie(reply: FastifyReply, tenantId: string, kioskId: string, token: string, isProduction: boolean): void {
+export function setKioskCookie(reply: FastifyReply, tenantId: string, kioskId: string, token: string, isHttpsOnly: boolean): void {
   reply.setCookie(KIOSK_COOKIE, `${tenantId}|${kioskId}|${token}`, {
     httpOnly: true,
     sameSite: 'strict',
-    secure: isProduction,
+    secure: isHttpsOnly,
     path: '/',
     signed: true,
     maxAge: 365 * 24 * 3600,

@@ -12,7 +12,7 @@ function requireKiosk(kioskId: string | undefined): string {
   return kioskId;
 }
 
-export function kiosksRoutes(deps: { kiosks: KiosksService; identity: IdentityService; db: Db; isProduction: boolean }) {
+export function kiosksRoutes(deps: { kiosks: KiosksService; identity: IdentityService; db: Db; isHttpsOnly: boolean }) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -22,7 +22,7 @@ export function kiosksRoutes(deps: { kiosks: KiosksService; identity: IdentitySe
       async (req, reply) => {
         const tenant = req.requireTenant();
         const kiosk = deps.kiosks.authenticate(tenant, req.body.kioskId, req.body.token);
-        setKioskCookie(reply, tenant.id, kiosk.id, req.body.token, deps.isProduction);
+        setKioskCookie(reply, tenant.id, kiosk.id, req.body.token, deps.isHttpsOnly);
         await audit(deps.db, { ...auditActor(req), channel: 'kiosk', kioskId: kiosk.id }, { action: 'kiosk.activated', subjectType: 'kiosk', subjectId: kiosk.id });
         return { id: kiosk.id, names: kiosk.names, heartbeatMs: HEARTBEAT_INTERVAL_MS };
       },

@@ -19,7 +19,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface ObsSessionOptions {
   secret: string;
-  isProduction: boolean;
+  isHttpsOnly: boolean;
 }
 
 export function csrfTokenFor(cookieValue: string, secret: string): string {
@@ -30,7 +30,7 @@ export function csrfTokenFor(cookieValue: string, secret: string): string {
 export async function startObsSession(reply: FastifyReply, accountId: string, service: ObservatoryService, opts: ObsSessionOptions): Promise<string> {
   const value = await service.startSession(accountId, OBS_SESSION_TTL_MS);
   reply.setCookie(OBS_COOKIE, value, {
-    httpOnly: true, sameSite: 'lax', secure: opts.isProduction, path: '/', signed: true, maxAge: OBS_SESSION_TTL_MS / 1000,
+    httpOnly: true, sameSite: 'lax', secure: opts.isHttpsOnly, path: '/', signed: true, maxAge: OBS_SESSION_TTL_MS / 1000,
   });
   return csrfTokenFor(value, opts.secret);
 }
@@ -39,7 +39,7 @@ export async function startObsSession(reply: FastifyReply, accountId: string, se
 export async function endObsSession(req: FastifyRequest, reply: FastifyReply, service: ObservatoryService, opts: ObsSessionOptions): Promise<void> {
   const value = cookieValue(req);
   if (value) await service.endSession(value);
-  reply.clearCookie(OBS_COOKIE, { httpOnly: true, sameSite: 'lax', secure: opts.isProduction, path: '/' });
+  reply.clearCookie(OBS_COOKIE, { httpOnly: true, sameSite: 'lax', secure: opts.isHttpsOnly, path: '/' });
 }
 
 function cookieValue(req: FastifyRequest): string | undefined {
