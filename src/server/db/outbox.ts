@@ -13,6 +13,14 @@ export type OutboxOutcome =
   /** Not taken this time: due again retryInSeconds after `now`. */
   | { status: 'pending'; error: string; retryInSeconds: number };
 
+/** Rows not yet delivered, per council and status, and how long the oldest has waited (for /metrics). */
+export interface OutboxBacklogRow {
+  tenant_id: string;
+  status: string;
+  rows: number;
+  oldest_seconds: number;
+}
+
 /** Identifiers come from code, never from input; checked anyway, since they are spliced into the SQL. */
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -35,6 +43,16 @@ export function outboxTable(table: string, keyColumn: string, describe: readonly
   const where = `WHERE ${keyColumn} = $1`;
   const about = describe.length ? `jsonb_build_object(${describe.map((c) => `'${c}', ${c}`).join(', ')})` : `'{}'::jsonb`;
   return {
+    /** What is still to deliver or refused (not the delivered history, which only grows), as of `now`. */
+    async backlog(q: Queryable, now: Date): Promise<OutboxBacklogRow[]> {
+      const res = await q.query<OutboxBacklogRow>(
+        `SELECT tenant_id, status, count(*)::int AS rows, GREATEST(0, EXTRACT(EPOCH FROM ($1::timestamptz - min(created_at))))::float8 AS oldest_seconds
+           FROM ${table} WHERE status NOT IN ('delivered', 'done') GROUP BY tenant_id, status ORDER BY tenant_id, status`,
+        [now],
+      );
+      return res.rows;
+    },
+
     /** The rows of a council refused for good, oldest first: what needs a person. */
     async failed(q: Queryable, tenantId: string): Promise<FailedOutboxRow[]> {
       const res = await q.query<FailedOutboxRow>(

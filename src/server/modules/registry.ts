@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { createMailer } from '../mail/index.ts';
+import { jobRecorderFor, registerOutboxGauges } from '../plugins/metrics.ts';
 import { widgetCorsPlugin } from '../plugins/widget-cors.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { Db } from '../db/db.ts';
@@ -18,6 +19,8 @@ import { createModerationModule } from './moderation/index.ts';
 import { createProcedureModules } from './connectors/procedures.wiring.ts';
 import { createIdentityModule, sessionPlugin } from './identity/index.ts';
 import { createAnalyticsModule } from './analytics/index.ts';
+import { appointmentExportOperations } from './appointments/index.ts';
+import { filingExportOperations } from './filings/index.ts';
 import { createKiosksRoutes, createKiosksService, kioskPlugin } from './kiosks/index.ts';
 import { createNluModule } from './nlu/index.ts';
 import { createObservatoryModule } from './observatory/index.ts';
@@ -61,7 +64,14 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   });
   await app.register(certificates.routes);
   // Procedures (issue 5): padrón certificates, appointments, payments, filings over the embedded registers.
-  const procedures = createProcedureModules({ db: deps.db, tenants: deps.tenants, config: deps.config, certificates: certificates.service, log: app.log });
+  // Background jobs record their runs on /metrics; the outboxes' backlog is read at each scrape.
+  const jobRecorder = jobRecorderFor(app.metrics);
+  const procedures = createProcedureModules({ db: deps.db, tenants: deps.tenants, config: deps.config, certificates: certificates.service, log: app.log, jobRecorder });
+  registerOutboxGauges(app.metrics, {
+    payments: () => procedures.payments.exportBacklog(),
+    filings: () => filingExportOperations(deps.db).backlog(),
+    appointments: () => appointmentExportOperations(deps.db).backlog(),
+  });
   await procedures.register(app);
   app.addHook('onClose', async () => procedures.close());
   // Knowledge (issue 4): Q&A from the councils' websites; the assistant's question turns use knowledge.ask.
@@ -97,7 +107,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   const privacy = createPrivacyModule({ db: deps.db, tenants: deps.tenants, handoff: handoff.repository, extraProviders: registerProviders(procedures) });
   await app.register(privacy.routes);
   if (deps.config.NODE_ENV !== 'test') {
-    const stopRetention = privacy.service.startRetentionJob({ intervalMs: RETENTION_INTERVAL_MS, firstRunMs: 60_000, onError: (err) => app.log.error({ err }, 'retention job failed') });
+    const stopRetention = privacy.service.startRetentionJob({ intervalMs: RETENTION_INTERVAL_MS, firstRunMs: 60_000, onError: (err) => app.log.error({ err }, 'retention job failed'), recorder: jobRecorder });
     app.addHook('onClose', async () => stopRetention());
   }
   // Observatory + forum (issue 8): global, cross-council; officers sign in with their own cookie (vt_obs).
@@ -120,6 +130,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       firstRunMs: 60_000,
       mailer: obsMail,
       onError: (err) => app.log.error({ err }, 'observatory daily jobs failed'),
+      recorder: jobRecorder,
     });
     app.addHook('onClose', async () => stopObsJobs());
   }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { OutboxBacklogRow } from '../db/outbox.ts';
+import type { JobRecorder } from '../jobs/index.ts';
 
 /** Prometheus metrics: process defaults plus request durations by route pattern (never by raw URL). */
 export const metricsPlugin = fp(
@@ -28,6 +30,69 @@ export const metricsPlugin = fp(
   },
   { name: 'ventanilla-metrics' },
 );
+
+/**
+ * Background job runs on /metrics: runs by outcome, and when each job last succeeded (alert when that grows old:
+ * reminders and deliveries to councils' systems have stopped).
+ */
+export function jobRecorderFor(registry: Registry): JobRecorder {
+  const runs = new Counter({ name: 'ventanilla_job_runs_total', help: 'Background job runs by outcome', labelNames: ['job', 'outcome'], registers: [registry] });
+  const lastSuccess = new Gauge({ name: 'ventanilla_job_last_success_timestamp_seconds', help: 'When each background job last ran without error (Unix time)', labelNames: ['job'], registers: [registry] });
+  const lastDuration = new Gauge({ name: 'ventanilla_job_last_duration_seconds', help: 'How long the last run of each background job took', labelNames: ['job'], registers: [registry] });
+  return {
+    ran(job, outcome, seconds) {
+      runs.inc({ job, outcome });
+      lastDuration.set({ job }, seconds);
+      if (outcome === 'ok') lastSuccess.set({ job }, Date.now() / 1000);
+    },
+  };
+}
+
+/**
+ * The outboxes' backlog on /metrics, read from the database at each scrape: rows still to deliver or refused per
+ * outbox, council and status, and how long the oldest has waited (alert on failed > 0, or pending growing old).
+ */
+export function registerOutboxGauges(registry: Registry, sources: Record<string, () => Promise<OutboxBacklogRow[]>>): void {
+  type Entry = { labels: { outbox: string; tenant: string; status: string }; row: OutboxBacklogRow };
+  // prom-client collects all metrics of a scrape at once: both gauges share one read (reused for 100 ms).
+  let cached: { at: number; entries: Promise<Entry[]> } | undefined;
+  const read = (): Promise<Entry[]> => {
+    if (!cached || performance.now() - cached.at > 100) {
+      const entries = (async () => {
+        const all: Entry[] = [];
+        for (const [outbox, source] of Object.entries(sources)) for (const row of await source()) all.push({ labels: { outbox, tenant: row.tenant_id, status: row.status }, row });
+        return all;
+      })();
+      cached = { at: performance.now(), entries };
+      // A failed read is not reused: the next scrape asks the database again.
+      entries.catch(() => (cached = undefined));
+    }
+    return cached.entries;
+  };
+  const labelNames = ['outbox', 'tenant', 'status'];
+  new Gauge({
+    name: 'ventanilla_outbox_rows',
+    help: "Deliveries to councils' own systems not yet made (pending, sending) or refused for good (failed)",
+    labelNames,
+    registers: [registry],
+    async collect() {
+      const entries = await read();
+      this.reset();
+      for (const { labels, row } of entries) this.set(labels, row.rows);
+    },
+  });
+  new Gauge({
+    name: 'ventanilla_outbox_oldest_seconds',
+    help: 'Age of the oldest row not yet delivered, per outbox, council and status, in seconds',
+    labelNames,
+    registers: [registry],
+    async collect() {
+      const entries = await read();
+      this.reset();
+      for (const { labels, row } of entries) this.set(labels, Math.round(row.oldest_seconds));
+    },
+  });
+}
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -66,4 +66,4 @@ export function createAppointmentExporter(deps: AppointmentExportsDeps): () => P
 
 /** For operators: the events the council's calendar refused for good, and sending one again (`ventanilla exports`). */
 export const appointmentExportOperations = (db: Db, now: () => Date = () => new Date()): OutboxOperations =>
-  outboxOperations({ db, now, failed: repo.failedExports, requeue: repo.requeueExport, audit: { prefix: 'appointment', subjectType: 'appointment_event' } });
+  outboxOperations({ db, now, failed: repo.failedExports, backlog: repo.exportBacklog, requeue: repo.requeueExport, audit: { prefix: 'appointment', subjectType: 'appointment_event' } });

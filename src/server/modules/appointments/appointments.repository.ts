@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
-import { outboxTable, type FailedOutboxRow, type OutboxOutcome } from '../../db/outbox.ts';
+import { outboxTable, type FailedOutboxRow, type OutboxBacklogRow, type OutboxOutcome } from '../../db/outbox.ts';
 
 const appointmentExports = outboxTable('appointment_exports', 'event_id', ['appointment_id', 'kind']);
 
@@ -207,6 +207,9 @@ export const appointmentsRepository = {
 
   /** The events the council's calendar refused for good (key: the event id; about: appointment and kind). */
   failedExports: (q: Queryable, tenantId: string): Promise<FailedOutboxRow[]> => appointmentExports.failed(q, tenantId),
+
+  /** Deliveries still to make or refused, per council and status (for /metrics). */
+  exportBacklog: (q: Queryable, now: Date): Promise<OutboxBacklogRow[]> => appointmentExports.backlog(q, now),
 
   /** Sends a refused event again; false when it is not a failed event of this council. */
   requeueExport: (q: Queryable, tenantId: string, eventId: string, now: Date): Promise<boolean> => appointmentExports.requeue(q, tenantId, eventId, now),

@@ -6,7 +6,7 @@
  * OutboxSpec; the retry policy, the lease and the three outcomes are the same for all of them.
  */
 import type { Db, Queryable } from '../../db/db.ts';
-import type { FailedOutboxRow } from '../../db/outbox.ts';
+import type { FailedOutboxRow, OutboxBacklogRow } from '../../db/outbox.ts';
 import { AppError } from '../../errors.ts';
 import { recordStep, systemActor, systemContext, type Actor, type ProcedureContext } from './procedure-context.ts';
 
@@ -99,6 +99,8 @@ export function createOutboxSender<E extends OutboxEntry, R>(spec: OutboxSpec<E,
 export interface OutboxOperations {
   /** The rows of a council refused for good, oldest first. */
   failed(tenantId: string): Promise<FailedOutboxRow[]>;
+  /** Every council's rows still to deliver or refused, per status (for /metrics). */
+  backlog(): Promise<OutboxBacklogRow[]>;
   /**
    * Makes one refused row due now, audited as `<prefix>.export_requeued` by whoever asked (the CLI: the system);
    * `connectors.export_not_failed` (404) when the council has no refused row with that key.
@@ -111,12 +113,14 @@ export function outboxOperations(opts: {
   db: Db;
   now: () => Date;
   failed: (q: Queryable, tenantId: string) => Promise<FailedOutboxRow[]>;
+  backlog: (q: Queryable, now: Date) => Promise<OutboxBacklogRow[]>;
   requeue: (q: Queryable, tenantId: string, key: string, now: Date) => Promise<boolean>;
   audit: { prefix: string; subjectType: string };
 }): OutboxOperations {
   const { db } = opts;
   return {
     failed: (tenantId) => opts.failed(db, tenantId),
+    backlog: () => opts.backlog(db, opts.now()),
     requeue: (tenantId, key, by = { actor: systemActor, ctx: systemContext() }) =>
       db.transaction(async (tx) => {
         if (!(await opts.requeue(tx, tenantId, key, opts.now()))) throw new AppError('connectors.export_not_failed', { status: 404, log: `no failed ${opts.audit.prefix} export ${key} for ${tenantId}` });

@@ -227,6 +227,12 @@ describe('refused deliveries over HTTP (staff)', () => {
       items: [{ outbox: 'filings', key: filing.id, attempts: 1, lastError: 'HTTP 422: departmentId unknown', createdAt: expect.any(String), about: { registry_number: filing.registry_number, department_id: expect.any(String) } }],
     });
 
+    // Monitoring sees it too: the backlog on /metrics, per outbox, council and status.
+    const metrics = async () => (await ta.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const before = await metrics();
+    expect(before).toContain('ventanilla_outbox_rows{outbox="filings",tenant="alacant",status="failed"} 1');
+    expect(before).toMatch(/ventanilla_outbox_oldest_seconds\{outbox="filings",tenant="alacant",status="failed"\} \d+/);
+
     const retry = `/api/v1/staff/exports/filings/${filing.id}/retry`;
     expect((await ta.app.inject({ method: 'POST', url: retry, headers: agent.headers })).statusCode).toBe(403);
     const bad = await ta.app.inject({ method: 'POST', url: `/api/v1/staff/exports/payments/${filing.id}/retry?lang=en`, headers: admin.headers });
@@ -238,5 +244,9 @@ describe('refused deliveries over HTTP (staff)', () => {
     expect((await ta.app.inject({ method: 'GET', url, headers: admin.headers })).json()).toEqual({ items: [] });
     const audit = await ta.t.db.query(`SELECT actor_type, channel FROM audit_log WHERE action = 'filing.export_requeued' AND subject_id = $1`, [filing.id]);
     expect(audit.rows).toEqual([{ actor_type: 'staff', channel: 'web' }]);
+    await new Promise((r) => setTimeout(r, 150)); // past the one-scrape reuse of the backlog read
+    const after = await metrics();
+    expect(after).toContain('ventanilla_outbox_rows{outbox="filings",tenant="alacant",status="pending"} 1');
+    expect(after).not.toContain('status="failed"');
   });
 });

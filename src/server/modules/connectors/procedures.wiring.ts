@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/db.ts';
+import { startJob, type JobRecorder } from '../../jobs/index.ts';
 import { createHttpSmsSender, createMailer, type Mailer, type SmsSender } from '../../mail/index.ts';
 import { appointmentExportOperations, createAppointmentsModule, type AppointmentsService } from '../appointments/index.ts';
 import type { CertificatesService } from '../certificates/index.ts';
@@ -35,6 +36,8 @@ export interface ProcedureModulesDeps {
   defaultGateway?: string;
   /** Minutes between reminder runs (appointments 24 h ahead, payment periods); 0 turns the jobs off. Off under NODE_ENV=test. */
   jobIntervalMinutes?: number;
+  /** Where the background job's runs are recorded (the /metrics registry). */
+  jobRecorder?: JobRecorder | undefined;
 }
 
 export interface ProcedureModules {
@@ -112,44 +115,36 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     async register(app) {
       const minutes = deps.jobIntervalMinutes ?? (deps.config.NODE_ENV === 'test' ? 0 : 15);
       if (minutes > 0) {
-        // Both jobs are idempotent (claimed rows), so several instances running them at once send nothing twice.
-        let isRunning = false;
-        const run = async () => {
-          if (isRunning) return;
-          isRunning = true;
-          try {
-            const sent = (await appointments.service.sendReminders()) + (await paymentsModule.service.sendReminders());
-            if (sent > 0) deps.log.info({ sent }, 'procedures: reminders sent');
-            // Payments the tax systems have not acknowledged yet (down, or this process died before sending).
-            const exported = await paymentsModule.service.deliverPaymentExports();
-            if (exported > 0) deps.log.info({ exported }, 'procedures: payments recorded in tax systems');
-          } catch (err) {
-            onError(err, 'reminder job');
-          }
-          // Apart, so a mail server or tax system that is down does not hold filings back (and the other way round).
-          try {
-            // Filings the councils' own registries have not acknowledged yet.
-            const filed = await filings.service.deliverFilingExports();
-            if (filed > 0) deps.log.info({ filed }, 'procedures: filings delivered to council registries');
-          } catch (err) {
-            onError(err, 'filing export job');
-          }
-          try {
-            // Bookings, cancellations and reschedules the councils' own calendars have not acknowledged yet.
-            const mirrored = await appointments.service.deliverAppointmentExports();
-            if (mirrored > 0) deps.log.info({ mirrored }, 'procedures: appointment events delivered to council calendars');
-          } catch (err) {
-            onError(err, 'appointment export job');
-          } finally {
-            isRunning = false;
-          }
-        };
-        let timer: NodeJS.Timeout | undefined;
-        app.addHook('onReady', async () => {
-          timer = setInterval(() => void run(), minutes * 60_000);
-          timer.unref();
+        // Each part apart, so a mail server or tax system that is down holds nothing else back; all are idempotent
+        // (claimed rows), so several instances running them at once send nothing twice.
+        const parts: [string, () => Promise<number>, string][] = [
+          ['reminders', async () => (await appointments.service.sendReminders()) + (await paymentsModule.service.sendReminders()), 'reminders sent'],
+          // Payments the tax systems have not acknowledged yet (down, or this process died before sending).
+          ['payment exports', () => paymentsModule.service.deliverPaymentExports(), 'payments recorded in tax systems'],
+          ['filing exports', () => filings.service.deliverFilingExports(), 'filings delivered to council registries'],
+          ['appointment exports', () => appointments.service.deliverAppointmentExports(), 'appointment events delivered to council calendars'],
+        ];
+        const stop = startJob({
+          name: 'procedures',
+          firstRunMs: minutes * 60_000,
+          intervalMs: minutes * 60_000,
+          recorder: deps.jobRecorder,
+          onError: (err) => onError(err, 'job'),
+          async run() {
+            const failures: unknown[] = [];
+            for (const [what, part, done] of parts) {
+              try {
+                const n = await part();
+                if (n > 0) deps.log.info({ n }, `procedures: ${done}`);
+              } catch (err) {
+                onError(err, what);
+                failures.push(err);
+              }
+            }
+            if (failures.length) throw new AggregateError(failures, `${failures.length} of ${parts.length} parts failed`);
+          },
         });
-        app.addHook('onClose', async () => clearInterval(timer));
+        app.addHook('onClose', async () => stop());
       }
       await app.register(padron.routes);
       await app.register(appointments.routes);

@@ -62,4 +62,4 @@ export function createFilingExporter(deps: FilingExportsDeps): () => Promise<num
 
 /** For operators: the filings the council's registry refused for good, and sending one again (`ventanilla exports`). */
 export const filingExportOperations = (db: Db, now: () => Date = () => new Date()): OutboxOperations =>
-  outboxOperations({ db, now, failed: (q, tenantId) => repo.failedExports(q, tenantId), requeue: repo.requeueExport, audit: { prefix: 'filing', subjectType: 'filing' } });
+  outboxOperations({ db, now, failed: (q, tenantId) => repo.failedExports(q, tenantId), backlog: repo.exportBacklog, requeue: repo.requeueExport, audit: { prefix: 'filing', subjectType: 'filing' } });

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
-import { outboxTable, type FailedOutboxRow, type OutboxOutcome } from '../../db/outbox.ts';
+import { outboxTable, type FailedOutboxRow, type OutboxBacklogRow, type OutboxOutcome } from '../../db/outbox.ts';
 
 const filingExports = outboxTable('filing_exports', 'filing_id');
 
@@ -194,6 +194,9 @@ export const filingsRepository = {
     );
     return res.rows;
   },
+
+  /** Deliveries still to make or refused, per council and status (for /metrics). */
+  exportBacklog: (q: Queryable, now: Date): Promise<OutboxBacklogRow[]> => filingExports.backlog(q, now),
 
   /** Sends a refused filing again; false when it is not a failed export of this council. */
   requeueExport: (q: Queryable, tenantId: string, filingId: string, now: Date): Promise<boolean> => filingExports.requeue(q, tenantId, filingId, now),

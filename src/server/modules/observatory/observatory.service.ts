@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Db, Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
+import { startJob, type JobRecorder } from '../../jobs/index.ts';
 import type { Language } from '../../../shared/languages.ts';
 import { inspectUploads, typeLabel, type FileStorage, type Upload, type UploadLimits } from '../storage/index.ts';
 import * as repo from './observatory.repository.ts';
@@ -1048,16 +1049,15 @@ export class ObservatoryService {
   }
 
   /** Runs `runDailyJobs` every `intervalMs` (first after `firstRunMs`); returns the function that stops it. */
-  startDailyJobs(opts: { mailer: Mailer; intervalMs?: number; firstRunMs?: number; onError: (err: unknown) => void }): () => void {
-    const tick = () => void this.runDailyJobs(opts.mailer).catch(opts.onError);
-    const first = setTimeout(tick, opts.firstRunMs ?? 60_000);
-    const every = setInterval(tick, opts.intervalMs ?? DAILY_JOB_INTERVAL_MS);
-    first.unref();
-    every.unref();
-    return () => {
-      clearTimeout(first);
-      clearInterval(every);
-    };
+  startDailyJobs(opts: { mailer: Mailer; intervalMs?: number; firstRunMs?: number; onError: (err: unknown) => void; recorder?: JobRecorder | undefined }): () => void {
+    return startJob({
+      name: 'observatory-daily',
+      run: () => this.runDailyJobs(opts.mailer),
+      firstRunMs: opts.firstRunMs ?? 60_000,
+      intervalMs: opts.intervalMs ?? DAILY_JOB_INTERVAL_MS,
+      onError: opts.onError,
+      recorder: opts.recorder,
+    });
   }
 }
 

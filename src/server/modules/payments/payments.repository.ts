@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
+import { outboxTable, type OutboxBacklogRow } from '../../db/outbox.ts';
 import type { ExternalDebt } from '../connectors/connectors.types.ts';
 import type { DebtKind } from '../../../shared/api/payments.ts';
 export type { DebtKind };
@@ -47,6 +48,9 @@ const DEBT_COLS = `id, tenant_id, dni, kind, tax_code, reference, concept, fisca
   voluntary_start, voluntary_end, status, paid_at, paid_amount_cents, payment_id`;
 const PAYMENT_COLS = `id, tenant_id, debt_id, dni, order_id, gateway, amount_cents, status, status_reason, gateway_reference, receipt_code,
   channel, kiosk_id, language, created_at, settled_at`;
+
+// Its statuses differ (pending | sending | done: a payment is never refused for good), but the backlog query fits.
+const paymentExports = outboxTable('payment_exports', 'payment_id');
 
 /** The only SQL for receipts, fines and payments. */
 export const paymentsRepository = {
@@ -210,6 +214,9 @@ export const paymentsRepository = {
     );
     return res.rows.length === 1;
   },
+
+  /** Payments still to record in the tax systems, per council and status (for /metrics). */
+  exportBacklog: (q: Queryable, now: Date): Promise<OutboxBacklogRow[]> => paymentExports.backlog(q, now),
 
   /** Queues a paid payment for the tax system, in the payment's transaction. */
   async queueExport(q: Queryable, tenantId: string, paymentId: string): Promise<void> {

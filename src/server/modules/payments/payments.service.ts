@@ -221,6 +221,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
   }
 
   return {
+    /** Payments still to record in the councils' tax systems, per council and status (for /metrics). */
+    exportBacklog: () => repo.exportBacklog(db, now()),
     /** Receipts, liquidations, self-assessments and fines the citizen still has to pay, soonest deadline first. */
     async listPending(tenantId: string, dni: string, lang: Language): Promise<PendingItem[]> {
       const tenant = tenants.get(tenantId);

@@ -5,6 +5,7 @@
  */
 import type { Db, Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
+import { startJob, type JobRecorder } from '../../jobs/index.ts';
 import { isValidDniOrNie, normalizeDocumentId } from '../../../shared/validators.ts';
 import { deleteConversationsBefore, eraseConversationsForDni, exportConversationsForDni } from '../assistant/index.ts';
 import type { HandoffRepository } from '../handoff/index.ts';
@@ -117,17 +118,9 @@ export class PrivacyService {
     });
   }
 
-  /** Runs the retention job now and then every `intervalMs`; returns the function that stops it. */
-  startRetentionJob(opts: { intervalMs: number; firstRunMs: number; onError: (err: unknown) => void }): () => void {
-    const tick = () => void this.enforceRetentionEverywhere().catch(opts.onError);
-    const first = setTimeout(tick, opts.firstRunMs);
-    const every = setInterval(tick, opts.intervalMs);
-    first.unref();
-    every.unref();
-    return () => {
-      clearTimeout(first);
-      clearInterval(every);
-    };
+  /** Runs the retention job after `firstRunMs` and then every `intervalMs`; returns the function that stops it. */
+  startRetentionJob(opts: { intervalMs: number; firstRunMs: number; onError: (err: unknown) => void; recorder?: JobRecorder | undefined }): () => void {
+    return startJob({ name: 'retention', run: () => this.enforceRetentionEverywhere(), ...opts });
   }
 
   private dni(raw: string): string {
