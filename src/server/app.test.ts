@@ -38,6 +38,22 @@ describe('the HTTP app', () => {
     expect(docs.body).toContain('swagger');
   });
 
+  it('keeps /metrics for the bearer of METRICS_TOKEN when one is set', async () => {
+    const token = 'prometheus-scraper-token-1234';
+    const locked = await createTestApp({ env: { METRICS_TOKEN: token } });
+    try {
+      const none = await locked.app.inject({ url: '/metrics?lang=en' });
+      expect(none.statusCode).toBe(401);
+      expect(none.json()).toEqual({ error: { code: 'common.unauthorized', message: 'Please sign in to continue.' } });
+      expect((await locked.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}x` } })).statusCode).toBe(401);
+      const ok = await locked.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('ventanilla_outbox_rows');
+    } finally {
+      await locked.close();
+    }
+  }, 60_000);
+
   it('translates errors into the language asked for, with a stable code', async () => {
     const ca = await ta.app.inject({ url: '/api/v1/tenants/nowhere?lang=ca' });
     expect(ca.statusCode).toBe(404);

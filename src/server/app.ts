@@ -91,7 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(securityPlugin, { config: deps.config });
   await app.register(contextPlugin, { tenants: registry });
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { token: deps.config.METRICS_TOKEN });
   await app.register(openapiPlugin, { publicUrl: deps.config.PUBLIC_URL, version: VERSION });
 
   const bus = await createBus(deps.db, deps.config.REDIS_URL);

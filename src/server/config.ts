@@ -61,6 +61,11 @@ const ZEnv = z.object({
     .refine((v) => v.split(',').every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/i.test(p.trim())), 'must be comma-separated IPs or CIDRs, or loopback/linklocal/uniquelocal'),
   /** Behind a TLS-terminating proxy: the header carrying the client certificate PEM (e.g. x-ssl-client-cert), believed only from TRUSTED_PROXIES. The proxy must also strip it from clients. */
   TRUST_PROXY_CLIENT_CERT_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be a header name').optional(),
+  /**
+   * When set, /metrics answers only requests with `Authorization: Bearer <this value>` (at least 16 characters): for a
+   * server reachable from outside without a proxy that hides /metrics. Unset, /metrics is open, as Prometheus expects.
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** OpenID Connect (Cl@ve-like) per council, JSON: {"<tenant>": {"issuer", "clientId", "clientSecret", "dniClaim"?, "scope"?}}. Off when unset. */
   OIDC_PROVIDERS: z.string().optional(),
   /** Load the demo citizens, cards and staff of data/demo into the demo councils on start (only into empty tables). */

@@ -1,12 +1,14 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { OutboxBacklogRow } from '../db/outbox.ts';
+import { AppError } from '../errors.ts';
 import type { JobRecorder } from '../jobs/index.ts';
 
 /** Prometheus metrics: process defaults plus request durations by route pattern (never by raw URL). */
 export const metricsPlugin = fp(
-  async (app: FastifyInstance, opts: { registry?: Registry }) => {
+  async (app: FastifyInstance, opts: { registry?: Registry; token?: string | undefined }) => {
     const registry = opts.registry ?? new Registry();
     collectDefaultMetrics({ register: registry });
     const duration = new Histogram({
@@ -23,7 +25,12 @@ export const metricsPlugin = fp(
         reply.elapsedTime / 1000,
       );
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    const expected = opts.token ? createHash('sha256').update(`Bearer ${opts.token}`).digest() : undefined;
+    app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+      // Compared as hashes in constant time: the token's length and prefix leak nothing.
+      if (expected && !timingSafeEqual(createHash('sha256').update(req.headers.authorization ?? '').digest(), expected)) {
+        throw new AppError('common.unauthorized', { status: 401, log: 'metrics without the METRICS_TOKEN bearer' });
+      }
       reply.header('content-type', registry.contentType);
       return registry.metrics();
     });
