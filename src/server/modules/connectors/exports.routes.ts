@@ -11,7 +11,11 @@ const TAGS = ['staff'];
  * Staff (admin): the filings and appointment events the council's own registry or calendar refused for good, and
  * sending one again once the cause is fixed. The same operations as `ventanilla exports`.
  */
-export function exportsRoutes(outboxes: Record<OutboxName, OutboxOperations>) {
+export function exportsRoutes(
+  outboxes: Record<OutboxName, OutboxOperations>,
+  /** Each outbox's sender: a row sent again is sent at once rather than at the next run of the job. */
+  senders: Partial<Record<OutboxName, () => Promise<number>>> = {},
+) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -32,6 +36,8 @@ export function exportsRoutes(outboxes: Record<OutboxName, OutboxOperations>) {
       async (req, reply) => {
         const staff = requireStaff(req, 'admin');
         await outboxes[req.params.outbox].requeue(staff.tenantId, req.params.key, { actor: { type: 'staff', id: staff.staffId }, ctx: procedureContext(req) });
+        // Not awaited: a slow registry must not hold the page; the outcome shows in the list (and the audit log).
+        void senders[req.params.outbox]?.().catch((err: unknown) => req.log.error({ err }, 'sending a requeued export failed'));
         return reply.code(204).send();
       },
     );

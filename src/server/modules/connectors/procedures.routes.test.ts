@@ -238,6 +238,11 @@ describe('refused deliveries over HTTP (staff)', () => {
     const bad = await ta.app.inject({ method: 'POST', url: `/api/v1/staff/exports/payments/${filing.id}/retry?lang=en`, headers: admin.headers });
     expect(bad.statusCode).toBe(400);
     expect((await ta.app.inject({ method: 'POST', url: retry, headers: admin.headers })).statusCode).toBe(204);
+    // Sent at once, not at the job's next run: a second attempt is recorded (this demo council has no registry to
+    // take it, so it stays pending for the back-off).
+    const attempts = async () => (await ta.t.db.query<{ attempts: number }>(`SELECT attempts FROM filing_exports WHERE filing_id = $1`, [filing.id])).rows[0]?.attempts;
+    for (let i = 0; i < 100 && (await attempts()) !== 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await attempts()).toBe(2);
     const again = await ta.app.inject({ method: 'POST', url: `${retry}?lang=ca`, headers: admin.headers });
     expect(again.statusCode).toBe(404);
     expect(again.json()).toEqual({ error: { code: 'connectors.export_not_failed', message: 'No hi ha cap enviament rebutjat amb eixa referència en este ajuntament.' } });

@@ -151,7 +151,12 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
       await app.register(paymentsModule.routes);
       await app.register(sandboxGatewayRoutes(sandbox));
       await app.register(filings.routes);
-      await app.register(exportsRoutes({ filings: filingExportOperations(deps.db), appointments: appointmentExportOperations(deps.db) }));
+      await app.register(
+        exportsRoutes(
+          { filings: filingExportOperations(deps.db), appointments: appointmentExportOperations(deps.db) },
+          { filings: () => filings.service.deliverFilingExports(), appointments: () => appointments.service.deliverAppointmentExports() },
+        ),
+      );
     },
     close: async () => {
       mailer.close();
