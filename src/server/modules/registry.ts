@@ -19,8 +19,6 @@ import { createModerationModule } from './moderation/index.ts';
 import { createProcedureModules } from './connectors/procedures.wiring.ts';
 import { createIdentityModule, sessionPlugin } from './identity/index.ts';
 import { createAnalyticsModule } from './analytics/index.ts';
-import { appointmentExportOperations } from './appointments/index.ts';
-import { filingExportOperations } from './filings/index.ts';
 import { createKiosksRoutes, createKiosksService, kioskPlugin } from './kiosks/index.ts';
 import { createNluModule } from './nlu/index.ts';
 import { createObservatoryModule } from './observatory/index.ts';
@@ -67,11 +65,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   // Background jobs record their runs on /metrics; the outboxes' backlog is read at each scrape.
   const jobRecorder = jobRecorderFor(app.metrics);
   const procedures = createProcedureModules({ db: deps.db, tenants: deps.tenants, config: deps.config, certificates: certificates.service, log: app.log, jobRecorder });
-  registerOutboxGauges(app.metrics, {
-    payments: () => procedures.payments.exportBacklog(),
-    filings: () => filingExportOperations(deps.db).backlog(),
-    appointments: () => appointmentExportOperations(deps.db).backlog(),
-  });
+  registerOutboxGauges(app.metrics, procedures.exportBacklogs);
   await procedures.register(app);
   app.addHook('onClose', async () => procedures.close());
   // Knowledge (issue 4): Q&A from the councils' websites; the assistant's question turns use knowledge.ask.

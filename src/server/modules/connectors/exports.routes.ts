@@ -32,7 +32,7 @@ export function exportsRoutes(
 
     r.post(
       '/api/v1/staff/exports/:outbox/:key/retry',
-      { schema: { tags: TAGS, summary: 'Staff: send a refused delivery again at the next run', params: ZRetryParamsSchema } },
+      { schema: { tags: TAGS, summary: 'Staff: send a refused delivery again (at once)', params: ZRetryParamsSchema } },
       async (req, reply) => {
         const staff = requireStaff(req, 'admin');
         await outboxes[req.params.outbox].requeue(staff.tenantId, req.params.key, { actor: { type: 'staff', id: staff.staffId }, ctx: procedureContext(req) });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/db.ts';
+import type { OutboxBacklogRow } from '../../db/outbox.ts';
 import { startJob, type JobRecorder } from '../../jobs/index.ts';
 import { createHttpSmsSender, createMailer, type Mailer, type SmsSender } from '../../mail/index.ts';
 import { appointmentExportOperations, createAppointmentsModule, type AppointmentsService } from '../appointments/index.ts';
@@ -45,6 +46,8 @@ export interface ProcedureModules {
   appointments: AppointmentsService;
   payments: PaymentsService;
   filings: FilingsService;
+  /** Each outbox's rows still to deliver or refused, for the /metrics gauges. */
+  exportBacklogs: Record<'payments' | 'filings' | 'appointments', () => Promise<OutboxBacklogRow[]>>;
   /** Registers every route plugin of the procedures (and the sandbox gateway's page). */
   register(app: FastifyInstance): Promise<void>;
   close(): Promise<void>;
@@ -107,11 +110,18 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     registryFor,
   });
   late.payments = paymentsModule.service;
+  // What operators see of the registry and calendar outboxes: the staff routes and the /metrics gauges share them.
+  const outboxes = { filings: filingExportOperations(deps.db), appointments: appointmentExportOperations(deps.db) };
   return {
     padron: padron.service,
     appointments: appointments.service,
     payments: paymentsModule.service,
     filings: filings.service,
+    exportBacklogs: {
+      payments: () => paymentsModule.service.exportBacklog(),
+      filings: () => outboxes.filings.backlog(),
+      appointments: () => outboxes.appointments.backlog(),
+    },
     async register(app) {
       const minutes = deps.jobIntervalMinutes ?? (deps.config.NODE_ENV === 'test' ? 0 : 15);
       if (minutes > 0) {
@@ -152,10 +162,10 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
       await app.register(sandboxGatewayRoutes(sandbox));
       await app.register(filings.routes);
       await app.register(
-        exportsRoutes(
-          { filings: filingExportOperations(deps.db), appointments: appointmentExportOperations(deps.db) },
-          { filings: () => filings.service.deliverFilingExports(), appointments: () => appointments.service.deliverAppointmentExports() },
-        ),
+        exportsRoutes(outboxes, {
+          filings: () => filings.service.deliverFilingExports(),
+          appointments: () => appointments.service.deliverAppointmentExports(),
+        }),
       );
     },
     close: async () => {
