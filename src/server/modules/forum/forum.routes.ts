@@ -10,6 +10,8 @@ import type { ForumService } from './forum.service.ts';
 
 const tags = ['forum'];
 const Id = z.object({ id: z.string().min(1).max(200) });
+/** A post may hold 20,000 characters, up to 60 KB in UTF-8 plus JSON escapes: more than the 64 KB default. */
+const POST_BODY_LIMIT = 262_144;
 
 /** /api/v1/forum/...: threads, posts, watches, flags and moderation, contact/visit/collaboration requests. */
 export function forumRoutes(deps: { forum: ForumService; observatory: ObservatoryService; session: ObsSessionOptions }) {
@@ -24,13 +26,14 @@ export function forumRoutes(deps: { forum: ForumService; observatory: Observator
         response: { 200: z.object({ total: z.number(), items: z.array(ZThreadSchema) }) } },
     }, async (req) => forum.listThreads(req.query));
     r.post('/api/v1/forum/threads', {
+      bodyLimit: POST_BODY_LIMIT,
       schema: { tags, summary: 'Start a thread, or post on a project\'s thread (its owner is notified)', body: ZCreateThreadSchema, response: { 201: ZThreadDetailSchema } },
     }, async (req, reply) => reply.code(201).send(await forum.createThread(await actorOf(req), req.body, req.lang)));
     r.get('/api/v1/forum/threads/:id', { schema: { tags, summary: 'A thread with its posts', params: Id, response: { 200: ZThreadDetailSchema } } },
       async (req) => forum.getThread(await actorOf(req), req.params.id));
-    r.post('/api/v1/forum/threads/:id/posts', { schema: { tags, summary: 'Reply (Markdown; @handle mentions notify)', params: Id, body: ZReplySchema, response: { 201: ZPostSchema } } },
+    r.post('/api/v1/forum/threads/:id/posts', { bodyLimit: POST_BODY_LIMIT, schema: { tags, summary: 'Reply (Markdown; @handle mentions notify)', params: Id, body: ZReplySchema, response: { 201: ZPostSchema } } },
       async (req, reply) => reply.code(201).send(await forum.reply(await actorOf(req), req.params.id, req.body.body)));
-    r.patch('/api/v1/forum/posts/:id', { schema: { tags, summary: 'Edit a post (author or moderator); the old text is kept', params: Id, body: ZReplySchema, response: { 200: ZPostSchema } } },
+    r.patch('/api/v1/forum/posts/:id', { bodyLimit: POST_BODY_LIMIT, schema: { tags, summary: 'Edit a post (author or moderator); the old text is kept', params: Id, body: ZReplySchema, response: { 200: ZPostSchema } } },
       async (req) => forum.editPost(await actorOf(req), req.params.id, req.body.body));
     r.get('/api/v1/forum/posts/:id/history', {
       schema: { tags, summary: 'Earlier versions of a post', params: Id,

@@ -14,6 +14,8 @@ import { currentCsrfToken, endObsSession, readObsActor, startObsSession, type Ob
 
 const tags = ['observatory'];
 const Id = z.object({ id: z.string().min(1).max(200) });
+/** Project texts (description, barriers, benefits... in three languages) have no length cap: more than the 64 KB default. */
+const PROJECT_BODY_LIMIT = 1_048_576;
 
 export interface ObservatoryRoutesDeps {
   service: ObservatoryService;
@@ -48,6 +50,7 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
     }, async (req) => service.searchProjects(await actorOf(req), req.query, req.lang));
 
     r.post('/api/v1/observatory/projects', {
+      bodyLimit: PROJECT_BODY_LIMIT,
       schema: { tags, summary: 'Create a draft project (signed-in officer)', body: ZProjectInputSchema, response: { 201: ZProjectDetailSchema } },
     }, async (req, reply) => reply.code(201).send(await service.createProject(await actorOf(req), req.body)));
 
@@ -56,6 +59,7 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
     }, async (req) => service.getProject(await actorOf(req), req.params.id, req.lang));
 
     r.patch('/api/v1/observatory/projects/:id', {
+      bodyLimit: PROJECT_BODY_LIMIT,
       schema: { tags, summary: 'Edit a project (owner or editor); kept in the history', params: Id, body: ZProjectPatchSchema, response: { 200: ZProjectDetailSchema } },
     }, async (req) => service.updateProject(await actorOf(req), req.params.id, req.body));
 
