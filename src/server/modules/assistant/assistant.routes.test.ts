@@ -47,8 +47,8 @@ async function staffSignIn(email: string, password: string): Promise<Record<stri
   return { 'x-tenant': 'alacant', cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: res.json<{ csrfToken: string }>().csrfToken };
 }
 
-async function start(opts: { lang?: string; session?: Session; body?: Record<string, unknown>; on?: FastifyInstance } = {}): Promise<Conv> {
-  const headers: Record<string, string> = { 'x-tenant': 'alacant' };
+async function start(opts: { lang?: string; session?: Session; body?: Record<string, unknown>; on?: FastifyInstance; headers?: Record<string, string> } = {}): Promise<Conv> {
+  const headers: Record<string, string> = { 'x-tenant': 'alacant', ...opts.headers };
   if (opts.session) {
     headers.cookie = opts.session.cookie;
     if (opts.session.csrf) headers[CSRF_HEADER] = opts.session.csrf;
@@ -311,12 +311,22 @@ describe('conversations', () => {
   });
 
   it('records an assistant.query event per message with language, channel and kiosk', async () => {
-    const conv = await start({ lang: 'es', body: { channel: 'kiosk', kioskId: 'alacant-mercat' } });
+    const kioskHeaders = { 'x-kiosk-id': 'alacant-mercat', 'x-kiosk-token': 'demo-kiosk-alacant-mercat' };
+    const conv = await start({ lang: 'es', body: { channel: 'kiosk' }, headers: kioskHeaders });
     await send(conv, { text: 'hola' });
     const ev = await ta.t.db.query<{ language: string; channel: string; kiosk_id: string | null; data: { intent: string; resolved: boolean } }>(
       `SELECT language, channel, kiosk_id, data FROM events WHERE type = 'assistant.query' ORDER BY id DESC LIMIT 1`,
     );
     expect(ev.rows[0]).toMatchObject({ language: 'es', channel: 'kiosk', kiosk_id: 'alacant-mercat', data: { intent: 'greeting', resolved: true } });
+  });
+
+  it('LOW-7: a client that only says it is a kiosk, without the kiosk token, is recorded as the web', async () => {
+    const conv = await start({ lang: 'es', body: { channel: 'kiosk', kioskId: 'alacant-mercat' } });
+    const row = await ta.t.db.query<{ channel: string; kiosk_id: string | null }>(`SELECT channel, kiosk_id FROM conversations WHERE id = $1`, [conv.id]);
+    expect(row.rows[0]).toEqual({ channel: 'web', kiosk_id: null });
+    const wrongToken = await start({ lang: 'es', body: { channel: 'kiosk' }, headers: { 'x-kiosk-id': 'alacant-mercat', 'x-kiosk-token': 'guessed-token-0000' } });
+    const row2 = await ta.t.db.query<{ channel: string; kiosk_id: string | null }>(`SELECT channel, kiosk_id FROM conversations WHERE id = $1`, [wrongToken.id]);
+    expect(row2.rows[0]).toEqual({ channel: 'web', kiosk_id: null });
   });
 
   it('never shows a conversation to another browser or person: 404 for the transcript and for new messages', async () => {

@@ -51,9 +51,10 @@ export function assistantRoutes(service: AssistantService, opts: { isHttpsOnly: 
       async (req, reply) => {
         const tenant = req.requireTenant();
         const body = req.body ?? {};
-        const bodyKiosk = body.kioskId && tenant.kiosks.some((k) => k.id === body.kioskId) ? body.kioskId : undefined;
-        const kioskId = req.kioskId ?? (body.channel === 'kiosk' ? bodyKiosk : undefined);
-        const channel = req.kioskId ? 'kiosk' : (body.channel ?? 'web');
+        // Only a device holding a valid kiosk token (req.kioskId, set by the kiosk plugin) is a kiosk (LOW-7):
+        // a body that merely says so would mislead agents and kiosk analytics, so it counts as the web.
+        const kioskId = req.kioskId;
+        const channel = kioskId ? 'kiosk' : body.channel === 'widget' ? 'widget' : 'web';
         const who = requester(req);
         const started = await service.start(tenant, { lang: body.lang ?? req.lang, channel, kioskId }, who);
         setOwnerCookie(reply, started.ownerToken, opts.isHttpsOnly);

@@ -63,6 +63,13 @@ export const sessionPlugin = fp(
         }
       }
     });
+    // The one place that binds a session to its council (HIGH-3 of the 2026-12-04 review). A JSON body may
+    // name the council ({ "tenant": … }); that is only known after parsing, when preValidation has run, so the
+    // session read above is dropped here if it belongs to another council. Every route, dialog and hand-off
+    // then sees `req.auth` undefined: another council's session is "not signed in here".
+    app.addHook('preHandler', async (req) => {
+      if (req.auth && req.tenant && req.tenant.id !== req.auth.tenantId) req.auth = undefined;
+    });
   },
   { name: 'ventanilla-session', dependencies: ['ventanilla-context'] },
 );
