@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, forbidden, unauthorized } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
+import { requireStaff } from '../identity/index.ts';
 import type { StaffAuth } from '../../http-types.ts';
 import {
   ZAddPhraseRequestSchema,
@@ -15,10 +16,8 @@ import type { NluService } from './nlu.service.ts';
 
 /** Staff who curate the assistant's training data: admins and content editors. */
 function requireTrainer(req: FastifyRequest): StaffAuth {
-  const auth = req.auth;
-  if (!auth) throw unauthorized();
-  if (auth.kind !== 'staff' || !auth.roles.some((r) => r === 'admin' || r === 'editor')) throw forbidden();
-  return auth;
+  // The shared guard: 401 for citizens and other councils' sessions like every staff route, 403 for other roles.
+  return requireStaff(req, 'editor');
 }
 
 /** POST /api/v1/nlu/parse (public) and the staff endpoints of mentored learning. */
