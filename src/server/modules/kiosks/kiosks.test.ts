@@ -46,6 +46,10 @@ describe('kiosks', () => {
     const dev = cookie(await activate('alacant-benalua', 'demo-kiosk-alacant-benalua'), KIOSK_COOKIE);
     const hb = await ta.app.inject({ method: 'POST', url: '/api/v1/kiosks/heartbeat', headers: { ...TENANT, cookie: dev }, payload: { info: { printer: 'ok' } } });
     expect(hb.statusCode).toBe(200);
+    // Review observation #41: 3,000 keys were stored and served to the fleet view; a heartbeat is a few facts.
+    const flood = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'x'.repeat(20)]));
+    const big = await ta.app.inject({ method: 'POST', url: '/api/v1/kiosks/heartbeat', headers: { ...TENANT, cookie: dev }, payload: { info: flood } });
+    expect(big.statusCode).toBe(400);
     await ta.t.db.query("INSERT INTO events (tenant_id, type, channel, kiosk_id) VALUES ('alacant', 'certificate.issued', 'kiosk', 'alacant-benalua'), ('alacant', 'assistant.query', 'kiosk', 'alacant-benalua')");
     const anonymous = await ta.app.inject({ url: '/api/v1/kiosks', headers: TENANT });
     expect(anonymous.statusCode).toBe(401);
