@@ -1,5 +1,6 @@
 /** Request and response schemas of the knowledge module (OpenAPI is generated from them). */
 import { z } from 'zod';
+import { zHttpUrl } from '../../../shared/http-url.ts';
 import { LANGUAGES } from '../../../shared/languages.ts';
 
 const ZLanguage = z.enum(LANGUAGES);
@@ -65,7 +66,8 @@ export const ZCrawlParamsSchema = z.object({ id: z.coerce.number().int().positiv
 export const ZFaqInputSchema = z.object({
   question: ZTexts,
   answer: ZTexts,
-  url: z.string().url().nullable().optional(),
+  // Returned by POST /api/v1/ask to council websites as a source link: http(s) only (LOW-5).
+  url: zHttpUrl().nullable().optional(),
 });
 export type FaqInput = z.infer<typeof ZFaqInputSchema>;
 

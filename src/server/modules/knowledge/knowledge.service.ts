@@ -6,6 +6,7 @@
 import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import { t } from '../../i18n.ts';
+import { isHttpUrl } from '../../../shared/http-url.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { TenantProfile, TenantRegistry } from '../tenants/index.ts';
 import { tenantLanguage } from '../tenants/index.ts';
@@ -229,7 +230,8 @@ export class AskService {
     if (faq) {
       const text = faq.answer[answerLang] ?? faq.answer[tenant.defaultLanguage] ?? faq.answer.es ?? faq.answer.ca ?? faq.answer.en ?? '';
       const sources: Source[] = [];
-      if (faq.url) sources.push({ url: faq.url, title: faq.question[answerLang] ?? t(answerLang, 'knowledge:answer.faqSource'), snippet: text.slice(0, 200) });
+      // An FAQ stored before links were limited to http(s) (LOW-5) must not reach the council websites as a link.
+      if (faq.url && isHttpUrl(faq.url)) sources.push({ url: faq.url, title: faq.question[answerLang] ?? t(answerLang, 'knowledge:answer.faqSource'), snippet: text.slice(0, 200) });
       for (const p of pages.filter((x) => x.coverage >= MIN_CONFIDENCE)) {
         if (sources.length >= 3) break;
         if (!sources.some((s) => s.url === p.url)) sources.push(await this.sourceOf(tenant.id, p, answerLang, analyzed.terms));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zHttpUrl } from '../../../shared/http-url.ts';
 import { LANGUAGES } from '../../../shared/languages.ts';
 import { contrastRatio, parseHexColor } from '../../../shared/contrast.ts';
 
@@ -77,9 +78,10 @@ export const ZTaxType = z
 
 export const ZDepartment = z.object({ id: Slug, names: ZLocalizedText }).strict();
 
+// Every address in a profile is http(s) only (LOW-5): they become links on pages, /ask sources and request targets.
 export const ZWebsite = z
   .object({
-    url: z.string().url(),
+    url: zHttpUrl(),
     /** Hours between scheduled recrawls; 0 turns scheduling off. */
     recrawlHours: z.number().int().min(0).max(24 * 90).default(24),
     maxPages: z.number().int().min(1).max(100_000).default(2000),
@@ -105,7 +107,7 @@ export const ZCustomIntent = z
     name: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'must look like "library.card"'),
     utterances: z.object({ es: z.array(z.string()).default([]), ca: z.array(z.string()).default([]), en: z.array(z.string()).default([]) }).strict(),
     answer: ZLocalizedText,
-    link: z.string().url().optional(),
+    link: zHttpUrl().optional(),
   })
   .strict();
 
@@ -116,7 +118,7 @@ const ZEmbeddedConnector = z.object({ kind: z.literal('embedded') }).strict();
 const ZRestConnector = z
   .object({
     kind: z.literal('rest'),
-    baseUrl: z.string().url(),
+    baseUrl: zHttpUrl(),
     /** The variable holding the bearer token. */
     tokenEnv: SecretEnv.optional(),
     timeoutMs: z.number().int().min(100).max(60_000).optional(),
@@ -128,7 +130,7 @@ const ZPadronConnectorConfig = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('rpa'),
-      baseUrl: z.string().url(),
+      baseUrl: zHttpUrl(),
       userEnv: SecretEnv,
       passwordEnv: SecretEnv,
       timeoutMs: z.number().int().min(500).max(120_000).optional(),
@@ -169,7 +171,7 @@ const ZPaymentGatewayConfig = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('redsys'),
       /** The Redsys form address, test (https://sis-t.redsys.es:25443/sis/realizarPago) or real (https://sis.redsys.es/sis/realizarPago). */
-      url: z.string().url(),
+      url: zHttpUrl(),
       /** The FUC, 9 digits. */
       merchantCode: z.string().regex(/^\d{9}$/, 'must be the 9-digit merchant code (FUC)'),
       terminal: z.string().regex(/^\d{1,3}$/, 'must be the terminal number (1-3 digits)'),
@@ -225,7 +227,7 @@ export const ZTenantProfile = z
       .object({
         phone: z.string().optional(),
         email: z.string().email().optional(),
-        web: z.string().url().optional(),
+        web: zHttpUrl().optional(),
         /** When people answer hand-offs; outside these a callback is offered. */
         staffHours: z.array(ZOpeningHours).default([]),
       })
