@@ -4,6 +4,7 @@
  * Idempotent by the case `id`: a second run updates changed records and creates no duplicates.
  */
 import type { Db } from '../../db/db.ts';
+import { isHttpUrl } from '../../../shared/http-url.ts';
 import * as repo from './observatory.repository.ts';
 import type { Area, EntityKind, Phase, ProjectInput, ProjectType } from './observatory.schemas.ts';
 import type { ObservatoryService } from './observatory.service.ts';
@@ -157,7 +158,7 @@ export async function importIpsCases(db: Db, service: ObservatoryService, csvTex
       phase: mapPhase(c.status),
       type: mapType(c.type),
       area: mapArea(c.type, c.primarySector),
-      documentation: /^https?:\/\//.test(c.url) ? [{ kind: 'link', url: c.url, title: c.name.slice(0, 300) }] : [],
+      documentation: isHttpUrl(c.url) ? [{ kind: 'link', url: c.url, title: c.name.slice(0, 300) }] : [],
     };
     try {
       const outcome = await service.upsertFromSource(input, { source: 'jrc-ips', sourceId: c.id, attribution: JRC_ATTRIBUTION, isDemo: false });

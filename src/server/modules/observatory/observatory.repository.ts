@@ -212,6 +212,43 @@ export async function endAccountSessions(db: Queryable, accountId: string, now: 
   return r.rowCount;
 }
 
+/**
+ * Reserves one sign-in attempt for (e-mail hash, client address) before the password is checked, in one statement,
+ * so parallel guesses cannot all be evaluated before the lock is written (the lesson of the card PIN burst).
+ * The attempt that goes past `maxAttempts` starts the lock; a lock that has ended, or a count idle for `windowMs`,
+ * starts again from one. Returns when the pair is locked until (null when this attempt may be checked).
+ */
+export async function reserveSignInAttempt(
+  db: Queryable,
+  key: { emailHash: string; ip: string },
+  now: Date,
+  limits: { maxAttempts: number; lockMs: number; windowMs: number },
+): Promise<{ attempts: number; lockedUntil: Date | null }> {
+  await db.query(`DELETE FROM global_obs_sign_in_failures WHERE last_attempt_at < $1::timestamptz - interval '1 day'`, [now]);
+  const r = await db.query<{ attempts: number; locked_until: Date | null }>(
+    `INSERT INTO global_obs_sign_in_failures AS f (email_hash, ip, attempts, locked_until, last_attempt_at)
+     VALUES ($1, $2, 1, NULL, $3)
+     ON CONFLICT (email_hash, ip) DO UPDATE SET
+       attempts = CASE WHEN (f.locked_until IS NOT NULL AND f.locked_until <= $3)
+                         OR (f.locked_until IS NULL AND f.last_attempt_at <= $3::timestamptz - $6 * interval '1 millisecond') THEN 1
+                       ELSE f.attempts + 1 END,
+       locked_until = CASE WHEN f.locked_until IS NOT NULL AND f.locked_until <= $3 THEN NULL
+                           WHEN f.locked_until IS NULL AND f.last_attempt_at <= $3::timestamptz - $6 * interval '1 millisecond' THEN NULL
+                           WHEN f.locked_until IS NULL AND f.attempts + 1 > $4 THEN $3::timestamptz + $5 * interval '1 millisecond'
+                           ELSE f.locked_until END,
+       last_attempt_at = $3
+     RETURNING attempts, locked_until`,
+    [key.emailHash, key.ip, now, limits.maxAttempts, limits.lockMs, limits.windowMs],
+  );
+  const row = r.rows[0];
+  return { attempts: row?.attempts ?? 1, lockedUntil: row?.locked_until ?? null };
+}
+
+/** A right password clears the pair's count (like a staff sign-in resets its failures). */
+export async function clearSignInAttempts(db: Queryable, key: { emailHash: string; ip: string }): Promise<void> {
+  await db.query('DELETE FROM global_obs_sign_in_failures WHERE email_hash = $1 AND ip = $2', [key.emailHash, key.ip]);
+}
+
 export async function allowedDomains(db: Queryable, ine5: string): Promise<string[]> {
   const r = await db.query<{ domain: string }>('SELECT domain FROM global_obs_domain_allowlist WHERE ine5 = $1 ORDER BY domain', [ine5]);
   return r.rows.map((x) => x.domain);

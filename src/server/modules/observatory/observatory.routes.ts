@@ -169,13 +169,16 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
 
     // ---- accounts
     r.post('/api/v1/observatory/accounts', {
-      config: { csrf: false },
-      schema: { tags, summary: 'Register as an officer (an e-mail with a verification link is sent)', body: ZRegisterSchema, response: { 201: ZAccountSchema } },
+      // Each call may send an e-mail (to a new address, or a warning to an existing account): as resend-verification.
+      config: { csrf: false, rateLimit: { max: 5, timeWindow: 60_000 } },
+      schema: { tags, summary: 'Register as an officer (an e-mail with a verification link is sent); 201 whether or not the address already has an account (no enumeration)',
+        body: ZRegisterSchema, response: { 201: ZAccountSchema } },
     }, async (req, reply) => {
-      const { account, verificationToken } = await service.register(req.body);
-      const mail = service.verificationMail(account, verificationToken);
-      if (deps.mailer) await deps.mailer.send(mail);
-      return reply.code(201).send(account);
+      const r = await service.registerOrWarn(req.body);
+      // Mailed without waiting, in both cases: an answer that waited for the mail server would differ in timing.
+      const mail = r.existing ? service.registrationAttemptMail(r.existing) : service.verificationMail(r.account, r.verificationToken);
+      if (deps.mailer) deps.mailer.send(mail).catch((err: unknown) => req.log.error({ err }, 'registration e-mail failed'));
+      return reply.code(201).send(r.account);
     });
 
     r.post('/api/v1/observatory/accounts/verify', {
@@ -202,7 +205,7 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
       schema: { tags, summary: 'Sign in (sets the observatory cookie; returns the CSRF token for x-obs-csrf-token)', body: ZLoginSchema,
         response: { 200: z.object({ account: ZAccountSchema, csrfToken: z.string() }) } },
     }, async (req, reply) => {
-      const { account } = await service.authenticate(req.body.email, req.body.password);
+      const { account } = await service.authenticate(req.body.email, req.body.password, req.ip);
       return { account, csrfToken: await startObsSession(reply, account.id, service, deps.session) };
     });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zHttpUrl } from '../../../shared/http-url.ts';
 
 /** The six areas of the DigiCanvis Observatory (seed 002, "By areas"). */
 export const AREAS = [
@@ -54,7 +55,8 @@ export const ZContact = z
 export const ZDocument = z
   .object({
     kind: z.enum(['link', 'article', 'file', 'video', 'demo']),
-    url: z.string().url(),
+    // Rendered as <a href> by our pages and by anyone reusing the API: http(s) only (LOW-5).
+    url: zHttpUrl(),
     title: z.string().trim().min(1).max(300),
     language: z.enum(['es', 'ca', 'en']).optional(),
   })

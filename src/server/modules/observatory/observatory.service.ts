@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Db, Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
+import { t } from '../../i18n.ts';
 import { startJob, type JobRecorder } from '../../jobs/index.ts';
+import { isHttpUrl } from '../../../shared/http-url.ts';
 import type { Language } from '../../../shared/languages.ts';
 import { inspectUploads, typeLabel, type FileStorage, type Upload, type UploadLimits } from '../storage/index.ts';
 import * as repo from './observatory.repository.ts';
@@ -21,6 +23,14 @@ import type {
 import { pickText, populationBand, slugify } from './observatory.text.ts';
 
 export const MUNICIPALITIES_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../data/municipalities/municipios.json');
+
+/**
+ * What registering gives the caller: a new account and its verification token, or, when the address already has an
+ * account, a made-up view to answer with (the same shape) and the real account to warn by e-mail.
+ */
+export type Registration =
+  | { account: Account; verificationToken: string; existing?: undefined }
+  | { account: Account; existing: Account; verificationToken?: undefined };
 
 /** Who is acting: a signed-in officer, or the system (seeds, importers, jobs, CLI). */
 export type ObsActor =
@@ -57,6 +67,10 @@ const PERSONAL_FIELDS: ReadonlySet<string> = new Set(['contacts']);
 export const DAILY_JOB_INTERVAL_MS = 24 * 3600 * 1000;
 /** A digest covers unread notifications up to this old (ms). */
 const DIGEST_LOOKBACK_MS = 7 * 24 * 3600 * 1000;
+
+/** Sign-in attempts per (e-mail, client address) before that pair waits, and for how long (ms): as staff sign-in. */
+export const SIGN_IN_MAX_ATTEMPTS = 5;
+export const SIGN_IN_LOCK_MS = 15 * 60_000;
 
 /** E-mail verification links live this long (ms). */
 const VERIFY_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -242,6 +256,8 @@ export class ObservatoryService {
   private readonly storage: FileStorage | undefined;
   /** Files per project, bytes per file and accepted types (the routes size multipart parsing from it). */
   readonly fileLimits: UploadLimits;
+  /** A hash of a random secret, made once: unknown e-mails are verified against it (same cost as a real account). */
+  private dummyHash: Promise<string> | undefined;
 
   constructor(deps: ObservatoryDeps) {
     this.db = deps.db;
@@ -293,6 +309,17 @@ export class ObservatoryService {
    * only its hash is stored). When the council has an allow-list, the e-mail domain must be on it.
    */
   async register(input: RegisterInput): Promise<{ account: Account; verificationToken: string }> {
+    const r = await this.registerOrWarn(input);
+    // Seeds, the CLI and tests want the token; the HTTP route uses registerOrWarn and never says "taken".
+    if (r.existing) throw new AppError('observatory.email_taken', { status: 409 });
+    return r;
+  }
+
+  /**
+   * Registration as the public route does it: a taken address is not refused (that would tell anyone which
+   * addresses have accounts, MEDIUM-5's minor note); the result says so, for the caller to warn the owner.
+   */
+  async registerOrWarn(input: RegisterInput): Promise<Registration> {
     const email = input.email.trim().toLowerCase();
     const domain = email.split('@')[1] ?? '';
     if (input.ine5) {
@@ -302,19 +329,39 @@ export class ObservatoryService {
         throw new AppError('observatory.domain_not_allowed', { status: 403, params: { domain } });
       }
     }
-    if (await repo.findAccountByEmail(this.db, email)) throw new AppError('observatory.email_taken', { status: 409 });
     let handle = input.handle ?? (email.split('@')[0] ?? 'user').replace(/[^a-zA-Z0-9_.-]/g, '').slice(0, 30);
     if (handle.length < 2) handle = `user${handle}`;
+    // Handles are public (shown on every post), so refusing a taken one tells nothing; checked before the e-mail.
     if (input.handle && (await repo.handleTaken(this.db, handle))) throw new AppError('observatory.handle_taken', { status: 409 });
     for (let i = 2; await repo.handleTaken(this.db, handle); i++) handle = `${handle.replace(/\d+$/, '')}${i}`;
     const token = randomBytes(24).toString('base64url');
-    // argon2id with the library's defaults (m=19 MiB, t=2, p=1: the OWASP minimum).
+    // argon2id with the library's defaults (m=19 MiB, t=2, p=1: the OWASP minimum). Hashed for a taken address
+    // too, so both answers take the same time.
     const passwordHash = await argonHash(input.password);
+    const existing = await repo.findAccountByEmail(this.db, email);
+    if (existing) {
+      // No "e-mail taken" (it would tell anyone which addresses have accounts): the caller answers as for a new
+      // account and tells the address's owner instead. The view below is made up; nothing is stored.
+      const lookalike: Account = {
+        id: randomUUID(), email, handle, displayName: input.displayName, role: 'member', ine5: input.ine5 ?? null,
+        organisation: input.organisation ?? null, language: input.language, isVerified: false, wantsDigest: true,
+      };
+      return { account: lookalike, existing: toAccount(existing) };
+    }
     const row = await repo.insertAccount(this.db, {
       email, handle, displayName: input.displayName, passwordHash, ine5: input.ine5 ?? null, organisation: input.organisation ?? null,
       language: input.language, verifyTokenHash: sha256(token), verifyExpiresAt: new Date(this.now().getTime() + VERIFY_TOKEN_TTL_MS),
     });
     return { account: toAccount(row), verificationToken: token };
+  }
+
+  /** The e-mail to an existing account when someone registers its address again (the caller sends it, not awaited). */
+  registrationAttemptMail(account: Account): Mail {
+    const lang = account.language;
+    const link = `${this.publicUrl}/observatory/signin`;
+    const subject = t(lang, 'observatory:mail.register_again_subject');
+    const body = t(lang, 'observatory:mail.register_again_body');
+    return { to: account.email, subject, text: `${body}\n${link}\n`, html: `<p>${escapeHtml(body)}</p><p><a href="${link}">${link}</a></p>` };
   }
 
   /** The verification e-mail for a new account (the caller sends it through a Mailer). */
@@ -347,13 +394,36 @@ export class ObservatoryService {
     return toAccount(row);
   }
 
-  /** Checks e-mail and password; the same error for an unknown e-mail and a wrong password. */
-  async authenticate(email: string, password: string): Promise<{ account: Account; actor: ObsActor }> {
-    const row = await repo.findAccountByEmail(this.db, email.trim());
-    const ok = row ? await argonVerify(row.password_hash, password) : false;
+  /**
+   * Checks e-mail and password, the same way for an unknown e-mail and a known one (MEDIUM-5): the attempt is counted
+   * per (address typed, client IP) before anything is checked, the password always goes through argon2 (against a
+   * throw-away hash when there is no account), and both answer `bad_credentials`, then `sign_in_locked` (429) after
+   * SIGN_IN_MAX_ATTEMPTS. The lock is per client address, so a stranger's guessing cannot lock an officer out
+   * from their own network. `clientIp` is the request's address; callers without one (CLI, tests) share one bucket.
+   */
+  async authenticate(email: string, password: string, clientIp = 'local'): Promise<{ account: Account; actor: ObsActor }> {
+    const normalized = email.trim().toLowerCase();
+    const key = { emailHash: sha256(normalized), ip: clientIp };
+    const now = this.now();
+    const attempt = await repo.reserveSignInAttempt(this.db, key, now, { maxAttempts: SIGN_IN_MAX_ATTEMPTS, lockMs: SIGN_IN_LOCK_MS, windowMs: SIGN_IN_LOCK_MS });
+    if (attempt.lockedUntil && attempt.lockedUntil > now) {
+      // Not even checked: while the pair waits, guessing teaches nothing.
+      throw new AppError('observatory.sign_in_locked', { status: 429, params: { minutes: Math.max(1, Math.ceil((attempt.lockedUntil.getTime() - now.getTime()) / 60_000)) } });
+    }
+    const row = await repo.findAccountByEmail(this.db, normalized);
+    const ok = await this.verifyPassword(row?.password_hash, password);
     if (!row || !ok) throw new AppError('observatory.bad_credentials', { status: 401 });
+    await repo.clearSignInAttempts(this.db, key);
     if (!row.email_verified_at) throw new AppError('observatory.email_not_verified', { status: 403 });
     return { account: toAccount(row), actor: actorFor(row) };
+  }
+
+  /** argon2 verify; with no stored hash, against a throw-away one, so an unknown e-mail costs the same time (MEDIUM-5). */
+  private async verifyPassword(hash: string | undefined, password: string): Promise<boolean> {
+    if (hash) return argonVerify(hash, password).catch(() => false);
+    this.dummyHash ??= argonHash(randomBytes(16).toString('hex'));
+    await argonVerify(await this.dummyHash, password).catch(() => false);
+    return false;
   }
 
   async account(id: string): Promise<Account | undefined> {
@@ -504,9 +574,13 @@ export class ObservatoryService {
     });
   }
 
-  private async loadForWrite(tx: Queryable, idOrSlug: string): Promise<repo.ProjectRow> {
+  /**
+   * The project an actor acts on: unknown, or a draft/submitted record the actor cannot see, is `project_not_found`
+   * (404, as GET answers), so a write cannot tell whether someone else's draft exists; only then the role checks (403).
+   */
+  private async loadForWrite(tx: Queryable, idOrSlug: string, actor: ObsActor): Promise<repo.ProjectRow> {
     const p = await repo.findProject(tx, idOrSlug);
-    if (!p) throw new AppError('observatory.project_not_found', { status: 404 });
+    if (!p || !this.canSee(actor, p)) throw new AppError('observatory.project_not_found', { status: 404 });
     return p;
   }
 
@@ -514,7 +588,7 @@ export class ObservatoryService {
   async updateProject(actor: ObsActor | undefined, idOrSlug: string, patch: ProjectPatch): Promise<ProjectDetail> {
     const a = requireAccount(actor);
     const id = await this.db.transaction(async (tx) => {
-      const p = await this.loadForWrite(tx, idOrSlug);
+      const p = await this.loadForWrite(tx, idOrSlug, a);
       if (!isOwner(a, p) && !isEditor(a)) throw new AppError('observatory.forbidden', { status: 403 });
       if (p.status === 'archived') throw new AppError('observatory.invalid_transition', { status: 409, params: { from: p.status, to: p.status } });
       const cols = await inputToColumns(tx, patch);
@@ -539,7 +613,7 @@ export class ObservatoryService {
   ): Promise<ProjectDetail> {
     const a = requireAccount(actor);
     const id = await this.db.transaction(async (tx) => {
-      const p = await this.loadForWrite(tx, idOrSlug);
+      const p = await this.loadForWrite(tx, idOrSlug, a);
       const now = this.now();
       let to = p.status;
       const extra: { submittedAt?: Date; publishedAt?: Date; reviewedAt?: Date } = {};
@@ -643,7 +717,9 @@ export class ObservatoryService {
       },
       methodologies: p.methodologies, tools: p.tools,
       contacts: p.contacts as ProjectDetail['contacts'],
-      documentation: p.documentation as ProjectDetail['documentation'],
+      // Rows written before links were limited to http(s) (LOW-5), or by an importer, are filtered here too:
+      // a stored javascript: link is never served, and one bad row cannot fail the response's schema.
+      documentation: (p.documentation as ProjectDetail['documentation']).filter((d) => isHttpUrl(d.url)),
       files: files.map(toProjectFile),
       ownerAccountId: p.owner_account_id, attribution: p.attribution,
       portfolio: portfolio ? { slug: portfolio.slug, title: pickText(portfolio.title, lang).text } : null,

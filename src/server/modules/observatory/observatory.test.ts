@@ -147,7 +147,8 @@ describe('the observatory', () => {
     await svc.submitProject(member, created.id);
     await expect(svc.publishProject(member, created.id)).rejects.toMatchObject({ code: 'observatory.editor_required', status: 403 });
     const stranger = await verifiedAccount('otra@example.org');
-    await expect(svc.updateProject(stranger, created.id, { phase: 'prototype' })).rejects.toMatchObject({ status: 403 });
+    // Someone else's unpublished record does not exist for a stranger, on writes as on reads.
+    await expect(svc.updateProject(stranger, created.id, { phase: 'prototype' })).rejects.toMatchObject({ code: 'observatory.project_not_found', status: 404 });
 
     const editorAcc = await verifiedAccount('editora@example.org');
     const editorId = editorAcc.kind === 'account' ? editorAcc.id : '';
