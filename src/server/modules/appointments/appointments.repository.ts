@@ -165,9 +165,47 @@ export const appointmentsRepository = {
     return res.rows.length === 1;
   },
 
+  /**
+   * The address the council holds for the citizen: the contact address they keep in their account, else the one in
+   * the citizen record. Not one typed into a booking form.
+   */
   async contactEmail(q: Queryable, tenantId: string, dni: string): Promise<string | undefined> {
-    const res = await q.query<{ email: string | null }>(`SELECT email FROM citizen_contacts WHERE tenant_id = $1 AND dni = $2`, [tenantId, dni]);
+    const res = await q.query<{ email: string | null }>(
+      `SELECT COALESCE((SELECT email FROM citizen_contacts WHERE tenant_id = $1 AND dni = $2),
+                       (SELECT email FROM citizens WHERE tenant_id = $1 AND dni = $2)) AS email`,
+      [tenantId, dni],
+    );
     return res.rows[0]?.email ?? undefined;
+  },
+
+  /**
+   * Serialises one citizen's bookings until the transaction ends, so the per-citizen limits read below hold under
+   * parallel requests (two bookings cannot both see "one open" and both insert). Other citizens do not wait.
+   */
+  async lockCitizen(q: Queryable, tenantId: string, dni: string): Promise<void> {
+    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`appointments:${tenantId}:${dni}`]);
+  },
+
+  /** The citizen's booked appointments of one service that have not ended by `now`. */
+  async countOpen(q: Queryable, tenantId: string, dni: string, serviceId: string, now: Date): Promise<number> {
+    const res = await q.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM appointments WHERE tenant_id = $1 AND dni = $2 AND service_id = $3 AND status = 'booked' AND ends_at > $4`,
+      [tenantId, dni, serviceId, now],
+    );
+    return Number(res.rows[0]?.n ?? 0);
+  },
+
+  /**
+   * The distinct addresses (lower case) that the citizen's bookings of the last `hours` hours were confirmed to,
+   * cancelled ones included (cancelling must not give an address back). By the database clock, as created_at is.
+   */
+  async emailsUsedSince(q: Queryable, tenantId: string, dni: string, hours: number): Promise<string[]> {
+    const res = await q.query<{ email: string }>(
+      `SELECT DISTINCT lower(email) AS email FROM appointments
+        WHERE tenant_id = $1 AND dni = $2 AND email IS NOT NULL AND created_at > now() - make_interval(hours => $3)`,
+      [tenantId, dni, hours],
+    );
+    return res.rows.map((r) => r.email);
   },
 
   /** The reschedule chain an appointment belongs to: that of its first queued event, or the appointment itself. */

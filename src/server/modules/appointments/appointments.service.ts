@@ -47,7 +47,10 @@ export interface BookInput {
   officeId: string;
   /** ISO instant of the slot start, as listed by availability. */
   startsAt: string;
-  /** Where to send the confirmation; the citizen's registered e-mail otherwise. */
+  /**
+   * Where to send the confirmation; the citizen's registered e-mail otherwise. An address the council does not hold
+   * for the citizen is used for at most NEW_ADDRESSES_PER_DAY distinct addresses a day (see confirmationAddress).
+   */
   email?: string | undefined;
 }
 
@@ -82,6 +85,10 @@ export interface AppointmentsDeps {
   /** Called when an event could not be mirrored to a council's system (it stays in the outbox; the log says why). */
   onError?: ((err: unknown, what: string) => void) | undefined;
 }
+
+/** Distinct addresses, other than the one the council holds, that one citizen's confirmations may go to in a day. */
+export const NEW_ADDRESSES_PER_DAY = 3;
+const NEW_ADDRESSES_WINDOW_HOURS = 24;
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 function newCode(): string {
@@ -158,6 +165,28 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     if (!slot) throw new AppError('appointments.invalid_slot', { status: 400 });
     if (slot.startsAt.getTime() <= now().getTime()) throw new AppError('appointments.slot_past', { status: 400 });
     return slot;
+  }
+
+  /**
+   * Where a new booking's confirmation (and later its reminder) goes, inside the booking's transaction, after
+   * lockCitizen. There is no verification round-trip for addresses (no table, no link to click), and refusing a
+   * booking over an e-mail address would punish a citizen for a typo; so the booking always stands, and:
+   * - the address the council holds for the citizen is always used;
+   * - an address typed into the booking is used if it is one of the last NEW_ADDRESSES_PER_DAY distinct new
+   *   addresses of the last 24 hours, so a signed-in citizen cannot turn the council's mail server into a relay
+   *   (MEDIUM-8: 40 bookings, 40 strangers' inboxes). Past that, the held address is used, or none: the booking
+   *   is still in "my appointments" with its .ics.
+   * The chosen address is stored on the appointment, so reminders and reschedules follow the same rule.
+   */
+  async function confirmationAddress(tx: Queryable, tenantId: string, dni: string, requested: string | undefined): Promise<string | null> {
+    const held = (await repo.contactEmail(tx, tenantId, dni)) ?? null;
+    const wanted = requested?.trim();
+    if (!wanted) return held;
+    const key = wanted.toLowerCase();
+    if (held && held.toLowerCase() === key) return held;
+    const used = new Set(await repo.emailsUsedSince(tx, tenantId, dni, NEW_ADDRESSES_WINDOW_HOURS));
+    if (held) used.delete(held.toLowerCase());
+    return used.has(key) || used.size < NEW_ADDRESSES_PER_DAY ? wanted : held;
   }
 
   /**
@@ -307,15 +336,22 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     /**
      * Books one place. Exactly once: the place is taken with a conditional UPDATE inside the transaction that also
      * inserts the appointment; a full slot is `appointments.slot_full` (409), a second place for the same citizen
-     * in the same slot is `appointments.already_booked` (409).
+     * in the same slot is `appointments.already_booked` (409), and a citizen who already holds the council's
+     * `appointments.maxOpenPerService` open appointments of this service gets `appointments.too_many_open` (409).
      */
     async book(tenantId: string, dni: string, input: BookInput, ctx: ProcedureContext): Promise<Appointment> {
       const tenant = tenants.get(tenantId);
       const service = serviceOf(tenant, input.serviceId);
       const office = officeOf(tenant, service, input.officeId);
       const slot = resolveSlot(tenant, service, office, input.startsAt);
-      const email = input.email ?? (await repo.contactEmail(db, tenantId, dni)) ?? null;
       const booked = await db.transaction(async (tx) => {
+        // The count and the insert under one per-citizen lock: parallel bookings cannot all pass the limit.
+        await repo.lockCitizen(tx, tenantId, dni);
+        const limit = tenant.appointments.maxOpenPerService;
+        if ((await repo.countOpen(tx, tenantId, dni, service.id, now())) >= limit) {
+          throw new AppError('appointments.too_many_open', { status: 409, params: { limit } });
+        }
+        const email = await confirmationAddress(tx, tenantId, dni, input.email);
         const inserted = await claimPlace(tx, { tenantId, dni, service, office, slot, email, ctx, rescheduledFrom: null });
         await recordStep(tx, tenantId, citizenActor(dni), ctx, {
           action: 'appointment.booked',
@@ -328,7 +364,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       });
       kickExports(booked.isQueued);
       const appointment = present(tenant, booked.row, ctx.lang);
-      if (email) await sendMail(tenant, appointment, email, ctx.lang, 'confirm');
+      if (booked.row.email) await sendMail(tenant, appointment, booked.row.email, ctx.lang, 'confirm');
       return appointment;
     },
 

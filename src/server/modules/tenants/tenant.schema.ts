@@ -219,6 +219,16 @@ export const ZTenantProfile = z
     offices: z.array(ZOffice).min(1),
     holidays: z.array(IsoDate).default([]),
     appointmentServices: z.array(ZAppointmentService).default([]),
+    appointments: z
+      .object({
+        /**
+         * Appointments one citizen may hold at once for one service (booked and not ended yet), so that nobody can
+         * take every slot (MEDIUM-8). Moving an appointment to another slot does not count as a new one.
+         */
+        maxOpenPerService: z.number().int().min(1).max(50).default(2),
+      })
+      .strict()
+      .default({ maxOpenPerService: 2 }),
     procedures: z.array(z.enum(PROCEDURES)).default([...PROCEDURES]),
     taxes: z.array(ZTaxType).default([]),
     departments: z.array(ZDepartment).default([]),
