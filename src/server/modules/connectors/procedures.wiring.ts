@@ -14,7 +14,7 @@ import type { CertificatesService } from '../certificates/index.ts';
 import { createFilingsModule, filingExportOperations, type FilingsService } from '../filings/index.ts';
 import { createPadronModule, type PadronService } from '../padron/index.ts';
 import { createConfiguredGateways, SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from '../payments/gateway/index.ts';
-import { createPaymentsModule, type PaymentsService } from '../payments/index.ts';
+import { createPaymentsModule, registerRefundMetrics, type PaymentsService } from '../payments/index.ts';
 import { createFileStorage, type FileStorage } from '../storage/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import type { PadronConnector } from './connectors.types.ts';
@@ -131,6 +131,8 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
           ['reminders', async () => (await appointments.service.sendReminders()) + (await paymentsModule.service.sendReminders()), 'reminders sent'],
           // Payments the tax systems have not acknowledged yet (down, or this process died before sending).
           ['payment exports', () => paymentsModule.service.deliverPaymentExports(), 'payments recorded in tax systems'],
+          // Refunds a gateway could not take yet (down when the case opened, or this process died before sending).
+          ['payment refunds', () => paymentsModule.service.deliverRefunds(), 'refunds sent to payment gateways'],
           ['filing exports', () => filings.service.deliverFilingExports(), 'filings delivered to council registries'],
           ['appointment exports', () => appointments.service.deliverAppointmentExports(), 'appointment events delivered to council calendars'],
         ];
@@ -158,6 +160,8 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
       }
       await app.register(padron.routes);
       await app.register(appointments.routes);
+      // Refund cases (HIGH-1) on /metrics, read at each scrape.
+      if (app.hasDecorator('metrics')) registerRefundMetrics(app.metrics, () => paymentsModule.service.refundCounts());
       await app.register(paymentsModule.routes);
       await app.register(sandboxGatewayRoutes(sandbox));
       await app.register(filings.routes);

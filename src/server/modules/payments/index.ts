@@ -8,7 +8,21 @@ import { paymentsRoutes } from './payments.routes.ts';
 import { createPaymentsService, type PaymentReceiptIssuer } from './payments.service.ts';
 
 /** The service (listPending, getDebt, startPayment, handleNotification, receiptPdf, sendReminders...): free of Fastify. */
-export { createPaymentsService, REMINDER_DAYS_BEFORE_END, type PaymentsService, type PendingItem, type PaymentView, type StartedPayment, type NotificationOutcome, type PaymentReceiptIssuer } from './payments.service.ts';
+export {
+  createPaymentsService,
+  OPEN_ORDER_TTL_MS,
+  REMINDER_DAYS_BEFORE_END,
+  type PaymentsService,
+  type PendingItem,
+  type PaymentView,
+  type StartedPayment,
+  type NotificationOutcome,
+  type PaymentReceiptIssuer,
+  type RefundCaseView,
+  type CitizenRefundView,
+} from './payments.service.ts';
+/** Refund cases on /metrics (register on the app's registry with the service's refundCounts). */
+export { registerRefundMetrics } from './payments.metrics.ts';
 /** Integer-cent rules: the fine reduction inside the voluntary period. */
 export { amountDueCents, isInVoluntaryPeriod } from './payments.amounts.ts';
 

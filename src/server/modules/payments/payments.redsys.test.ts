@@ -108,6 +108,17 @@ describe('a council configured for Redsys', () => {
     expect((await app.inject({ url: `/api/v1/payments/debts/${debt.id}`, headers })).json()).toMatchObject({ status: 'paid' });
   });
 
+  it('HIGH-1: a Redsys council keeps refund cases for staff (refunds manual by default), and a second start reuses the open order', async () => {
+    const { debt, started } = await startPayment('BASURA');
+    const again = await app.inject({ method: 'POST', url: '/api/v1/payments', headers, payload: { debtId: debt.id } });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(started);
+    const charged = { Ds_Order: started.orderId, Ds_Amount: '1', Ds_Currency: '978', Ds_MerchantCode: '999008881', Ds_Terminal: '001', Ds_Response: '0000', Ds_AuthorisationCode: '218049' };
+    expect((await notify(redsysNotification(charged))).json()).toEqual({ outcome: 'amount_mismatch' });
+    const cases = await t.db.query<{ status: string; refund_mode: string; amount_cents: number; attempts: number }>(`SELECT status, refund_mode, amount_cents, attempts FROM payment_refunds WHERE order_id = $1`, [started.orderId]);
+    expect(cases.rows).toEqual([{ status: 'pending', refund_mode: 'manual', amount_cents: 1, attempts: 0 }]);
+  });
+
   it('offers this council no sandbox, so nobody can mark a receipt paid without paying', async () => {
     const pending = (await app.inject({ url: '/api/v1/payments/pending', headers })).json<{ items: { id: string }[] }>();
     const res = await app.inject({ method: 'POST', url: '/api/v1/payments', headers, payload: { debtId: pending.items[0]?.id ?? '', gateway: 'sandbox' } });

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/db.ts';
 import { outboxTable, type OutboxBacklogRow } from '../../db/outbox.ts';
 import type { ExternalDebt } from '../connectors/connectors.types.ts';
+import type { RedirectForm } from './gateway/payment-gateway.ts';
 import type { DebtKind } from '../../../shared/api/payments.ts';
 export type { DebtKind };
 
@@ -23,7 +24,8 @@ export interface DebtRow {
   payment_id: string | null;
 }
 
-export type PaymentStatus = 'created' | 'paid' | 'denied' | 'rejected';
+/** expired: an open order nobody finished in time, superseded by a newer one for the same debt. */
+export type PaymentStatus = 'created' | 'paid' | 'denied' | 'rejected' | 'expired';
 
 export interface PaymentRow {
   id: string;
@@ -42,12 +44,53 @@ export interface PaymentRow {
   language: string;
   created_at: Date;
   settled_at: Date | null;
+  /** Until when the order is open: a start meanwhile gets this same order back. */
+  expires_at: Date;
+  /** The gateway form handed out for this order (JSON), handed out again to a second start. */
+  redirect_form: string | null;
+}
+
+export type RefundReason = 'already_paid' | 'amount_mismatch' | 'late' | 'unknown_order';
+export type RefundStatus = 'pending' | 'refunded' | 'refund_by_hand' | 'failed';
+
+export interface RefundRow {
+  id: string;
+  tenant_id: string;
+  gateway: string;
+  order_id: string;
+  payment_id: string | null;
+  debt_id: string | null;
+  dni: string | null;
+  amount_cents: number;
+  reason: RefundReason;
+  status: RefundStatus;
+  refund_mode: 'auto' | 'manual';
+  gateway_response: string | null;
+  attempts: number;
+  last_error: string | null;
+  resolved_by: string | null;
+  created_at: Date;
+  resolved_at: Date | null;
+  /** Joined from the debt, when there is one (for the staff console). */
+  reference: string | null;
+}
+
+/** A refund case claimed for sending to its gateway. */
+export interface RefundClaim {
+  id: string;
+  tenant_id: string;
+  gateway: string;
+  order_id: string;
+  amount_cents: number;
+  attempts: number;
 }
 
 const DEBT_COLS = `id, tenant_id, dni, kind, tax_code, reference, concept, fiscal_year, amount_cents, reduction_percent,
   voluntary_start, voluntary_end, status, paid_at, paid_amount_cents, payment_id`;
 const PAYMENT_COLS = `id, tenant_id, debt_id, dni, order_id, gateway, amount_cents, status, status_reason, gateway_reference, receipt_code,
-  channel, kiosk_id, language, created_at, settled_at`;
+  channel, kiosk_id, language, created_at, settled_at, expires_at, redirect_form`;
+const REFUND_COLS = `r.id, r.tenant_id, r.gateway, r.order_id, r.payment_id, r.debt_id, r.dni, r.amount_cents, r.reason, r.status, r.refund_mode,
+  r.gateway_response, r.attempts, r.last_error, r.resolved_by, r.created_at, r.resolved_at, d.reference`;
 
 // Its statuses differ (pending | sending | done: a payment is never refused for good), but the backlog query fits.
 const paymentExports = outboxTable('payment_exports', 'payment_id');
@@ -78,13 +121,52 @@ export const paymentsRepository = {
 
   async insertPayment(
     q: Queryable,
-    p: { id: string; tenantId: string; debtId: string; dni: string; orderId: string; gateway: string; amountCents: number; channel: string; kioskId: string | null; language: string },
+    p: {
+      id: string;
+      tenantId: string;
+      debtId: string;
+      dni: string;
+      orderId: string;
+      gateway: string;
+      amountCents: number;
+      channel: string;
+      kioskId: string | null;
+      language: string;
+      expiresAt: Date;
+      redirectForm: RedirectForm;
+    },
   ): Promise<void> {
     await q.query(
-      `INSERT INTO payments (id, tenant_id, debt_id, dni, order_id, gateway, amount_cents, status, channel, kiosk_id, language)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $9, $10)`,
-      [p.id, p.tenantId, p.debtId, p.dni, p.orderId, p.gateway, p.amountCents, p.channel, p.kioskId, p.language],
+      `INSERT INTO payments (id, tenant_id, debt_id, dni, order_id, gateway, amount_cents, status, channel, kiosk_id, language, expires_at, redirect_form)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $9, $10, $11, $12)`,
+      [p.id, p.tenantId, p.debtId, p.dni, p.orderId, p.gateway, p.amountCents, p.channel, p.kioskId, p.language, p.expiresAt, JSON.stringify(p.redirectForm)],
     );
+  },
+
+  /**
+   * Locks the citizen's debt for the transaction: starts for one debt run one at a time, so the second finds the
+   * first's open order instead of opening another (the partial unique index is the backstop).
+   */
+  async lockDebt(q: Queryable, tenantId: string, dni: string, debtId: string): Promise<DebtRow | undefined> {
+    const res = await q.query<DebtRow>(`SELECT ${DEBT_COLS} FROM tax_debts WHERE tenant_id = $1 AND dni = $2 AND id = $3 FOR UPDATE`, [tenantId, dni, debtId]);
+    return res.rows[0];
+  },
+
+  /** The debt's open order (status created), if any: at most one (payments_one_open_per_debt). */
+  async findOpenPayment(q: Queryable, tenantId: string, debtId: string): Promise<PaymentRow | undefined> {
+    const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS} FROM payments WHERE tenant_id = $1 AND debt_id = $2 AND status = 'created'`, [tenantId, debtId]);
+    return res.rows[0];
+  },
+
+  /** Closes an open order whose time ran out, so a new one can open; false when it was no longer open. */
+  async supersedePayment(q: Queryable, tenantId: string, id: string): Promise<boolean> {
+    const res = await q.query(`UPDATE payments SET status = 'expired', status_reason = 'superseded', settled_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'created' RETURNING id`, [tenantId, id]);
+    return res.rows.length === 1;
+  },
+
+  /** Stores the form of an order opened before forms were stored (handed out again from then on). */
+  async setRedirectForm(q: Queryable, tenantId: string, id: string, form: RedirectForm): Promise<void> {
+    await q.query(`UPDATE payments SET redirect_form = $3 WHERE tenant_id = $1 AND id = $2 AND redirect_form IS NULL`, [tenantId, id, JSON.stringify(form)]);
   },
 
   /** The payment for an order, locked for the transaction: notifications for one order are processed one at a time. */
@@ -248,5 +330,118 @@ export const paymentsRepository = {
         outcome.retryInSeconds,
       ]);
     }
+  },
+
+  /**
+   * Opens the refund case of an order, in the notification's transaction; undefined when the order already has one
+   * (a repeated notification opens no second case).
+   */
+  async insertRefundCase(
+    q: Queryable,
+    c: { id: string; tenantId: string; gateway: string; orderId: string; paymentId: string | null; debtId: string | null; dni: string | null; amountCents: number; reason: RefundReason; mode: 'auto' | 'manual'; now: Date },
+  ): Promise<string | undefined> {
+    // Due at the service's clock (not the database's), like every other time the sender compares.
+    const res = await q.query<{ id: string }>(
+      `INSERT INTO payment_refunds (id, tenant_id, gateway, order_id, payment_id, debt_id, dni, amount_cents, reason, refund_mode, created_at, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ON CONFLICT (tenant_id, gateway, order_id) DO NOTHING RETURNING id`,
+      [c.id, c.tenantId, c.gateway, c.orderId, c.paymentId, c.debtId, c.dni, c.amountCents, c.reason, c.mode, c.now],
+    );
+    return res.rows[0]?.id;
+  },
+
+  /** Claims due automatic refunds for `leaseSeconds` and counts the attempt (SKIP LOCKED: instances share the work). */
+  async claimRefunds(q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<RefundClaim[]> {
+    const res = await q.query<RefundClaim>(
+      `UPDATE payment_refunds SET attempts = attempts + 1, leased_until = $1::timestamptz + make_interval(secs => $3)
+        WHERE id IN (SELECT id FROM payment_refunds
+                      WHERE status = 'pending' AND refund_mode = 'auto' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+                      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING id, tenant_id, gateway, order_id, amount_cents, attempts`,
+      [now, limit, leaseSeconds],
+    );
+    return res.rows.map((r) => ({ ...r, amount_cents: Number(r.amount_cents) }));
+  },
+
+  /** Records how one automatic refund went and releases the lease. */
+  async finishRefund(
+    q: Queryable,
+    id: string,
+    now: Date,
+    outcome: { status: 'refunded'; response: string } | { status: 'failed'; error: string } | { status: 'pending'; error: string; retryInSeconds: number },
+  ): Promise<void> {
+    switch (outcome.status) {
+      case 'refunded':
+        await q.query(
+          `UPDATE payment_refunds SET status = 'refunded', gateway_response = $2, resolved_at = $3, resolved_by = 'system', last_error = NULL, leased_until = NULL
+            WHERE id = $1 AND status = 'pending'`,
+          [id, outcome.response.slice(0, 500), now],
+        );
+        return;
+      case 'failed':
+        await q.query(`UPDATE payment_refunds SET status = 'failed', gateway_response = $2, last_error = $2, leased_until = NULL WHERE id = $1 AND status = 'pending'`, [
+          id,
+          outcome.error.slice(0, 500),
+        ]);
+        return;
+      case 'pending':
+        await q.query(`UPDATE payment_refunds SET last_error = $2, next_attempt_at = $3::timestamptz + make_interval(secs => $4), leased_until = NULL WHERE id = $1`, [
+          id,
+          outcome.error.slice(0, 500),
+          now,
+          outcome.retryInSeconds,
+        ]);
+        return;
+    }
+  },
+
+  /** A council's refund cases, those needing a person first, then newest first. */
+  async listRefundCases(q: Queryable, tenantId: string): Promise<RefundRow[]> {
+    const res = await q.query<RefundRow>(
+      `SELECT ${REFUND_COLS} FROM payment_refunds r LEFT JOIN tax_debts d ON d.id = r.debt_id
+        WHERE r.tenant_id = $1
+        ORDER BY CASE WHEN r.status IN ('pending', 'failed') THEN 0 ELSE 1 END, r.created_at DESC, r.id
+        LIMIT 500`,
+      [tenantId],
+    );
+    return res.rows;
+  },
+
+  /** The refund cases of a citizen's payments, for their payment history. */
+  async refundsForCitizen(q: Queryable, tenantId: string, dni: string): Promise<RefundRow[]> {
+    const res = await q.query<RefundRow>(
+      `SELECT ${REFUND_COLS} FROM payment_refunds r LEFT JOIN tax_debts d ON d.id = r.debt_id WHERE r.tenant_id = $1 AND r.dni = $2 AND r.payment_id IS NOT NULL`,
+      [tenantId, dni],
+    );
+    return res.rows;
+  },
+
+  /**
+   * Settles a case by hand (staff): only one still open (pending or failed) and not held by a sender right now, so a
+   * person and the gateway never both refund it. Returns the case as it was, or undefined when it could not move.
+   */
+  async resolveRefundCase(q: Queryable, tenantId: string, id: string, status: 'refunded' | 'refund_by_hand', by: string, now: Date): Promise<RefundRow | undefined> {
+    const res = await q.query<{ id: string }>(
+      `UPDATE payment_refunds SET status = $3, resolved_by = $4, resolved_at = $5, leased_until = NULL
+        WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'failed') AND (leased_until IS NULL OR leased_until <= $5)
+        RETURNING id`,
+      [tenantId, id, status, by, now],
+    );
+    if (!res.rows.length) return undefined;
+    const row = await q.query<RefundRow>(`SELECT ${REFUND_COLS} FROM payment_refunds r LEFT JOIN tax_debts d ON d.id = r.debt_id WHERE r.id = $1`, [id]);
+    return row.rows[0];
+  },
+
+  async findRefundCase(q: Queryable, tenantId: string, id: string): Promise<RefundRow | undefined> {
+    const res = await q.query<RefundRow>(`SELECT ${REFUND_COLS} FROM payment_refunds r LEFT JOIN tax_debts d ON d.id = r.debt_id WHERE r.tenant_id = $1 AND r.id = $2`, [tenantId, id]);
+    return res.rows[0];
+  },
+
+  /** Refund cases per council and status (for /metrics). */
+  async refundCounts(q: Queryable): Promise<{ tenant_id: string; status: RefundStatus; reason: RefundReason; cases: number; amount_cents: number }[]> {
+    const res = await q.query<{ tenant_id: string; status: RefundStatus; reason: RefundReason; cases: number; amount_cents: number }>(
+      `SELECT tenant_id, status, reason, count(*)::int AS cases, COALESCE(sum(amount_cents), 0)::float8 AS amount_cents
+         FROM payment_refunds GROUP BY tenant_id, status, reason ORDER BY tenant_id, status, reason`,
+    );
+    return res.rows;
   },
 };

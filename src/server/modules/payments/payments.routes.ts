@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { procedureContext } from '../connectors/procedure-http.ts';
-import { requireCitizen } from '../identity/index.ts';
+import { requireCitizen, requireStaff } from '../identity/index.ts';
 import {
   ZGatewayParamsSchema,
   ZIdParamsSchema,
@@ -9,6 +9,9 @@ import {
   ZPaymentSchema,
   ZPendingItemSchema,
   ZPendingListSchema,
+  ZRefundCaseListSchema,
+  ZRefundCaseSchema,
+  ZResolveRefundSchema,
   ZReminderPrefsSchema,
   ZReminderPrefsViewSchema,
   ZStartPaymentSchema,
@@ -38,20 +41,47 @@ export function paymentsRoutes(service: PaymentsService) {
       return service.getDebt(me.tenantId, me.dni, req.params.id, req.lang);
     });
 
-    r.post('/api/v1/payments', { schema: { tags: TAGS, summary: 'Start paying a receipt or fine; returns the form that leads to the gateway', body: ZStartPaymentSchema, response: { 201: ZStartedPaymentSchema } } }, async (req, reply) => {
-      const me = requireCitizen(req);
-      return reply.code(201).send(await service.startPayment(me.tenantId, me.dni, req.body, procedureContext(req)));
-    });
+    r.post(
+      '/api/v1/payments',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Start paying a receipt or fine (201), or get the order already open for it (200, same body): never two open orders',
+          body: ZStartPaymentSchema,
+          response: { 200: ZStartedPaymentSchema, 201: ZStartedPaymentSchema },
+        },
+      },
+      async (req, reply) => {
+        const me = requireCitizen(req);
+        const { isReused, ...started } = await service.startPayment(me.tenantId, me.dni, req.body, procedureContext(req));
+        return reply.code(isReused ? 200 : 201).send(started);
+      },
+    );
 
-    r.get('/api/v1/payments', { schema: { tags: TAGS, summary: 'My payments', response: { 200: ZPaymentListSchema } } }, async (req) => {
+    r.get('/api/v1/payments', { schema: { tags: TAGS, summary: 'My payments, with any refund in my language', response: { 200: ZPaymentListSchema } } }, async (req) => {
       const me = requireCitizen(req);
-      return { payments: await service.listPayments(me.tenantId, me.dni) };
+      return { payments: await service.listPayments(me.tenantId, me.dni, req.lang) };
     });
 
     r.get('/api/v1/payments/:id', { schema: { tags: TAGS, summary: 'One of my payments', params: ZIdParamsSchema, response: { 200: ZPaymentSchema } } }, async (req) => {
       const me = requireCitizen(req);
-      return service.getPayment(me.tenantId, me.dni, req.params.id);
+      return service.getPayment(me.tenantId, me.dni, req.params.id, req.lang);
     });
+
+    r.get('/api/v1/staff/refunds', { schema: { tags: ['staff'], summary: 'Staff (admin): money gateways took that no receipt kept, and how it goes back', response: { 200: ZRefundCaseListSchema } } }, async (req, reply) => {
+      const staff = requireStaff(req, 'admin');
+      reply.header('cache-control', 'private, no-store');
+      return { items: await service.listRefundCases(staff.tenantId) };
+    });
+
+    r.post(
+      '/api/v1/staff/refunds/:id/resolve',
+      { schema: { tags: ['staff'], summary: 'Staff (admin): mark a refund case refunded, or refunded by hand (audited)', params: ZIdParamsSchema, body: ZResolveRefundSchema, response: { 200: ZRefundCaseSchema } } },
+      async (req) => {
+        const staff = requireStaff(req, 'admin');
+        return service.resolveRefundCase(staff.tenantId, req.params.id, req.body.action, { actor: { type: 'staff', id: staff.staffId }, ctx: procedureContext(req) });
+      },
+    );
 
     r.get('/api/v1/payments/:id/receipt', { schema: { tags: TAGS, summary: 'The signed payment receipt (PDF)', params: ZIdParamsSchema } }, async (req, reply) => {
       const me = requireCitizen(req);

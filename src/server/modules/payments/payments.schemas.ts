@@ -32,10 +32,19 @@ export const ZPaymentSchema = z.object({
   orderId: z.string(),
   gateway: z.string(),
   amountCents: z.number().int(),
-  status: z.enum(['created', 'paid', 'denied', 'rejected']),
+  status: z.enum(['created', 'paid', 'denied', 'rejected', 'expired']),
   receiptCode: z.string().nullable(),
   createdAt: z.string(),
   settledAt: z.string().nullable(),
+  /** Money the gateway took for this payment that no receipt kept (HIGH-1), with the citizen's message. */
+  refund: z
+    .object({
+      status: z.enum(['pending', 'refunded', 'refund_by_hand', 'failed']),
+      reason: z.enum(['already_paid', 'amount_mismatch', 'late', 'unknown_order']),
+      amountCents: z.number().int(),
+      message: z.string(),
+    })
+    .nullable(),
 });
 export const ZPaymentListSchema = z.object({ payments: z.array(ZPaymentSchema) });
 
@@ -50,3 +59,25 @@ export const ZReminderPrefsViewSchema = z.object({ isEmail: z.boolean(), isSms: 
 
 export const ZIdParamsSchema = z.object({ id: z.string().min(1).max(200) });
 export const ZGatewayParamsSchema = z.object({ gateway: z.string().min(1).max(32) });
+
+export const ZRefundCaseSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  gateway: z.string(),
+  paymentId: z.string().nullable(),
+  debtId: z.string().nullable(),
+  reference: z.string().nullable(),
+  dni: z.string().nullable(),
+  amountCents: z.number().int(),
+  reason: z.enum(['already_paid', 'amount_mismatch', 'late', 'unknown_order']),
+  status: z.enum(['pending', 'refunded', 'refund_by_hand', 'failed']),
+  mode: z.enum(['auto', 'manual']),
+  gatewayResponse: z.string().nullable(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+export const ZRefundCaseListSchema = z.object({ items: z.array(ZRefundCaseSchema) });
+export const ZResolveRefundSchema = z.object({ action: z.enum(['refunded', 'refund_by_hand']) }).strict();

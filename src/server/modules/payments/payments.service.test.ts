@@ -92,15 +92,19 @@ describe('payments service', () => {
     await expect(svc.startPayment('alacant', '12345678Z', { debtId: ibi.id }, ctx)).rejects.toMatchObject({ code: 'payments.already_paid', status: 409 });
   }, 30_000);
 
-  it('never pays a receipt twice when two attempts are both authorised', async () => {
+  it('HIGH-1: never pays a receipt twice, nor charges it twice: a second start while the order is open gets the same order', async () => {
     const vado = (await svc.listPending('alacant', '23456789D', 'es')).find((p) => p.taxCode === 'VADO');
     if (!vado) throw new Error('no VADO receipt');
     const first = await payOnSandbox('23456789D', vado.id);
     const second = await payOnSandbox('23456789D', vado.id);
+    // The second tab was handed the first tab's order and form: the gateway is asked to charge one order only.
+    expect(second.started).toEqual({ ...first.started, isReused: true });
     const [a, b] = await Promise.all([svc.handleNotification('alacant', 'sandbox', first.fields), svc.handleNotification('alacant', 'sandbox', second.fields)]);
-    expect([a.outcome, b.outcome].sort()).toEqual(['already_paid', 'paid']);
+    expect([a.outcome, b.outcome].sort()).toEqual(['duplicate', 'paid']);
     const paid = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM payments WHERE debt_id = $1 AND status = 'paid'`, [vado.id]);
     expect(paid.rows[0]?.n).toBe(1);
+    const all = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM payments WHERE debt_id = $1`, [vado.id]);
+    expect(all.rows[0]?.n).toBe(1);
   });
 
   it('charges the reduced fine and refuses a notification whose amount differs', async () => {

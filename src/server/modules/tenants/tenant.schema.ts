@@ -180,6 +180,11 @@ const ZPaymentGatewayConfig = z.discriminatedUnion('kind', [
       merchantName: z.string().min(1).max(25).optional(),
       /** The variable holding the merchant's secret key (base64, from the Redsys console). */
       secretEnv: SecretEnv,
+      /**
+       * Refunds of charges no receipt kept (paid twice, late, wrong amount): 'auto' sends them to Redsys's REST service
+       * (refunds must be enabled for the merchant); 'manual' (default) leaves them to staff on the console.
+       */
+      refunds: z.enum(['auto', 'manual']).optional(),
     })
     .strict(),
 ]);

@@ -29,7 +29,7 @@ export function createConfiguredGateways(profiles: readonly TenantProfile[], env
         try {
           byTenant.set(
             p.id,
-            new RedsysGateway({ merchantKey: key, merchantCode: g.merchantCode, terminal: g.terminal, url: g.url, ...(g.currency ? { currency: g.currency } : {}), ...(g.merchantName ? { merchantName: g.merchantName } : {}) }),
+            new RedsysGateway({ merchantKey: key, merchantCode: g.merchantCode, terminal: g.terminal, url: g.url, ...(g.currency ? { currency: g.currency } : {}), ...(g.merchantName ? { merchantName: g.merchantName } : {}), ...(g.refunds ? { refunds: g.refunds } : {}) }),
           );
         } catch {
           problems.push(`${p.id}: ${g.secretEnv} must hold the Redsys merchant key (base64, 24 bytes once decoded)`);

@@ -16,6 +16,8 @@ export interface CreatePaymentInput {
   notifyUrl: string;
   /** The citizen's language, for the gateway's page. */
   language?: 'es' | 'ca' | 'en';
+  /** When our order stops being open (epoch ms): a gateway page that can expire should not outlive it. */
+  expiresAt?: number;
 }
 
 /** A form the browser submits to reach the gateway. */
@@ -39,6 +41,28 @@ export interface VerifiedNotification {
   raw: Record<string, unknown>;
 }
 
+/** A refund to send: the whole amount the gateway charged for one of our orders. */
+export interface RefundRequest {
+  orderId: string;
+  amountCents: number;
+}
+
+/** The gateway took the refund; `response` is its answer as it gave it (for the staff console). */
+export interface RefundResult {
+  response: string;
+}
+
+/**
+ * Thrown by `refund` when the gateway refused this refund itself (an error code, not an outage): retrying cannot
+ * help, a person must look. Any other error is retried.
+ */
+export class RefundRefusedError extends Error {
+  readonly isPermanent = true;
+  constructor(readonly response: string) {
+    super(`refund refused by the gateway: ${response}`);
+  }
+}
+
 export interface PaymentGateway {
   /** Short stable name stored with payments: "redsys", "sandbox". */
   readonly name: string;
@@ -48,4 +72,11 @@ export interface PaymentGateway {
    * signature or content is wrong; never returns unverified data.
    */
   verifyNotification(body: unknown): VerifiedNotification;
+  /**
+   * 'auto' when this gateway (for this council) may be asked for refunds without a person: `refund` is then defined.
+   * 'manual' (or absent): refund cases wait for staff on the console.
+   */
+  readonly refunds?: 'auto' | 'manual';
+  /** Sends a refund of an authorised order; throws RefundRefusedError when refused, anything else on an outage. */
+  refund?(request: RefundRequest): Promise<RefundResult>;
 }

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { RedsysGateway, redsysOrderKey, redsysSignature, REDSYS_URLS } from './redsys.gateway.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RefundRefusedError } from './payment-gateway.ts';
+import { RedsysGateway, redsysOrderKey, redsysRestUrl, redsysSignature, REDSYS_URLS } from './redsys.gateway.ts';
 
 /**
  * Redsys's public test merchant key, and vectors published with the redsys-pos npm package's test suite
@@ -90,5 +91,77 @@ describe('Redsys notifications', () => {
     expect(() => gw.createPayment({ ...base, orderId: '1234567890123', amountCents: 100 })).toThrow(expect.objectContaining({ code: 'gateway.invalid_order' }));
     expect(() => gw.createPayment({ ...base, orderId: '1234', amountCents: 12.5 })).toThrow(expect.objectContaining({ code: 'gateway.invalid_amount' }));
     expect(() => gw.createPayment({ ...base, orderId: '1234', amountCents: 0 })).toThrow(expect.objectContaining({ code: 'gateway.invalid_amount' }));
+  });
+});
+
+describe('Redsys refunds (HIGH-1)', () => {
+  let server: import('node:http').Server;
+  let url = '';
+  const requests: Record<string, string>[] = [];
+  // What the fake Redsys REST service answers next.
+  let answer: (params: Record<string, string>) => { status: number; body: unknown } = () => ({ status: 200, body: {} });
+  const signedAnswer = (params: Record<string, string>, key = TEST_KEY) => {
+    const p = Buffer.from(JSON.stringify(params), 'utf8').toString('base64');
+    return { Ds_SignatureVersion: 'HMAC_SHA256_V1', Ds_MerchantParameters: p, Ds_Signature: redsysSignature(key, params.Ds_Order ?? '', p) };
+  };
+
+  beforeAll(async () => {
+    const { createServer } = await import('node:http');
+    server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const body = JSON.parse(raw) as Record<string, string>;
+        requests.push(body);
+        const params = JSON.parse(Buffer.from(body.Ds_MerchantParameters ?? '', 'base64').toString('utf8')) as Record<string, string>;
+        const out = answer(params);
+        res.writeHead(out.status, { 'content-type': 'application/json' }).end(JSON.stringify(out.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sis/rest/trataPeticionREST`;
+  });
+  afterAll(() => void server.close());
+
+  const gateway = () => new RedsysGateway({ merchantKey: TEST_KEY, merchantCode: '336704655', terminal: '1', url: REDSYS_URLS.test, restUrl: url, refunds: 'auto' });
+
+  it('HIGH-1: refunds only when the council turns it on, at the REST address beside the form address', () => {
+    expect(new RedsysGateway({ merchantKey: TEST_KEY, merchantCode: '336704655', terminal: '1', url: REDSYS_URLS.test }).refunds).toBe('manual');
+    expect(redsysRestUrl(REDSYS_URLS.test)).toBe('https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST');
+    expect(redsysRestUrl(REDSYS_URLS.production)).toBe('https://sis.redsys.es/sis/rest/trataPeticionREST');
+    // A form address that is not Redsys's, and no REST address: nothing can be sent, so a person does it.
+    expect(new RedsysGateway({ merchantKey: TEST_KEY, merchantCode: '336704655', terminal: '1', url: 'https://pay.example.org/form', refunds: 'auto' }).refunds).toBe('manual');
+    expect(gateway().refunds).toBe('auto');
+  });
+
+  it('HIGH-1: sends Ds_Merchant_TransactionType 3 for the order and amount, signed with the order key, and accepts a signed 0900', async () => {
+    answer = (p) => ({ status: 200, body: signedAnswer({ Ds_Order: p.DS_MERCHANT_ORDER ?? '', Ds_Amount: p.DS_MERCHANT_AMOUNT ?? '', Ds_Response: '0900', Ds_MerchantCode: '336704655', Ds_TransactionType: '3' }) });
+    expect(await gateway().refund({ orderId: '1234ABCD', amountCents: 4550 })).toEqual({ response: '0900' });
+    const sent = requests.at(-1) ?? {};
+    const params = JSON.parse(Buffer.from(sent.Ds_MerchantParameters ?? '', 'base64').toString('utf8')) as Record<string, string>;
+    expect(params).toEqual({ DS_MERCHANT_AMOUNT: '4550', DS_MERCHANT_ORDER: '1234ABCD', DS_MERCHANT_MERCHANTCODE: '336704655', DS_MERCHANT_CURRENCY: '978', DS_MERCHANT_TRANSACTIONTYPE: '3', DS_MERCHANT_TERMINAL: '1' });
+    expect(sent.Ds_SignatureVersion).toBe('HMAC_SHA256_V1');
+    expect(sent.Ds_Signature).toBe(redsysSignature(TEST_KEY, '1234ABCD', sent.Ds_MerchantParameters ?? ''));
+  });
+
+  it('HIGH-1: an error code or a refused or unsigned answer is a refusal for a person; an HTTP error is an outage to retry', async () => {
+    answer = () => ({ status: 200, body: { errorCode: 'SIS0057' } });
+    await expect(gateway().refund({ orderId: '1234ABCD', amountCents: 4550 })).rejects.toMatchObject({ isPermanent: true, response: 'SIS0057' });
+    answer = (p) => ({ status: 200, body: signedAnswer({ Ds_Order: p.DS_MERCHANT_ORDER ?? '', Ds_Amount: '4550', Ds_Response: '0950', Ds_MerchantCode: '336704655' }) });
+    await expect(gateway().refund({ orderId: '1234ABCD', amountCents: 4550 })).rejects.toBeInstanceOf(RefundRefusedError);
+    // "0900" signed with another key: never trusted to close a case.
+    answer = (p) => ({ status: 200, body: signedAnswer({ Ds_Order: p.DS_MERCHANT_ORDER ?? '', Ds_Amount: '4550', Ds_Response: '0900', Ds_MerchantCode: '336704655' }, Buffer.alloc(24, 9).toString('base64')) });
+    await expect(gateway().refund({ orderId: '1234ABCD', amountCents: 4550 })).rejects.toMatchObject({ isPermanent: true, response: 'answer without a valid signature' });
+    answer = () => ({ status: 503, body: {} });
+    const outage = await gateway()
+      .refund({ orderId: '1234ABCD', amountCents: 4550 })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(outage).toBeInstanceOf(Error);
+    expect(outage).not.toBeInstanceOf(RefundRefusedError);
+    expect((outage as Error).message).toBe('Redsys REST answered HTTP 503');
   });
 });

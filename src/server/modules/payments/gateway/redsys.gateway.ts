@@ -1,6 +1,6 @@
 import { createCipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../../errors.ts';
-import type { CreatePaymentInput, PaymentGateway, RedirectForm, VerifiedNotification } from './payment-gateway.ts';
+import { RefundRefusedError, type CreatePaymentInput, type PaymentGateway, type RedirectForm, type RefundRequest, type RefundResult, type VerifiedNotification } from './payment-gateway.ts';
 
 /** Redsys's endpoints for the redirection integration. */
 export const REDSYS_URLS = {
@@ -22,7 +22,22 @@ export interface RedsysConfig {
   merchantName?: string;
   /** Name stored with payments; "redsys" unless a compatible gateway reuses this adapter. */
   name?: string;
+  /**
+   * 'auto': refund cases are sent to Redsys (Ds_Merchant_TransactionType 3) without a person. Off ('manual') unless the
+   * council's profile turns it on, since refunds must be enabled for the merchant in the Redsys console first.
+   */
+  refunds?: 'auto' | 'manual';
+  /** Redsys's REST address for refunds; by default the form address with /sis/rest/trataPeticionREST. */
+  restUrl?: string;
 }
+
+/** The REST address beside a form address (…/sis/realizarPago → …/sis/rest/trataPeticionREST), if it is one. */
+export function redsysRestUrl(formUrl: string): string | undefined {
+  return /\/sis\/realizarPago\/?$/.test(formUrl) ? formUrl.replace(/\/sis\/realizarPago\/?$/, '/sis/rest/trataPeticionREST') : undefined;
+}
+
+/** Ds_Response of an accepted refund (or confirmation): "0900". 0000-0099 are accepted too, as for payments. */
+const isRefundAccepted = (code: string): boolean => code === '0900' || code === '900' || (/^\d{1,4}$/.test(code) && Number(code) <= 99);
 
 /** Redsys's Ds_ConsumerLanguage codes. */
 const CONSUMER_LANGUAGE = { es: '001', en: '002', ca: '003' } as const;
@@ -70,11 +85,60 @@ function amountField(cents: number): string {
 /** The Redsys redirection integration (also served by compatible gateways and by our sandbox). */
 export class RedsysGateway implements PaymentGateway {
   readonly name: string;
+  readonly refunds: 'auto' | 'manual';
+  private readonly restUrl: string | undefined;
 
   constructor(private readonly config: RedsysConfig) {
     this.name = config.name ?? 'redsys';
     // Fail at start-up, not on the first payment.
     redsysOrderKey(config.merchantKey, '0000');
+    this.restUrl = config.restUrl ?? redsysRestUrl(config.url);
+    this.refunds = config.refunds === 'auto' && this.restUrl ? 'auto' : 'manual';
+  }
+
+  /** The signed REST request that refunds `amountCents` of an authorised order (transaction type 3). */
+  refundFields(request: RefundRequest): Record<string, string> {
+    const params: Record<string, string> = {
+      DS_MERCHANT_AMOUNT: amountField(request.amountCents),
+      DS_MERCHANT_ORDER: request.orderId,
+      DS_MERCHANT_MERCHANTCODE: this.config.merchantCode,
+      DS_MERCHANT_CURRENCY: this.config.currency ?? '978',
+      DS_MERCHANT_TRANSACTIONTYPE: '3',
+      DS_MERCHANT_TERMINAL: this.config.terminal,
+    };
+    const merchantParameters = Buffer.from(JSON.stringify(params), 'utf8').toString('base64');
+    return { Ds_SignatureVersion: REDSYS_SIGNATURE_VERSION, Ds_MerchantParameters: merchantParameters, Ds_Signature: redsysSignature(this.config.merchantKey, request.orderId, merchantParameters) };
+  }
+
+  /**
+   * Asks Redsys's REST service for the refund. An HTTP or network error is an outage (retried by the caller); an
+   * `errorCode` (SIS…) or a Ds_Response other than accepted is a refusal a person must look at. The answer is
+   * checked like a notification (signature under the order's key), so a forged "0900" cannot close a case. Retrying
+   * after a lost answer cannot refund twice: Redsys refuses refunds beyond what the order charged.
+   */
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    if (!this.restUrl) throw new RefundRefusedError('no Redsys REST address configured');
+    const res = await fetch(this.restUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(this.refundFields(request)),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (!res.ok) throw new Error(`Redsys REST answered HTTP ${res.status}`);
+    const answer: unknown = await res.json();
+    if (typeof answer === 'object' && answer !== null && typeof (answer as { errorCode?: unknown }).errorCode === 'string') {
+      throw new RefundRefusedError((answer as { errorCode: string }).errorCode);
+    }
+    let verified: VerifiedNotification;
+    try {
+      verified = this.verifyNotification(answer);
+    } catch {
+      // Not retried: Redsys may have refunded already; a person checks in its console.
+      throw new RefundRefusedError('answer without a valid signature');
+    }
+    if (verified.orderId !== request.orderId) throw new RefundRefusedError(`answer for order ${verified.orderId}`);
+    if (!isRefundAccepted(verified.responseCode)) throw new RefundRefusedError(`Ds_Response ${verified.responseCode}`);
+    return { response: verified.responseCode };
   }
 
   /** The signed fields for an order, exposed for tests and for gateways that embed the protocol. */

@@ -1,6 +1,6 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../../errors.ts';
-import type { CreatePaymentInput, PaymentGateway, RedirectForm, VerifiedNotification } from './payment-gateway.ts';
+import type { CreatePaymentInput, PaymentGateway, RedirectForm, RefundRequest, RefundResult, VerifiedNotification } from './payment-gateway.ts';
 import { REDSYS_SIGNATURE_VERSION, RedsysGateway, redsysSignature } from './redsys.gateway.ts';
 
 /** What the sandbox page needs to show and finish a payment; carried in the signed id, so no table is needed. */
@@ -29,6 +29,14 @@ export interface SandboxGatewayOptions {
   /** How long a sandbox payment page stays usable, ms (default 30 minutes). */
   ttlMs?: number;
   now?: () => number;
+  /** Called for each refund request before it is accepted; a test makes the sandbox fail by throwing here. */
+  onRefund?: (request: RefundRequest) => Promise<void> | void;
+}
+
+/** A refund the sandbox was asked for (it takes every one; tests read them). */
+export interface SandboxRefund extends RefundRequest {
+  /** Epoch milliseconds. */
+  at: number;
 }
 
 function derive(secret: string, label: string, bytes: number): Buffer {
@@ -53,6 +61,10 @@ async function postForm(url: string, fields: Record<string, string>): Promise<vo
 export class SandboxGateway implements PaymentGateway {
   readonly name = 'sandbox';
   readonly merchantCode = '999008881';
+  /** Like a Redsys merchant with refunds enabled: refund cases go back to the card without a person. */
+  readonly refunds = 'auto' as const;
+  /** Every refund taken, oldest first (in memory: the sandbox keeps no table). */
+  readonly refundsTaken: SandboxRefund[] = [];
   private readonly merchantKey: string;
   private readonly tokenKey: Buffer;
   private readonly protocol: RedsysGateway;
@@ -78,7 +90,9 @@ export class SandboxGateway implements PaymentGateway {
   createPayment(input: CreatePaymentInput): { redirectForm: RedirectForm } {
     // Same validation as Redsys (order format, positive integer cents), so the demo catches what production would.
     this.protocol.merchantFields(input);
-    const payment: SandboxPayment = { ...input, expiresAt: this.now() + this.ttlMs };
+    // The page lives as long as our order is open (a page outliving its order could take money for a closed order).
+    const { expiresAt, ...rest } = input;
+    const payment: SandboxPayment = { ...rest, expiresAt: expiresAt ?? this.now() + this.ttlMs };
     // GET with the fields in the URL: a browser submitting a GET form would drop a query string from the action.
     return { redirectForm: { url: this.pageUrl(input.orderId), method: 'GET', fields: { p: this.sign(payment) } } };
   }
@@ -137,5 +151,12 @@ export class SandboxGateway implements PaymentGateway {
 
   verifyNotification(body: unknown): VerifiedNotification {
     return this.protocol.verifyNotification(body);
+  }
+
+  /** Takes the refund (after `onRefund`, which may throw to simulate an outage) and answers like Redsys: "0900". */
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    await this.opts.onRefund?.(request);
+    this.refundsTaken.push({ ...request, at: this.now() });
+    return { response: '0900' };
   }
 }
