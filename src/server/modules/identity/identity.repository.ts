@@ -28,7 +28,6 @@ export interface StaffRow {
   password_hash: string;
   roles: StaffRole[];
   disabled_at: Date | null;
-  locked_until: Date | null;
 }
 
 export interface SessionRow {
@@ -91,6 +90,24 @@ export class IdentityRepository {
     return row;
   }
 
+  /**
+   * Adds a citizen first seen through an identity provider. A known citizen keeps the names the council
+   * holds (the padrón); the provider's names only fill names that are empty. Returns the stored row.
+   */
+  async insertCitizenKeepingNames(q: Queryable, c: { tenantId: string; dni: string; givenName: string; surname: string }): Promise<CitizenRow> {
+    const r = await q.query<CitizenRow>(
+      `INSERT INTO citizens (tenant_id, dni, given_name, surname) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant_id, dni) DO UPDATE SET
+         given_name = CASE WHEN citizens.given_name = '' THEN EXCLUDED.given_name ELSE citizens.given_name END,
+         surname = CASE WHEN citizens.surname = '' THEN EXCLUDED.surname ELSE citizens.surname END
+       RETURNING tenant_id, dni, given_name, surname, email, language`,
+      [c.tenantId, c.dni, c.givenName, c.surname],
+    );
+    const row = r.rows[0];
+    if (!row) throw new Error('insert citizen returned no row');
+    return row;
+  }
+
   async findCitizen(tenantId: string, dni: string): Promise<CitizenRow | undefined> {
     const r = await this.db.query<CitizenRow>(
       'SELECT tenant_id, dni, given_name, surname, email, language FROM citizens WHERE tenant_id = $1 AND dni = $2',
@@ -127,22 +144,30 @@ export class IdentityRepository {
   }
 
   /**
-   * Counts one failure atomically (parallel guesses cannot skip the lock) and locks the card when the
-   * count reaches `maxAttempts`. Returns the new count and whether the card is now locked.
+   * Takes one of the card's `maxAttempts` tries, in one statement, before the PIN is checked: parallel
+   * guesses queue on the row, so no more than `maxAttempts` PINs are ever checked per lock. Undefined when
+   * the card is unknown, locked or out of tries. `attempt` is this try's number (1-based).
    */
-  async recordCardFailure(tenantId: string, cardNumber: string, maxAttempts: number): Promise<{ failedAttempts: number; isLocked: boolean }> {
-    const r = await this.db.query<{ failed_attempts: number; locked_at: Date | null }>(
-      `UPDATE citizen_cards SET failed_attempts = failed_attempts + 1,
-         locked_at = CASE WHEN locked_at IS NULL AND failed_attempts + 1 >= $3 THEN now() ELSE locked_at END
-       WHERE tenant_id = $1 AND card_number = $2
-       RETURNING failed_attempts, locked_at`,
+  async reserveCardAttempt(tenantId: string, cardNumber: string, maxAttempts: number): Promise<{ dni: string; pinHash: string; attempt: number } | undefined> {
+    const r = await this.db.query<{ dni: string; pin_hash: string; failed_attempts: number }>(
+      `UPDATE citizen_cards SET failed_attempts = failed_attempts + 1
+       WHERE tenant_id = $1 AND card_number = $2 AND locked_at IS NULL AND failed_attempts < $3
+       RETURNING dni, pin_hash, failed_attempts`,
       [tenantId, cardNumber, maxAttempts],
     );
     const row = r.rows[0];
-    return { failedAttempts: row?.failed_attempts ?? 0, isLocked: row?.locked_at != null };
+    return row ? { dni: row.dni, pinHash: row.pin_hash, attempt: row.failed_attempts } : undefined;
   }
 
-  /** Resets the failure count after a correct PIN, unless the card got locked meanwhile. */
+  /** Locks the card (a wrong PIN used its last try); a lock already in place keeps its time. */
+  async lockCard(tenantId: string, cardNumber: string): Promise<void> {
+    await this.db.query(
+      'UPDATE citizen_cards SET locked_at = COALESCE(locked_at, now()) WHERE tenant_id = $1 AND card_number = $2',
+      [tenantId, cardNumber],
+    );
+  }
+
+  /** Resets the tries after a correct PIN, unless the card got locked meanwhile (then false). */
   async resetCardFailures(tenantId: string, cardNumber: string): Promise<boolean> {
     const r = await this.db.query(
       'UPDATE citizen_cards SET failed_attempts = 0 WHERE tenant_id = $1 AND card_number = $2 AND locked_at IS NULL',
@@ -180,7 +205,7 @@ export class IdentityRepository {
 
   async findStaffByEmail(tenantId: string, email: string): Promise<StaffRow | undefined> {
     const r = await this.db.query<StaffRow>(
-      'SELECT id, tenant_id, email, name, password_hash, roles, disabled_at, locked_until FROM staff_accounts WHERE tenant_id = $1 AND email = $2',
+      'SELECT id, tenant_id, email, name, password_hash, roles, disabled_at FROM staff_accounts WHERE tenant_id = $1 AND email = $2',
       [tenantId, email],
     );
     return r.rows[0];
@@ -200,23 +225,50 @@ export class IdentityRepository {
   }
 
   async touchStaffSignIn(tenantId: string, id: string): Promise<void> {
-    await this.db.query('UPDATE staff_accounts SET last_sign_in_at = now(), failed_sign_ins = 0, locked_until = NULL WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    await this.db.query('UPDATE staff_accounts SET last_sign_in_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
   }
 
   /**
-   * Counts a wrong password in one statement (parallel guesses cannot slip past the count); at `maxFailures`
-   * the account waits until `lockedUntil` and the count starts again. Returns whether this failure locked it.
+   * Counts one sign-in attempt for an address from one client (`clientIp`, or '*' for the address from
+   * anywhere), unless `maxAttempts` were already counted within `waitMs` of the last one. Returns the new
+   * count, or undefined when the limit is reached (nothing counted). Counts older than `waitMs` start again.
+   * One statement, so parallel attempts queue on the row and cannot pass the limit together.
    */
-  async recordStaffFailure(tenantId: string, id: string, maxFailures: number, lockedUntil: Date): Promise<boolean> {
-    const r = await this.db.query<{ locked: boolean }>(
-      `UPDATE staff_accounts SET
-         failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= $3 THEN 0 ELSE failed_sign_ins + 1 END,
-         locked_until = CASE WHEN failed_sign_ins + 1 >= $3 THEN $4 ELSE locked_until END
-       WHERE tenant_id = $1 AND id = $2
-       RETURNING failed_sign_ins = 0 AS locked`,
-      [tenantId, id, maxFailures, lockedUntil],
+  async reserveStaffAttempt(q: Queryable, k: { tenantId: string; email: string; clientIp: string }, maxAttempts: number, waitMs: number): Promise<number | undefined> {
+    const r = await q.query<{ attempts: number }>(
+      `INSERT INTO staff_sign_in_attempts AS a (tenant_id, email, client_ip, attempts, last_attempt_at)
+       VALUES ($1, $2, $3, 1, now())
+       ON CONFLICT (tenant_id, email, client_ip) DO UPDATE SET
+         attempts = CASE WHEN a.last_attempt_at <= now() - $5::double precision * interval '1 millisecond' THEN 1 ELSE a.attempts + 1 END,
+         last_attempt_at = now()
+       WHERE a.attempts < $4 OR a.last_attempt_at <= now() - $5::double precision * interval '1 millisecond'
+       RETURNING attempts`,
+      [k.tenantId, k.email, k.clientIp, maxAttempts, waitMs],
     );
-    return r.rows[0]?.locked ?? false;
+    return r.rows[0]?.attempts;
+  }
+
+  /** When an address (from `clientIp`, or '*' for anywhere) may try again: its last attempt plus `waitMs`. */
+  async staffAttemptsWaitUntil(q: Queryable, k: { tenantId: string; email: string; clientIp: string }, waitMs: number): Promise<Date | undefined> {
+    const r = await q.query<{ until: Date }>(
+      `SELECT last_attempt_at + $4::double precision * interval '1 millisecond' AS until
+       FROM staff_sign_in_attempts WHERE tenant_id = $1 AND email = $2 AND client_ip = $3`,
+      [k.tenantId, k.email, k.clientIp, waitMs],
+    );
+    return r.rows[0]?.until;
+  }
+
+  /** A correct password: the address starts afresh, from this client and from anywhere. */
+  async clearStaffAttempts(tenantId: string, email: string): Promise<void> {
+    await this.db.query('DELETE FROM staff_sign_in_attempts WHERE tenant_id = $1 AND email = $2', [tenantId, email]);
+  }
+
+  /** Forgets counts idle for longer than `waitMs` (they would start again anyway), so guessed addresses do not pile up. */
+  async purgeStaffAttempts(waitMs: number): Promise<void> {
+    await this.db.query(
+      `DELETE FROM staff_sign_in_attempts WHERE last_attempt_at <= now() - $1::double precision * interval '1 millisecond'`,
+      [waitMs],
+    );
   }
 
   // ---- sessions ----

@@ -235,11 +235,105 @@ describe('staff password guessing', () => {
     const audit = await ta.t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE action IN ('identity.staff_locked', 'identity.staff_sign_in_refused_locked') ORDER BY id`);
     expect(audit.rows.map((r) => r.action)).toEqual(['identity.staff_locked', 'identity.staff_sign_in_refused_locked']);
     // Fifteen minutes later (moved by hand here) the right password works and the count starts again.
-    await ta.t.db.query(`UPDATE staff_accounts SET locked_until = now() - interval '1 second' WHERE tenant_id = 'alacant' AND email = $1`, [email]);
+    await ta.t.db.query(`UPDATE staff_sign_in_attempts SET last_attempt_at = now() - interval '15 minutes 1 second' WHERE tenant_id = 'alacant' AND email = $1`, [email]);
     expect((await staffSignIn('alacant', email, 'demo-analyst-alacant')).statusCode).toBe(200);
-    const row = await ta.t.db.query<{ failed_sign_ins: number; locked_until: Date | null }>(`SELECT failed_sign_ins, locked_until FROM staff_accounts WHERE tenant_id = 'alacant' AND email = $1`, [email]);
-    expect(row.rows[0]).toEqual({ failed_sign_ins: 0, locked_until: null });
+    const rows = await ta.t.db.query(`SELECT 1 FROM staff_sign_in_attempts WHERE tenant_id = 'alacant' AND email = $1`, [email]);
+    expect(rows.rows).toHaveLength(0);
   });
+
+  it('LOW-4: five wrong passwords from one client do not keep the right password out from another client', async () => {
+    const email = 'admin@alacant.example.org';
+    const from = (remoteAddress: string, password: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/auth/staff', headers: { 'x-tenant': 'alacant' }, payload: { email, password }, remoteAddress });
+    for (let i = 0; i < 5; i++) expect((await from('203.0.113.10', `guess-${i}`)).statusCode).toBe(401);
+    const a = await from('203.0.113.10', 'demo-admin-alacant');
+    expect(a.statusCode).toBe(429);
+    expect(a.json<{ error: Json }>().error.code).toBe('identity.staff_locked');
+    const b = await from('198.51.100.20', 'demo-admin-alacant');
+    expect(b.statusCode).toBe(200);
+    expect(b.json<{ me: Json }>().me).toMatchObject({ kind: 'staff', name: 'Admin Alacant' });
+  });
+
+  it('LOW-4: a known and an unknown address get the same status and code at every step, before and after each limit', async () => {
+    const tenant = 'medina-rioseco';
+    const known = 'admin@rioseco.example.org';
+    const unknown = 'nobody@rioseco.example.org';
+    const from = (remoteAddress: string, email: string, password: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/auth/staff?lang=es', headers: { 'x-tenant': tenant }, payload: { email, password }, remoteAddress });
+    const answer = (r: Awaited<ReturnType<typeof from>>) => ({ status: r.statusCode, error: r.json<{ error: Json }>().error });
+    // From one client: 401 for the first five, then 429 with the same wording for both addresses.
+    for (let i = 0; i < 6; i++) {
+      const k = answer(await from('203.0.113.30', known, `guess-${i}`));
+      const u = answer(await from('203.0.113.30', unknown, `guess-${i}`));
+      expect(k).toEqual(u);
+      expect(k.status).toBe(i < 5 ? 401 : 429);
+      expect(k.error.code).toBe(i < 5 ? 'identity.invalid_credentials' : 'identity.staff_locked');
+    }
+    // From many clients: the address as a whole waits after STAFF_MAX_FAILURES_PER_ADDRESS attempts, known or not.
+    const { STAFF_MAX_FAILURES_PER_ADDRESS } = await import('./identity.service.ts');
+    const spread = STAFF_MAX_FAILURES_PER_ADDRESS - 5;
+    for (let i = 0; i < spread; i += 5) {
+      const batch = Array.from({ length: Math.min(5, spread - i) }, (_, j) => `198.51.100.${100 + i + j}`);
+      const res = await Promise.all(batch.flatMap((ip) => [from(ip, known, `spread-${ip}`), from(ip, unknown, `spread-${ip}`)]));
+      for (const r of res) expect(answer(r)).toEqual({ status: 401, error: answer(res[0] ?? r).error });
+      expect(res[0]?.json<{ error: Json }>().error.code).toBe('identity.invalid_credentials');
+    }
+    const k = await from('192.0.2.77', known, 'demo-admin-rioseco');
+    const u = await from('192.0.2.77', unknown, 'demo-admin-rioseco');
+    expect(answer(k)).toEqual(answer(u));
+    expect(answer(k)).toMatchObject({ status: 429, error: { code: 'identity.staff_locked' } });
+  }, 60_000);
+
+  it('LOW-4: a burst of parallel wrong passwords from one client gets no more than five of them checked', async () => {
+    const email = 'editor@alacant.example.org';
+    const before = await ta.t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action IN ('identity.staff_sign_in_failed', 'identity.staff_locked')`);
+    const res = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      app.inject({ method: 'POST', url: '/api/v1/auth/staff', headers: { 'x-tenant': 'alacant' }, payload: { email, password: `burst-${i}` }, remoteAddress: '203.0.113.50' })));
+    const after = await ta.t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action IN ('identity.staff_sign_in_failed', 'identity.staff_locked')`);
+    expect((after.rows[0]?.n ?? 0) - (before.rows[0]?.n ?? 0)).toBe(5);
+    expect(res.map((r) => r.statusCode).sort()).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+  });
+});
+
+describe('card PIN guessing in parallel', () => {
+  it('LOW-1: a burst of 10 parallel PINs (9 wrong, 1 right) gets at most 3 PINs checked per lock, over several rounds', async () => {
+    const card = '4000000000000004';
+    const right = '4567';
+    for (let round = 0; round < 6; round++) {
+      await ta.t.db.query(`UPDATE citizen_cards SET failed_attempts = 0, locked_at = NULL WHERE tenant_id = 'alacant' AND card_number = $1`, [card]);
+      const mark = await ta.t.db.query<{ id: number }>(`SELECT coalesce(max(id), 0)::int AS id FROM audit_log`);
+      const markId = mark.rows[0]?.id ?? 0;
+      // The right PIN at a different place in each round (first, middle, last...).
+      const rightAt = [0, 9, 5, 2, 7, 9][round] ?? 9;
+      const pins = Array.from({ length: 10 }, (_, i) => (i === rightAt ? right : `9${round}${i.toString().padStart(2, '0')}`));
+      const res = await Promise.all(pins.map((pin) => cardSignIn('alacant', card, pin)));
+      const statuses = res.map((r) => r.statusCode);
+      const reasons = await ta.t.db.query<{ reason: string }>(
+        `SELECT details->>'reason' AS reason FROM audit_log WHERE id > $1 AND subject_id = $2 AND action IN ('identity.card_sign_in_failed', 'identity.card_locked')`,
+        [markId, card],
+      );
+      const wrongChecked = reasons.rows.filter((r) => r.reason === 'wrong_pin').length;
+      const rightChecked = statuses[rightAt] === 200 || reasons.rows.some((r) => r.reason === 'locked_during_check') ? 1 : 0;
+      expect(wrongChecked + rightChecked, `round ${round}: ${statuses.join(',')}`).toBeLessThanOrEqual(3);
+      expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(1);
+      expect(statuses.filter((s) => s === 423).length).toBeGreaterThanOrEqual(7);
+      const row = await ta.t.db.query<{ locked: boolean; failed_attempts: number }>(
+        `SELECT locked_at IS NOT NULL AS locked, failed_attempts FROM citizen_cards WHERE tenant_id = 'alacant' AND card_number = $1`, [card]);
+      // Either the right PIN was among the three checked and signed in, or three wrong ones locked the card.
+      // (A right PIN checked while the third wrong one locked the card loses too: the lock wins.)
+      if (statuses[rightAt] !== 200) {
+        expect(row.rows[0]?.locked).toBe(true);
+        expect(wrongChecked + rightChecked).toBe(3);
+        expect((await cardSignIn('alacant', card, right)).statusCode).toBe(423);
+      }
+    }
+    // One at a time it is unchanged: 401, 401, then 423 and the right PIN stays out.
+    await ta.t.db.query(`UPDATE citizen_cards SET failed_attempts = 0, locked_at = NULL WHERE tenant_id = 'alacant' AND card_number = $1`, [card]);
+    const seq = [];
+    for (const pin of ['0001', '0002', '0003', right]) seq.push((await cardSignIn('alacant', card, pin)).statusCode);
+    expect(seq).toEqual([401, 401, 423, 423]);
+    await ta.t.db.query(`UPDATE citizen_cards SET failed_attempts = 0, locked_at = NULL WHERE tenant_id = 'alacant' AND card_number = $1`, [card]);
+  }, 60_000);
 });
 
 describe('demo seeding', () => {

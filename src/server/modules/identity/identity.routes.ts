@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { TLSSocket, type DetailedPeerCertificate } from 'node:tls';
@@ -23,7 +23,7 @@ import {
   type Me,
 } from './identity.schemas.ts';
 import type { IdentityService, SignedIn, SignInContext } from './identity.service.ts';
-import type { OidcService } from './oidc.ts';
+import { OIDC_STATE_TTL_MS, type OidcService } from './oidc.ts';
 import { clearSessionCookie, setSessionCookie } from './session.plugin.ts';
 import { createTlsEndpoint } from './tls-endpoint.ts';
 import { toX509 } from './x509.ts';
@@ -43,7 +43,38 @@ export function presentMe(auth: Auth): Me {
 }
 
 function signInContext(req: FastifyRequest, tenantId: string, kioskId?: string): SignInContext {
-  return { tenantId, channel: req.channel, kioskId: kioskId ?? req.kioskId, requestId: req.id };
+  return { tenantId, channel: req.channel, kioskId: kioskId ?? req.kioskId, requestId: req.id, clientIp: req.ip };
+}
+
+/**
+ * Binds an OpenID Connect sign-in to the browser that started it (login CSRF, security review MEDIUM-2):
+ * the callback link alone must not sign whoever opens it in as the person who authenticated at the provider.
+ * The cookie holds a hash of the state, signed; path '/' because cookie paths match the browser's URL
+ * (/t/<council>/...), not the rewritten one; SameSite=Lax so the provider's top-level redirect carries it.
+ */
+export const OIDC_COOKIE = 'vt_oidc';
+
+function hashState(state: string): string {
+  return createHash('sha256').update(`oidc-state:${state}`).digest('base64url');
+}
+
+function setOidcCookie(reply: FastifyReply, state: string, isHttpsOnly: boolean): void {
+  reply.setCookie(OIDC_COOKIE, hashState(state), { httpOnly: true, sameSite: 'lax', secure: isHttpsOnly, path: '/', signed: true, maxAge: OIDC_STATE_TTL_MS / 1000 });
+}
+
+function clearOidcCookie(reply: FastifyReply, isHttpsOnly: boolean): void {
+  reply.clearCookie(OIDC_COOKIE, { httpOnly: true, sameSite: 'lax', secure: isHttpsOnly, path: '/' });
+}
+
+/** True when this browser holds the signed cookie set when `state` was issued. */
+function isOidcStateOfThisBrowser(req: FastifyRequest, state: string | undefined): boolean {
+  const raw = req.cookies[OIDC_COOKIE];
+  if (!state || !raw) return false;
+  const u = req.unsignCookie(raw);
+  if (!u.valid || !u.value) return false;
+  const given = Buffer.from(u.value);
+  const expected = Buffer.from(hashState(state));
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** The peer certificate of a TLS connection, with whatever chain the client presented. */
@@ -178,7 +209,8 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
       { schema: { tags, summary: 'Start an OpenID Connect (Cl@ve-like) sign-in: redirects to the provider', querystring: ZX509QuerySchema } },
       async (req, reply) => {
         const t = req.requireTenant();
-        const url = await oidc.start(t.id, { returnTo: req.query.returnTo, kioskId: req.kioskId });
+        const { url, state } = await oidc.start(t.id, { returnTo: req.query.returnTo, kioskId: req.kioskId });
+        setOidcCookie(reply, state, isHttpsOnly);
         reply.header('cache-control', 'no-store');
         return reply.redirect(url, 302);
       },
@@ -189,6 +221,11 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
       { schema: { tags, summary: 'The provider returns here with the authorization code', querystring: ZOidcCallbackQuerySchema } },
       async (req, reply) => {
         const t = req.requireTenant();
+        // Checked first, before this browser's current session is ended: a link from a sign-in started
+        // elsewhere changes nothing here. A refused state stays unused, and so does this browser's own cookie.
+        if (!oidc.isEnabled(t.id)) throw new AppError('identity.oidc_disabled', { status: 404 });
+        if (!isOidcStateOfThisBrowser(req, req.query.state)) throw new AppError('identity.oidc_state_mismatch', { status: 403 });
+        clearOidcCookie(reply, isHttpsOnly);
         const done = await oidc.finish(t.id, req.query);
         await endPrevious(req);
         const s = await identity.signInWithOidc(signInContext(req, t.id, done.kioskId), done.who);

@@ -23,9 +23,16 @@ export const SESSION_TTL = {
   staff: { idleMs: 60 * 60_000, absoluteMs: 12 * 3600_000 },
 } as const;
 
-/** Wrong staff passwords in a row before the account waits, and for how long (ms). */
+/**
+ * Staff sign-in attempts for one address from one client (IP) before that client waits, attempts for one
+ * address from all clients together before it waits everywhere (high: many clients are needed to lock a
+ * member out), and the wait in ms; counts idle for that long start again, and a correct password clears them.
+ */
 export const STAFF_MAX_FAILURES = 5;
+export const STAFF_MAX_FAILURES_PER_ADDRESS = 50;
 export const STAFF_LOCK_MS = 15 * 60_000;
+/** The client_ip of the row counting an address's attempts from all clients (never a real address). */
+const ANY_CLIENT = '*';
 
 /** Idle expiry is pushed forward at most once a minute, so most requests cost one read, not a write. */
 const TOUCH_EVERY_MS = 60_000;
@@ -38,6 +45,8 @@ export interface SignInContext {
   channel: Channel;
   kioskId?: string | undefined;
   requestId?: string | undefined;
+  /** The client's address as the server sees it (behind TRUSTED_PROXIES, the forwarded one); staff throttling. */
+  clientIp?: string | undefined;
 }
 
 export interface SignedIn {
@@ -103,30 +112,39 @@ export class IdentityService {
 
   // ---- citizens ----
 
-  /** Card + PIN (kiosks). Unknown card and wrong PIN give the same error; the third wrong PIN locks the card. */
+  /**
+   * Card + PIN (kiosks). Unknown card and wrong PIN give the same error; the third wrong PIN locks the card.
+   * A try is taken from the card before the PIN is checked (and the tries reset on the right PIN), so a
+   * burst of parallel guesses gets no more than MAX_PIN_ATTEMPTS PINs checked per lock.
+   */
   async signInWithCard(ctx: SignInContext, cardNumber: string, pin: string): Promise<SignedIn> {
     const card = cardNumber.replace(/[\s-]/g, '');
-    const row = await this.repo.findCard(ctx.tenantId, card);
-    const isPinRight = await this.verifyOrBurn(row?.pin_hash, pin);
     const base = { tenantId: ctx.tenantId, channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, subjectType: 'card', subjectId: card } as const;
-    if (!row) {
+    const taken = await this.repo.reserveCardAttempt(ctx.tenantId, card, MAX_PIN_ATTEMPTS);
+    if (!taken) {
+      if (await this.repo.findCard(ctx.tenantId, card)) {
+        // Locked, or out of tries while the last ones are still being checked: no PIN is checked.
+        await this.audit({ ...base, actorType: 'anonymous', action: 'identity.card_sign_in_failed', details: { reason: 'locked' } });
+        throw new AppError('identity.card_locked', { status: 423 });
+      }
+      await this.verifyOrBurn(undefined, pin);
       await this.audit({ ...base, actorType: 'anonymous', action: 'identity.card_sign_in_failed', details: { reason: 'unknown_card' } });
       throw new AppError('identity.invalid_card_or_pin', { status: 401 });
     }
-    if (row.locked_at) {
-      await this.audit({ ...base, actorType: 'anonymous', action: 'identity.card_sign_in_failed', details: { reason: 'locked' } });
-      throw new AppError('identity.card_locked', { status: 423 });
-    }
-    if (!isPinRight) {
-      const r = await this.repo.recordCardFailure(ctx.tenantId, card, MAX_PIN_ATTEMPTS);
-      await this.audit({ ...base, actorType: 'anonymous', action: r.isLocked ? 'identity.card_locked' : 'identity.card_sign_in_failed', details: { reason: 'wrong_pin', attempts: r.failedAttempts } });
-      if (r.isLocked) throw new AppError('identity.card_locked', { status: 423 });
+    if (!(await this.verifyOrBurn(taken.pinHash, pin))) {
+      const isLocked = taken.attempt >= MAX_PIN_ATTEMPTS;
+      if (isLocked) await this.repo.lockCard(ctx.tenantId, card);
+      await this.audit({ ...base, actorType: 'anonymous', action: isLocked ? 'identity.card_locked' : 'identity.card_sign_in_failed', details: { reason: 'wrong_pin', attempts: taken.attempt } });
+      if (isLocked) throw new AppError('identity.card_locked', { status: 423 });
       throw new AppError('identity.invalid_card_or_pin', { status: 401 });
     }
-    // A parallel wrong guess may have locked the card between the read and now.
-    if (!(await this.repo.resetCardFailures(ctx.tenantId, card))) throw new AppError('identity.card_locked', { status: 423 });
-    const citizen = await this.repo.findCitizen(ctx.tenantId, row.dni);
-    return this.startCitizenSession(ctx, { dni: row.dni, givenName: citizen?.given_name ?? '', surname: citizen?.surname ?? '' }, 'card');
+    // A parallel wrong guess may have used the last try and locked the card while this PIN was checked.
+    if (!(await this.repo.resetCardFailures(ctx.tenantId, card))) {
+      await this.audit({ ...base, actorType: 'anonymous', action: 'identity.card_sign_in_failed', details: { reason: 'locked_during_check' } });
+      throw new AppError('identity.card_locked', { status: 423 });
+    }
+    const citizen = await this.repo.findCitizen(ctx.tenantId, taken.dni);
+    return this.startCitizenSession(ctx, { dni: taken.dni, givenName: citizen?.given_name ?? '', surname: citizen?.surname ?? '' }, 'card');
   }
 
   /** A verified client certificate (TLS endpoint or trusted proxy header). */
@@ -145,12 +163,16 @@ export class IdentityService {
     return this.startCitizenSession(ctx, who, 'x509');
   }
 
-  /** A citizen asserted by the council's OpenID Connect provider (the caller checked the tokens). */
+  /**
+   * A citizen asserted by the council's OpenID Connect provider (the caller checked the tokens). The
+   * provider's names only fill a citizen the council does not know yet: the names held by the council
+   * (padrón) are kept, and the session greets the citizen by them.
+   */
   async signInWithOidc(ctx: SignInContext, who: CitizenIdentity): Promise<SignedIn> {
     const dni = normalizeDocumentId(who.dni);
     if (!isValidDniOrNie(dni)) throw new AppError('identity.oidc_failed', { status: 401, log: 'the provider gave no valid DNI/NIE' });
-    await this.repo.upsertCitizen(this.deps.db, { tenantId: ctx.tenantId, dni, givenName: who.givenName, surname: who.surname });
-    return this.startCitizenSession(ctx, { ...who, dni }, 'oidc');
+    const stored = await this.repo.insertCitizenKeepingNames(this.deps.db, { tenantId: ctx.tenantId, dni, givenName: who.givenName, surname: who.surname });
+    return this.startCitizenSession(ctx, { dni, givenName: stored.given_name, surname: stored.surname }, 'oidc');
   }
 
   private async startCitizenSession(ctx: SignInContext, who: CitizenIdentity, method: AuthMethod): Promise<SignedIn> {
@@ -165,25 +187,63 @@ export class IdentityService {
 
   // ---- staff ----
 
+  /**
+   * Staff e-mail + password. Attempts are counted per address from this client (STAFF_MAX_FAILURES) and per
+   * address from anywhere (STAFF_MAX_FAILURES_PER_ADDRESS), before the password is checked, for unknown
+   * addresses exactly as for known ones: a stranger can neither lock a member out from elsewhere nor tell
+   * which addresses exist (same status, same code, an argon2 check either way).
+   */
   async signInStaff(ctx: SignInContext, email: string, password: string): Promise<SignedIn> {
-    const row = await this.repo.findStaffByEmail(ctx.tenantId, normalizeEmail(email));
-    const now = new Date();
-    if (row?.locked_until && row.locked_until > now) {
-      // Not even checked: while the account waits, guessing teaches nothing.
-      await this.audit({ tenantId: ctx.tenantId, actorType: 'anonymous', action: 'identity.staff_sign_in_refused_locked', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, subjectType: 'staff', subjectId: row.id });
-      throw new AppError('identity.staff_locked', { status: 429, params: { minutes: Math.ceil((row.locked_until.getTime() - now.getTime()) / 60_000) } });
+    const address = normalizeEmail(email);
+    const base = { tenantId: ctx.tenantId, channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId } as const;
+    const row = await this.repo.findStaffByEmail(ctx.tenantId, address);
+    const taken = await this.takeStaffAttempt(ctx.tenantId, address, ctx.clientIp ?? 'unknown');
+    if (taken.waitUntil) {
+      // Not even checked: while the address waits, guessing teaches nothing.
+      await this.audit({ ...base, actorType: 'anonymous', action: 'identity.staff_sign_in_refused_locked', subjectType: 'staff', subjectId: row?.id });
+      throw new AppError('identity.staff_locked', { status: 429, params: { minutes: Math.max(1, Math.ceil((taken.waitUntil.getTime() - Date.now()) / 60_000)) } });
     }
     const isRight = await this.verifyOrBurn(row?.password_hash, password);
     if (!row || !isRight || row.disabled_at) {
-      const isLocked = row && !isRight ? await this.repo.recordStaffFailure(ctx.tenantId, row.id, STAFF_MAX_FAILURES, new Date(now.getTime() + STAFF_LOCK_MS)) : false;
-      await this.audit({ tenantId: ctx.tenantId, actorType: 'anonymous', action: isLocked ? 'identity.staff_locked' : 'identity.staff_sign_in_failed', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, subjectType: 'staff', subjectId: row?.id });
+      await this.audit({ ...base, actorType: 'anonymous', action: taken.isLast ? 'identity.staff_locked' : 'identity.staff_sign_in_failed', subjectType: 'staff', subjectId: row?.id });
+      await this.repo.purgeStaffAttempts(STAFF_LOCK_MS);
       throw new AppError('identity.invalid_credentials', { status: 401 });
     }
+    await this.repo.clearStaffAttempts(ctx.tenantId, address);
     const s = await this.createSession(ctx, 'staff', row.id, {}, SESSION_TTL.staff);
     await this.repo.touchStaffSignIn(ctx.tenantId, row.id);
     await this.audit({ tenantId: ctx.tenantId, actorType: 'staff', actorId: row.id, action: 'identity.sign_in', channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId, details: { method: 'password' } });
     const auth: StaffAuth = { kind: 'staff', sessionId: s.id, tenantId: ctx.tenantId, staffId: row.id, name: row.name, roles: row.roles };
     return { token: s.token, auth, csrfToken: this.csrfTokenFor(s.id), expiresAt: s.expiresAt };
+  }
+
+  /**
+   * Counts an attempt for the address from this client and from anywhere, both or neither (one
+   * transaction). `waitUntil` when either limit is reached; `isLast` when this attempt used a last try.
+   */
+  private async takeStaffAttempt(tenantId: string, email: string, clientIp: string): Promise<{ waitUntil?: Date; isLast: boolean }> {
+    const refused = new Error('staff sign-in attempts used up');
+    let waitUntil: Date | undefined;
+    try {
+      return await this.deps.db.transaction(async (tx) => {
+        const repo = new IdentityRepository(tx);
+        let isLast = false;
+        for (const [ip, max] of [[clientIp, STAFF_MAX_FAILURES], [ANY_CLIENT, STAFF_MAX_FAILURES_PER_ADDRESS]] as const) {
+          const key = { tenantId, email, clientIp: ip };
+          const n = await repo.reserveStaffAttempt(tx, key, max, STAFF_LOCK_MS);
+          if (n === undefined) {
+            waitUntil = (await repo.staffAttemptsWaitUntil(tx, key, STAFF_LOCK_MS)) ?? new Date(Date.now() + STAFF_LOCK_MS);
+            // Rolls back the count already taken from the other row.
+            throw refused;
+          }
+          isLast ||= n >= max;
+        }
+        return { isLast };
+      });
+    } catch (err) {
+      if (err === refused && waitUntil) return { waitUntil, isLast: false };
+      throw err;
+    }
   }
 
   /** Creates a staff account (CLI, admin console). */

@@ -1,7 +1,8 @@
 /**
  * OpenID Connect sign-in for a Cl@ve-like provider, per council (OIDC_PROVIDERS), off by default.
  * Authorization code + PKCE (S256); state, nonce and the verifier live server-side (oidc_states) and
- * are taken once, so a replayed callback finds nothing. The DNI comes from a configurable claim.
+ * are taken once, so a replayed callback finds nothing; the routes bind the state to the browser that started
+ * the sign-in (a signed cookie). The DNI comes from a configurable claim.
  */
 import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
@@ -40,8 +41,8 @@ export function parseOidcProviders(json: string | undefined): Record<string, Oid
   return parsed.data;
 }
 
-/** State kept between the redirect and the callback, in seconds. */
-const STATE_TTL_MS = 10 * 60_000;
+/** State kept between the redirect and the callback, in milliseconds. */
+export const OIDC_STATE_TTL_MS = 10 * 60_000;
 
 function isLoopback(url: string): boolean {
   const h = new URL(url).hostname;
@@ -82,8 +83,11 @@ export class OidcService {
     return promise;
   }
 
-  /** The provider's authorization URL for a new sign-in. */
-  async start(tenantId: string, opts: { returnTo?: string | undefined; kioskId?: string | undefined }): Promise<string> {
+  /**
+   * The provider's authorization URL for a new sign-in, and its state: the caller binds the state to the
+   * browser that asked (the callback must come back to that browser, not to whoever follows the link).
+   */
+  async start(tenantId: string, opts: { returnTo?: string | undefined; kioskId?: string | undefined }): Promise<{ url: string; state: string }> {
     const p = this.provider(tenantId);
     let config: client.Configuration;
     try {
@@ -94,7 +98,7 @@ export class OidcService {
     const state = randomBytes(24).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
     const codeVerifier = client.randomPKCECodeVerifier();
-    await this.deps.repo.insertOidcState({ state, tenantId, nonce, codeVerifier, returnTo: opts.returnTo, kioskId: opts.kioskId, expiresAt: new Date(Date.now() + STATE_TTL_MS) });
+    await this.deps.repo.insertOidcState({ state, tenantId, nonce, codeVerifier, returnTo: opts.returnTo, kioskId: opts.kioskId, expiresAt: new Date(Date.now() + OIDC_STATE_TTL_MS) });
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.redirectUri(tenantId),
       scope: p.scope,
@@ -103,7 +107,7 @@ export class OidcService {
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
     });
-    return url.href;
+    return { url: url.href, state };
   }
 
   /** Exchanges the code, checks state/nonce/PKCE and the ID token, and returns the citizen it names. */
