@@ -12,7 +12,7 @@ import { resolveUrl } from '../chat/card-view.tsx';
 import type { Appointment, Availability } from '../procedures/appointment.tsx';
 import { SlotPicker } from '../procedures/slot-picker.tsx';
 import { FilingTable, type FilingSummary } from '../procedures/filing.tsx';
-import { DebtList } from '../procedures/pay.tsx';
+import { DebtList, PaymentHistory } from '../procedures/pay.tsx';
 import { PaymentReminders } from './payment-reminders.tsx';
 import { RequireCitizen } from './signin.tsx';
 
@@ -57,6 +57,7 @@ function MyArea() {
       <Appointments />
       <h2>{t('my.receipts')}</h2>
       <DebtList />
+      <PaymentHistory />
       <PaymentReminders />
       <h2>{t('my.filings')}</h2>
       <Filings />

@@ -4,11 +4,12 @@ import type { PendingItem } from '../../../shared/api/payments.ts';
 import { api, ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
-import { formatDate, formatMoney } from '../../format.ts';
+import { formatDate, formatDateTime, formatMoney } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RequireCitizen } from '../account/signin.tsx';
 import { DocumentActions } from '../chat/card-view.tsx';
+import { paymentOutcome, type PaymentOutcomeInput } from './pay-outcome.ts';
 
 export type Debt = PendingItem;
 interface Started {
@@ -96,11 +97,21 @@ export function DebtList() {
   );
 }
 
-interface Payment {
+export interface Payment extends PaymentOutcomeInput {
   id: string;
-  amountCents: number;
-  status: 'created' | 'paid' | 'denied' | 'rejected';
+  debtId: string;
   receiptCode: string | null;
+  createdAt: string;
+}
+
+/** The sentence for a payment's outcome, with any amount in the page's language. */
+function useOutcomeText(): (p: Payment) => string {
+  const { t } = useTranslation('web');
+  const { lang } = useApp();
+  return (p) => {
+    const { key, amountCents } = paymentOutcome(p);
+    return t(key, amountCents === undefined ? {} : { amount: formatMoney(amountCents, lang) });
+  };
 }
 
 /** Where the gateway sends the citizen back: the payment's state as the server knows it. */
@@ -109,8 +120,11 @@ export function PaymentResultPage({ id }: { id: string }) {
   const { lang } = useApp();
   usePageTitle(t('pay.result_title'));
   const payment = useApi<Payment>(`/api/v1/payments/${encodeURIComponent(id)}`);
+  const outcome = useOutcomeText();
   const p = payment.data;
   const receipt = `/api/v1/payments/${encodeURIComponent(id)}/receipt`;
+  // Charged but not applied: the money goes back, which is news, not an error the citizen made.
+  const isRefund = p !== undefined && p !== null && p.status !== 'paid' && paymentOutcome(p).isCharged;
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t('pay.result_title')}</h1>
@@ -123,9 +137,14 @@ export function PaymentResultPage({ id }: { id: string }) {
             <DocumentActions url={receipt} downloadLabel={t('doc.download_receipt')} printLabel={t('doc.print')} />
           </div>
         ) : null}
-        {p && p.status !== 'paid' ? (
+        {p && isRefund ? (
+          <div className="notice" role="status">
+            <p>{outcome(p)}</p>
+          </div>
+        ) : null}
+        {p && p.status !== 'paid' && !isRefund ? (
           <div className="alert alert--error" role="alert">
-            <p>{p.status === 'created' ? t('pay.pending_state') : t('pay.not_paid')}</p>
+            <p>{outcome(p)}</p>
             {p.status === 'created' ? (
               <button type="button" className="button button--secondary" onClick={payment.reload}>
                 {t('pay.check_again')}
@@ -135,5 +154,55 @@ export function PaymentResultPage({ id }: { id: string }) {
         ) : null}
       </RequireCitizen>
     </section>
+  );
+}
+
+/** The citizen's card payments, newest first, each with what happened to the money (my area). */
+export function PaymentHistory() {
+  const { t } = useTranslation('web');
+  const { lang, timeZone } = useApp();
+  const list = useApi<{ payments: Payment[] }>('/api/v1/payments');
+  const outcome = useOutcomeText();
+  if (list.isLoading) return <Loading />;
+  if (list.error instanceof ApiError && list.error.isNotAvailable) return <NotAvailable />;
+  if (list.error) return <ErrorAlert error={list.error} />;
+  const items = list.data?.payments ?? [];
+  return (
+    <>
+      <h3>{t('pay.history_title')}</h3>
+      {items.length === 0 ? (
+        <p>{t('pay.history_empty')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption>{t('pay.history_caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('pay.col_date')}</th>
+                <th scope="col">{t('pay.col_amount')}</th>
+                <th scope="col">{t('pay.col_status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((p) => (
+                <tr key={p.id}>
+                  <th scope="row">{formatDateTime(p.createdAt, lang, timeZone)}</th>
+                  <td>{formatMoney(p.amountCents, lang)}</td>
+                  <td>
+                    {t(`pay.status.${p.status}`)}
+                    {p.refund || p.status === 'rejected' || p.status === 'expired' ? (
+                      <>
+                        <br />
+                        {outcome(p)}
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
   );
 }

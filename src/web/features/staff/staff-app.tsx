@@ -15,6 +15,7 @@ import { DeliveriesPage } from './deliveries.tsx';
 import { InboxPage } from './inbox.tsx';
 import { KiosksPage } from './kiosks.tsx';
 import { KnowledgePage, LearningPage, SettingsPage } from './other-pages.tsx';
+import { RefundsPage } from './refunds.tsx';
 
 const AnalyticsPage = lazy(() => import('./analytics.tsx').then((m) => ({ default: m.AnalyticsPage })));
 
@@ -37,6 +38,7 @@ export function StaffApp() {
     { href: '/staff/analytics', label: t('nav.analytics'), show: hasRole(me, 'analyst') },
     { href: '/staff/kiosks', label: t('nav.kiosks'), show: true },
     { href: '/staff/deliveries', label: t('nav.deliveries'), show: me.roles.includes('admin') },
+    { href: '/staff/refunds', label: t('nav.refunds'), show: me.roles.includes('admin') },
     { href: '/staff/settings', label: t('nav.settings'), show: true },
   ];
   return (
@@ -65,6 +67,7 @@ export function StaffApp() {
           <Route path="/staff/analytics" component={AnalyticsPage} />
           <Route path="/staff/kiosks" component={KiosksPage} />
           <Route path="/staff/deliveries" component={DeliveriesPage} />
+          <Route path="/staff/refunds" component={RefundsPage} />
           <Route path="/staff/settings" component={SettingsPage} />
           <Route>{hasRole(me, 'agent') ? <InboxPage /> : <KiosksPage />}</Route>
         </Switch>

@@ -1,0 +1,134 @@
+/**
+ * Refund cases (HIGH-1): money a card gateway took that no receipt kept (paid twice, wrong amount, a late or unknown
+ * order). The gateway sends most back by itself; what it could not (or a council with refunds by hand) waits here,
+ * and an admin marks it "refunded" or "refunded by hand". Admins only; every action is audited on the server.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
+import { useApp } from '../../app-context.tsx';
+import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
+import { formatDateTime, formatMoney } from '../../format.ts';
+import { useApi } from '../../use-api.ts';
+import { usePageTitle } from '../../use-page-title.ts';
+import { useHeadingFocus } from './staff-app.tsx';
+
+interface RefundCase {
+  id: string;
+  orderId: string;
+  gateway: string;
+  reference: string | null;
+  dni: string | null;
+  amountCents: number;
+  reason: 'already_paid' | 'amount_mismatch' | 'late' | 'unknown_order';
+  status: 'pending' | 'refunded' | 'refund_by_hand' | 'failed';
+  mode: 'auto' | 'manual';
+  gatewayResponse: string | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+type Action = 'refunded' | 'refund_by_hand';
+
+export function RefundsPage() {
+  const { t } = useTranslation('staff');
+  const { lang, timeZone } = useApp();
+  usePageTitle(t('refunds.title'));
+  const heading = useHeadingFocus();
+  const list = useApi<{ items: RefundCase[] }>('/api/v1/staff/refunds');
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const items = list.data?.items ?? [];
+
+  const describe = (c: RefundCase): string => t('refunds.case', { order: c.orderId, amount: formatMoney(c.amountCents, lang) });
+  // An automatic refund still pending is being sent by the server: a person acting now could refund it twice.
+  const canAct = (c: RefundCase): boolean => c.status === 'failed' || (c.status === 'pending' && c.mode === 'manual');
+
+  const resolve = async (c: RefundCase, action: Action) => {
+    setBusyId(c.id);
+    setError(null);
+    try {
+      await api(`/api/v1/staff/refunds/${encodeURIComponent(c.id)}/resolve`, { body: { action } });
+      setStatus(t(`refunds.done.${action}`, { what: describe(c) }));
+      list.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  return (
+    <section aria-labelledby="refunds-title">
+      <h1 id="refunds-title" tabIndex={-1} ref={heading}>
+        {t('refunds.title')}
+      </h1>
+      <p>{t('refunds.intro')}</p>
+      <ErrorAlert error={error ?? list.error} />
+      <p role="status">{status}</p>
+      {list.isLoading ? <Loading /> : null}
+      {!list.isLoading && !list.error && items.length === 0 ? <p>{t('refunds.empty')}</p> : null}
+      {items.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption>{t('refunds.table', { count: items.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('refunds.order')}</th>
+                <th scope="col">{t('refunds.citizen')}</th>
+                <th scope="col">{t('refunds.amount')}</th>
+                <th scope="col">{t('refunds.reason_col')}</th>
+                <th scope="col">{t('refunds.status_col')}</th>
+                <th scope="col">{t('refunds.answer')}</th>
+                <th scope="col">{t('refunds.opened')}</th>
+                <th scope="col">{t('refunds.action')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row">
+                    {c.orderId}
+                    {c.reference ? (
+                      <>
+                        <br />
+                        {c.reference}
+                      </>
+                    ) : null}
+                  </th>
+                  <td>{c.dni ?? t('refunds.unknown_citizen')}</td>
+                  <td>{formatMoney(c.amountCents, lang)}</td>
+                  <td>{t(`refunds.reason.${c.reason}`)}</td>
+                  <td>{t(`refunds.status.${c.status}`)}</td>
+                  <td>{c.gatewayResponse ?? c.lastError ?? '—'}</td>
+                  <td>{formatDateTime(c.createdAt, lang, timeZone)}</td>
+                  <td>
+                    {canAct(c) ? (
+                      <>
+                        <button type="button" className="button" disabled={busyId === c.id} aria-label={t('refunds.mark_refunded_label', { what: describe(c) })} onClick={() => void resolve(c, 'refunded')}>
+                          {t('refunds.mark_refunded')}
+                        </button>{' '}
+                        <button
+                          type="button"
+                          className="button button--secondary"
+                          disabled={busyId === c.id}
+                          aria-label={t('refunds.mark_by_hand_label', { what: describe(c) })}
+                          onClick={() => void resolve(c, 'refund_by_hand')}
+                        >
+                          {t('refunds.mark_by_hand')}
+                        </button>
+                      </>
+                    ) : (
+                      t(c.status === 'pending' ? 'refunds.sending' : 'refunds.closed')
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
