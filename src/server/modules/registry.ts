@@ -78,7 +78,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   // Assistant (issue 3): conversations over the NLU, carrying out the procedures through the same service instances
   // the forms use; a procedure left out here makes its dialog say "not available yet".
   // Hand-off inbox (issue 7): its port queues the assistant's requests; it answers through the assistant (late-bound).
-  const handoff = createHandoffModule({ db: deps.db, bus: deps.bus, tenants: deps.tenants, conversations: () => assistant.service });
+  const handoff = createHandoffModule({ db: deps.db, bus: deps.bus, tenants: deps.tenants, conversations: () => assistant.service, sessions: identity.service });
   const assistant = createAssistantModule({
     handoff: handoff.service.port(),
     ask: knowledge.ask,

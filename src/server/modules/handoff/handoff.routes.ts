@@ -5,8 +5,10 @@ import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { auditActor, requireStaff } from '../identity/index.ts';
+import type { StaffAuth } from '../../http-types.ts';
+import { auditActor, requireStaff, SESSION_COOKIE } from '../identity/index.ts';
 import type { HandoffService, StaffActor } from './handoff.service.ts';
+import { EVENT_RECHECK_MS, guardSocketSession, SESSION_ENDED_CLOSE_CODE, type SessionResolver } from './handoff.socket-session.ts';
 import {
   ZAcceptedSchema,
   ZCallbackRequestSchema,
@@ -24,8 +26,7 @@ import {
 /** The inbox socket sends a ping this often, ms, so proxies keep it open. */
 const PING_MS = 25_000;
 
-function staffActor(req: FastifyRequest): StaffActor {
-  const staff = requireStaff(req, 'agent');
+function actorOf(staff: StaffAuth, req: FastifyRequest): StaffActor {
   return {
     tenantId: staff.tenantId,
     staffId: staff.staffId,
@@ -33,6 +34,18 @@ function staffActor(req: FastifyRequest): StaffActor {
     isAdmin: staff.roles.includes('admin'),
     actor: auditActor(req),
   };
+}
+
+function staffActor(req: FastifyRequest): StaffActor {
+  return actorOf(requireStaff(req, 'agent'), req);
+}
+
+/** The session cookie's value when its signature holds (the socket re-reads the session with it). */
+function sessionToken(req: FastifyRequest): string | undefined {
+  const raw = req.cookies[SESSION_COOKIE];
+  if (!raw) return undefined;
+  const u = req.unsignCookie(raw);
+  return u.valid && u.value ? u.value : undefined;
 }
 
 /** A browser socket must come from our own pages: the cookie alone would let another site open it. */
@@ -46,7 +59,11 @@ function isSameOrigin(req: FastifyRequest): boolean {
   }
 }
 
-export function handoffRoutes(service: HandoffService) {
+/**
+ * `sessions` is identity's service: the inbox socket re-reads its session with it (MEDIUM-4).
+ * `recheckMs` is how often a silent socket re-checks (tests shorten it).
+ */
+export function handoffRoutes(service: HandoffService, sessions: SessionResolver, opts: { recheckMs?: number } = {}) {
   return fp(async (app: FastifyInstance) => {
     if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 16_384 } });
     const r = app.withTypeProvider<ZodTypeProvider>();
@@ -209,16 +226,38 @@ export function handoffRoutes(service: HandoffService) {
         schema: { tags, summary: 'WebSocket: inbox events, live turns, agent messages' },
       },
       async (socket, req) => {
-        const staff = staffActor(req);
+        const opened = requireStaff(req, 'agent');
         const send = (m: object) => {
           if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
         };
+        // The session is read again before anything is accepted or forwarded: a signed-out, disabled or demoted
+        // agent's socket is closed with 4401 instead of acting on the captured sign-in (MEDIUM-4).
+        const guard = guardSocketSession({
+          sessions,
+          token: sessionToken(req),
+          opened,
+          ...(opts.recheckMs ? { recheckMs: opts.recheckMs } : {}),
+          onEnded: (reason) => {
+            if (reason === 'check_failed') req.log.warn('handoff socket closed: its session could not be read');
+            if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(SESSION_ENDED_CLOSE_CODE, 'session_ended');
+          },
+        });
+        const staffNow = () => actorOf(guard.current(), req);
+        // Events go out in order, each after a recent enough check (one read serves a burst).
+        let outgoing = Promise.resolve();
+        const forward = (m: object) => {
+          outgoing = outgoing.then(async () => {
+            if (await guard.isLive(EVENT_RECHECK_MS)) send(m);
+          });
+        };
         const watches = new Map<number, () => void>();
         // Listeners are attached before any await: a message sent right after the upgrade must not be lost.
-        const stopInbox = service.subscribeInbox(staff.tenantId, (e) => send({ type: 'inbox', event: e }));
+        const stopInbox = service.subscribeInbox(opened.tenantId, (e) => forward({ type: 'inbox', event: e }));
         const ping = setInterval(() => socket.ping(), PING_MS);
         socket.on('message', (raw: Buffer) => {
           void (async () => {
+            if (!(await guard.isLive(0))) return;
+            const staff = staffNow();
             let msg: z.infer<typeof ZSocketInSchema>;
             try {
               msg = ZSocketInSchema.parse(JSON.parse(raw.toString('utf8')));
@@ -233,10 +272,11 @@ export function handoffRoutes(service: HandoffService) {
                   const requestId = msg.requestId;
                   watches.set(requestId, () => undefined);
                   const stop = await service.watch(staff, requestId, msg.after, (turn) =>
-                    send({ type: 'turn', requestId, turn }),
+                    forward({ type: 'turn', requestId, turn }),
                   );
                   watches.set(requestId, stop);
-                  send({ type: 'watching', requestId });
+                  // Through the same queue as the turns it announces, so the order on the wire is kept.
+                  forward({ type: 'watching', requestId });
                   return;
                 }
                 case 'send': {
@@ -256,6 +296,7 @@ export function handoffRoutes(service: HandoffService) {
         });
         socket.on('close', () => {
           clearInterval(ping);
+          guard.stop();
           for (const stop of watches.values()) stop();
           watches.clear();
           void stopInbox.then((stop) => stop()).catch(() => undefined);

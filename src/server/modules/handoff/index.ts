@@ -5,6 +5,7 @@ import type { TenantRegistry } from '../tenants/index.ts';
 import { HandoffRepository } from './handoff.repository.ts';
 import { handoffRoutes } from './handoff.routes.ts';
 import { HandoffService, type ConversationsPort } from './handoff.service.ts';
+import type { SessionResolver } from './handoff.socket-session.ts';
 
 /** The service (inbox, accept, send, close, watch, office hours, callbacks) and what it needs from the assistant. */
 export {
@@ -17,6 +18,8 @@ export {
   type InboxEvent,
   type OfficeHoursView,
 } from './handoff.service.ts';
+/** How the inbox socket stays tied to its session (close code 4401 when it ends, MEDIUM-4). */
+export { SESSION_ENDED_CLOSE_CODE, SESSION_RECHECK_MS, type SessionResolver } from './handoff.socket-session.ts';
 /** The repository (used by the data-protection provider for callback requests). */
 export { HandoffRepository, type CallbackRow } from './handoff.repository.ts';
 
@@ -26,7 +29,9 @@ export function createHandoffModule(deps: {
   bus: Bus;
   tenants: TenantRegistry;
   conversations: ConversationsPort | (() => ConversationsPort);
+  /** Identity's service: the inbox socket re-reads its session with it on every message and on a timer. */
+  sessions: SessionResolver;
 }) {
   const service = new HandoffService(deps);
-  return { service, repository: new HandoffRepository(deps.db), routes: handoffRoutes(service) };
+  return { service, repository: new HandoffRepository(deps.db), routes: handoffRoutes(service, deps.sessions) };
 }
