@@ -5,6 +5,7 @@
 -- we need); rows idle longer than a day are deleted as new failures are recorded.
 CREATE TABLE global_obs_sign_in_failures (
   email_hash text NOT NULL CHECK (email_hash ~ '^[0-9a-f]{64}$'),
+  -- The client address, or '*' for the count from anywhere (a higher limit against guessing spread over many clients).
   ip text NOT NULL,
   -- Attempts reserved since the last success (or since the last lock ended); the one that passes the limit locks.
   attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),

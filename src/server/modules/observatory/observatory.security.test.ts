@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { ObservatoryService, OBS_CSRF_HEADER, seedObservatory } from './index.ts';
-import { SIGN_IN_MAX_ATTEMPTS } from './observatory.service.ts';
+import { SIGN_IN_MAX_ATTEMPTS, SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS } from './observatory.service.ts';
 
 // The real argon2, watched: a sign-in for an unknown e-mail must pay for a hash verification too (MEDIUM-5).
 const argon = vi.hoisted(() => ({ verifyCalls: 0 }));
@@ -108,6 +108,18 @@ describe('observatory sign-in (MEDIUM-5)', () => {
     expect(answers.filter((a) => a.statusCode === 401)).toHaveLength(SIGN_IN_MAX_ATTEMPTS);
     expect(answers.filter((a) => a.statusCode === 429)).toHaveLength(20 - SIGN_IN_MAX_ATTEMPTS);
     expect((await signIn('dani@ayto.example', PASSWORD, '203.0.113.50')).statusCode).toBe(429);
+  });
+
+  it('MEDIUM-5: guesses spread over many client addresses lock the e-mail everywhere once they reach the per-address limit', async () => {
+    await verifiedOfficer('fran@ayto.example');
+    const clients = SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS / SIGN_IN_MAX_ATTEMPTS;
+    for (let c = 0; c < clients; c++) {
+      for (let i = 0; i < SIGN_IN_MAX_ATTEMPTS; i++) expect((await signIn('fran@ayto.example', `wrong-${i}`, `198.18.0.${c + 1}`)).statusCode).toBe(401);
+    }
+    expect(argon.verifyCalls).toBe(SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS);
+    const fresh = await signIn('fran@ayto.example', PASSWORD, '198.18.1.1');
+    expect(fresh.statusCode).toBe(429);
+    expect(fresh.json<{ error: Json }>().error.code).toBe('observatory.sign_in_locked');
   });
 
   it('MEDIUM-5: a right password clears the count, so an officer who mistypes four times is not locked later', async () => {

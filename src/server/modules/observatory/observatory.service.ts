@@ -70,7 +70,11 @@ const DIGEST_LOOKBACK_MS = 7 * 24 * 3600 * 1000;
 
 /** Sign-in attempts per (e-mail, client address) before that pair waits, and for how long (ms): as staff sign-in. */
 export const SIGN_IN_MAX_ATTEMPTS = 5;
+/** Attempts per e-mail from any address in the same window (guessing spread over many clients). */
+export const SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS = 50;
 export const SIGN_IN_LOCK_MS = 15 * 60_000;
+/** The client address under which attempts from anywhere are counted. */
+const ANY_CLIENT = '*';
 
 /** E-mail verification links live this long (ms). */
 const VERIFY_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -396,24 +400,33 @@ export class ObservatoryService {
 
   /**
    * Checks e-mail and password, the same way for an unknown e-mail and a known one (MEDIUM-5): the attempt is counted
-   * per (address typed, client IP) before anything is checked, the password always goes through argon2 (against a
-   * throw-away hash when there is no account), and both answer `bad_credentials`, then `sign_in_locked` (429) after
-   * SIGN_IN_MAX_ATTEMPTS. The lock is per client address, so a stranger's guessing cannot lock an officer out
-   * from their own network. `clientIp` is the request's address; callers without one (CLI, tests) share one bucket.
+   * per (address typed, client IP) and per address typed from anywhere before anything is checked, the password always
+   * goes through argon2 (against a throw-away hash when there is no account), and both answer `bad_credentials`, then
+   * `sign_in_locked` (429) after SIGN_IN_MAX_ATTEMPTS from one client or SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS in all. The
+   * low limit is per client, so a stranger's few guesses cannot lock an officer out from their own network.
+   * `clientIp` is the request's address; callers without one (CLI, tests) share one bucket.
    */
   async authenticate(email: string, password: string, clientIp = 'local'): Promise<{ account: Account; actor: ObsActor }> {
     const normalized = email.trim().toLowerCase();
-    const key = { emailHash: sha256(normalized), ip: clientIp };
+    const emailHash = sha256(normalized);
     const now = this.now();
-    const attempt = await repo.reserveSignInAttempt(this.db, key, now, { maxAttempts: SIGN_IN_MAX_ATTEMPTS, lockMs: SIGN_IN_LOCK_MS, windowMs: SIGN_IN_LOCK_MS });
-    if (attempt.lockedUntil && attempt.lockedUntil > now) {
-      // Not even checked: while the pair waits, guessing teaches nothing.
-      throw new AppError('observatory.sign_in_locked', { status: 429, params: { minutes: Math.max(1, Math.ceil((attempt.lockedUntil.getTime() - now.getTime()) / 60_000)) } });
+    // From this client (a low limit), then from anywhere (a high one, against guessing spread over many addresses);
+    // an attempt refused by the first is not counted by the second, so one client cannot lock the address everywhere.
+    const keys = [
+      { key: { emailHash, ip: clientIp }, maxAttempts: SIGN_IN_MAX_ATTEMPTS },
+      { key: { emailHash, ip: ANY_CLIENT }, maxAttempts: SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS },
+    ];
+    for (const { key, maxAttempts } of keys) {
+      const attempt = await repo.reserveSignInAttempt(this.db, key, now, { maxAttempts, lockMs: SIGN_IN_LOCK_MS, windowMs: SIGN_IN_LOCK_MS });
+      if (attempt.lockedUntil && attempt.lockedUntil > now) {
+        // Not even checked: while the address waits, guessing teaches nothing.
+        throw new AppError('observatory.sign_in_locked', { status: 429, params: { minutes: Math.max(1, Math.ceil((attempt.lockedUntil.getTime() - now.getTime()) / 60_000)) } });
+      }
     }
     const row = await repo.findAccountByEmail(this.db, normalized);
     const ok = await this.verifyPassword(row?.password_hash, password);
     if (!row || !ok) throw new AppError('observatory.bad_credentials', { status: 401 });
-    await repo.clearSignInAttempts(this.db, key);
+    for (const { key } of keys) await repo.clearSignInAttempts(this.db, key);
     if (!row.email_verified_at) throw new AppError('observatory.email_not_verified', { status: 403 });
     return { account: toAccount(row), actor: actorFor(row) };
   }
