@@ -147,6 +147,29 @@ describe('HIGH-1: one open order per debt, and a refund case for every charge no
     expect(exported.rows).toHaveLength(1);
   }, 60_000);
 
+  it('HIGH-1: the old tab pays after a newer order replaced it, the receipt still pending: the money pays the receipt, and paying the newer order too is refunded', async () => {
+    const plusvalia = await debtOf('23456789D', 'PLUSVALIA');
+    const tab1 = await svc.startPayment('alacant', '23456789D', { debtId: plusvalia.id }, ctx);
+    const page1 = sandbox.openPayment(tab1.redirectForm.fields.p ?? '', tab1.orderId);
+    clock.now += OPEN_ORDER_TTL_MS + 60_000;
+    const tab2 = await svc.startPayment('alacant', '23456789D', { debtId: plusvalia.id }, ctx);
+    expect(tab2.orderId).not.toBe(tab1.orderId);
+    // Only the old tab is paid: refunding it would leave the citizen charged nothing but owing the receipt.
+    expect(await svc.handleNotification('alacant', 'sandbox', sandbox.notificationFor(page1, true))).toMatchObject({ outcome: 'paid', paymentId: tab1.paymentId });
+    expect(await casesOf(tab1.orderId)).toEqual([]);
+    const rows = await t.db.query<{ order_id: string; status: string }>(`SELECT order_id, status FROM payments WHERE debt_id = $1 ORDER BY created_at`, [plusvalia.id]);
+    expect(rows.rows).toEqual([
+      { order_id: tab1.orderId, status: 'paid' },
+      { order_id: tab2.orderId, status: 'expired' },
+    ]);
+    const debt = await t.db.query<{ status: string; payment_id: string }>(`SELECT status, payment_id FROM tax_debts WHERE id = $1`, [plusvalia.id]);
+    expect(debt.rows[0]).toEqual({ status: 'paid', payment_id: tab1.paymentId });
+    // The newer tab is paid as well: that charge is late, and goes back.
+    expect((await svc.handleNotification('alacant', 'sandbox', await press(tab2))).outcome).toBe('late');
+    await until(async () => (await casesOf(tab2.orderId))[0]?.status === 'refunded');
+    expect(await casesOf(tab2.orderId)).toEqual([expect.objectContaining({ reason: 'late', status: 'refunded', amount_cents: tab2.amountCents })]);
+  });
+
   it('HIGH-1: a receipt paid elsewhere while its order was open: the authorisation becomes an already_paid case, told to the citizen in es, ca and en', async () => {
     sw.refunds = 'down';
     try {
@@ -229,7 +252,7 @@ describe('HIGH-1: one open order per debt, and a refund case for every charge no
   it('HIGH-1: counts refund cases per council, status and reason for /metrics', async () => {
     const counts = await svc.refundCounts();
     const of = (status: string, reason: string) => counts.find((c) => c.tenant_id === 'alacant' && c.status === status && c.reason === reason)?.cases;
-    expect(of('refunded', 'late')).toBe(1);
+    expect(of('refunded', 'late')).toBe(2); // the two-tabs cases: the late tab of each
     expect(of('refunded', 'already_paid')).toBe(1);
     expect(of('refund_by_hand', 'amount_mismatch')).toBe(1);
     expect(of('pending', 'unknown_order')).toBe(1);

@@ -524,6 +524,29 @@ export function createPaymentsService(deps: PaymentsDeps) {
         // A genuine notification (the signature held) with no positive amount cannot be refunded: nothing to open.
         const canRefund = n.isAuthorised && n.amountCents > 0;
         if (!known) return finish('unknown_order', undefined, canRefund ? await openRefund('unknown_order') : undefined);
+        const applyPaid = async (payment: NonNullable<typeof known>) => {
+          await repo.settlePayment(tx, tenantId, payment.id, 'paid', null, n.authorisationCode ?? null);
+          // The tax system hears of it from the outbox, at least once, even if it is down right now.
+          if (deps.taxConnectorFor?.(tenantId)) await repo.queueExport(tx, tenantId, payment.id);
+          const lang = (['es', 'ca', 'en'] as const).find((l) => l === payment.language) ?? 'es';
+          // The figures count the payment where the citizen started it (web, kiosk…), not the gateway's callback.
+          const channel = (['web', 'widget', 'kiosk', 'assistant', 'cli', 'api', 'system'] as const).find((c) => c === payment.channel) ?? 'web';
+          await recordEvent(tx, tenantId, { channel, kioskId: payment.kiosk_id ?? undefined, lang }, 'payment.paid', { amountCents: Number(payment.amount_cents), data: { debtId: payment.debt_id, gateway: gateway.name } });
+          return finish('paid', payment.id);
+        };
+        if (
+          known.status === 'expired' &&
+          n.isAuthorised &&
+          n.amountCents === Number(known.amount_cents) &&
+          (await repo.markDebtPaid(tx, tenantId, known.debt_id, known.id, Number(known.amount_cents)))
+        ) {
+          // The citizen finished paying in the old tab after a newer order replaced it, and the receipt was still
+          // pending: the money pays the receipt rather than going back. The newer order closes, so paying it as
+          // well becomes a late charge and a refund case.
+          const newer = await repo.findOpenPayment(tx, tenantId, known.debt_id);
+          if (newer) await repo.supersedePayment(tx, tenantId, newer.id);
+          return applyPaid(known);
+        }
         if (known.status !== 'created') {
           // The order was closed (superseded, or denied) and the gateway still took the money: it goes back.
           if (canRefund && (known.status === 'expired' || known.status === 'denied')) {
@@ -548,14 +571,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
           await repo.settlePayment(tx, tenantId, known.id, 'rejected', 'already_paid', n.authorisationCode ?? null);
           return finish('already_paid', known.id, await openRefund('already_paid'));
         }
-        await repo.settlePayment(tx, tenantId, known.id, 'paid', null, n.authorisationCode ?? null);
-        // The tax system hears of it from the outbox, at least once, even if it is down right now.
-        if (deps.taxConnectorFor?.(tenantId)) await repo.queueExport(tx, tenantId, known.id);
-        const lang = (['es', 'ca', 'en'] as const).find((l) => l === known.language) ?? 'es';
-        // The figures count the payment where the citizen started it (web, kiosk…), not the gateway's callback.
-        const channel = (['web', 'widget', 'kiosk', 'assistant', 'cli', 'api', 'system'] as const).find((c) => c === known.channel) ?? 'web';
-        await recordEvent(tx, tenantId, { channel, kioskId: known.kiosk_id ?? undefined, lang }, 'payment.paid', { amountCents: Number(known.amount_cents), data: { debtId: known.debt_id, gateway: gateway.name } });
-        return finish('paid', known.id);
+        return applyPaid(known);
       });
       if (result.outcome === 'paid' && result.paymentId) {
         await issueReceipt(tenantId, result.paymentId).catch((err: unknown) => deps.onError?.(err, 'payment receipt'));
