@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translateErrorCode } from '../errors.ts';
+import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../modules/identity/index.ts';
 import { ObservatoryService, OBS_CSRF_HEADER } from '../modules/observatory/index.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './security.ts';
@@ -90,6 +91,7 @@ describe('MEDIUM-6 and LOW-2: request bodies, JSON depth and NUL bytes', () => {
     ta = await createTestApp();
     svc = new ObservatoryService({ db: ta.t.db });
     await svc.ensureMunicipalities();
+    await seedDemoIdentities(ta.t.db);
   }, 120_000);
   afterAll(async () => ta.close());
 
@@ -203,5 +205,19 @@ describe('MEDIUM-6 and LOW-2: request bodies, JSON depth and NUL bytes', () => {
       method: 'POST', url: `/t/alacant/api/v1/conversations/${id}/messages`, headers: { 'x-conversation-token': token }, payload: { text: 'hola' },
     });
     expect(ok.statusCode).toBe(200);
+  });
+
+  it('fuzz finding: a lone surrogate (\\udfff) in an FAQ answers 400 common.invalid_unicode instead of a 500 from jsonb', async () => {
+    const login = await ta.app.inject({ method: 'POST', url: '/t/alacant/api/v1/auth/staff', payload: { email: 'editor@alacant.example.org', password: 'demo-editor-alacant' } });
+    const c = login.cookies.find((x) => x.name === SESSION_COOKIE);
+    expect(login.statusCode).toBe(200);
+    const headers = { cookie: `${SESSION_COOKIE}=${c?.value ?? ''}`, [CSRF_HEADER]: login.json<{ csrfToken: string }>().csrfToken, 'content-type': 'application/json' };
+    const faq = (question: string) => `{"question":{"es":"${question}"},"answer":{"es":"Respuesta"}}`;
+    const bad = await ta.app.inject({ method: 'POST', url: '/t/alacant/api/v1/knowledge/faqs?lang=en', headers, payload: faq('x\\udfffy') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<ErrorBody>().error).toMatchObject({ code: 'common.invalid_unicode', message: translateErrorCode('common.invalid_unicode', 'en') });
+    // A proper surrogate pair (an emoji written as JSON escapes) is ordinary text.
+    const ok = await ta.app.inject({ method: 'POST', url: '/t/alacant/api/v1/knowledge/faqs', headers, payload: faq('\\ud83d\\ude00 horario') });
+    expect(ok.statusCode, ok.body).toBe(201);
   });
 });

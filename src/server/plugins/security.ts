@@ -48,21 +48,30 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
   return false;
 }
 
-/** Where a NUL character was found (`query.q`, `body.text`, ...), or undefined. Strings of any depth. */
-function findNul(value: unknown, where: string, depth = 0): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? where : undefined;
+/** NUL, or a UTF-16 surrogate without its partner (valid JSON as `\ud800`, but not Unicode, so not storable). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The first string (value or key) PostgreSQL cannot store, with where it was (`query.q`, `body.text`...) and
+ * why: text cannot hold NUL, and jsonb refuses lone surrogates. Undefined when every string is fine.
+ */
+function findUnstorable(value: unknown, where: string, depth = 0): { where: string; code: string } | undefined {
+  if (typeof value === 'string') {
+    const m = UNSTORABLE.exec(value);
+    return m ? { where, code: m[0] === '\u0000' ? 'common.nul_byte' : 'common.invalid_unicode' } : undefined;
+  }
   // JSON bodies are at most MAX_JSON_DEPTH deep; anything deeper did not come from a parser of ours.
   if (value === null || typeof value !== 'object' || depth > MAX_JSON_DEPTH + 1 || Buffer.isBuffer(value)) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findNul(value[i], `${where}.${i}`, depth + 1);
+      const hit = findUnstorable(value[i], `${where}.${i}`, depth + 1);
       if (hit) return hit;
     }
     return undefined;
   }
   for (const [k, v] of Object.entries(value)) {
-    if (k.includes('\u0000')) return `${where}.key`;
-    const hit = findNul(v, `${where}.${k}`, depth + 1);
+    const hit = findUnstorable(k, `${where}.key`, depth + 1) ?? findUnstorable(v, `${where}.${k}`, depth + 1);
     if (hit) return hit;
   }
   return undefined;
@@ -127,10 +136,11 @@ export const securityPlugin = fp(
       void parseJson(req, text, done);
     });
 
-    // PostgreSQL text cannot hold NUL: refuse it here, once for every route, instead of a 500 from the database.
+    // Strings PostgreSQL cannot store (NUL, lone surrogates) are refused here, once for every route, instead of
+    // a 500 from the database.
     app.addHook('preValidation', async (req) => {
-      const where = findNul(req.params, 'params') ?? findNul(req.query, 'query') ?? findNul(req.body, 'body');
-      if (where) throw new AppError('common.nul_byte', { status: 400, details: [{ path: where }] });
+      const hit = findUnstorable(req.params, 'params') ?? findUnstorable(req.query, 'query') ?? findUnstorable(req.body, 'body');
+      if (hit) throw new AppError(hit.code, { status: 400, details: [{ path: hit.where.slice(0, 200) }] });
     });
   },
   { name: 'ventanilla-security' },
