@@ -256,7 +256,7 @@ export function handoffRoutes(service: HandoffService, sessions: SessionResolver
         const ping = setInterval(() => socket.ping(), PING_MS);
         socket.on('message', (raw: Buffer) => {
           void (async () => {
-            if (!(await guard.isLive(0))) return;
+            if (!(await guard.isLive(0, true))) return;
             const staff = staffNow();
             let msg: z.infer<typeof ZSocketInSchema>;
             try {

@@ -9,7 +9,8 @@ import type { Auth, StaffAuth, StaffRole } from '../../http-types.ts';
 
 /** What the inbox needs from identity: the session behind a cookie value, read fresh (roles, disabled flag). */
 export interface SessionResolver {
-  resolveSession(token: string): Promise<Auth | undefined>;
+  /** `touch: false`: a check that is not the person's activity (timer, forwarded events) leaves the idle expiry alone. */
+  resolveSession(token: string, opts?: { touch?: boolean }): Promise<Auth | undefined>;
 }
 
 /** Close code when the session has ended or no longer allows the inbox (4000-4999 are the application's; 4401 echoes HTTP 401). */
@@ -35,9 +36,10 @@ export function stillAllowed(auth: Auth | undefined, opened: Pick<StaffAuth, 'te
 export interface SocketSessionGuard {
   /**
    * True while the session allows the inbox. `maxAgeMs` lets a check this recent stand (0: always read again).
+   * `isActivity`: the agent did something (a message), which extends the session's idle expiry like any request.
    * The first failure calls `onEnded` once; every later call answers false at once.
    */
-  isLive(maxAgeMs?: number): Promise<boolean>;
+  isLive(maxAgeMs?: number, isActivity?: boolean): Promise<boolean>;
   /** The staff member as last read (name and roles may have changed since the socket opened). */
   current(): StaffAuth;
   /** Stops the timer (call on close). */
@@ -69,13 +71,13 @@ export function guardSocketSession(opts: {
     opts.onEnded(reason);
   };
 
-  const check = async (): Promise<boolean> => {
+  const check = async (isActivity: boolean): Promise<boolean> => {
     if (!opts.token) {
       end('session_ended');
       return false;
     }
     try {
-      const fresh = stillAllowed(await opts.sessions.resolveSession(opts.token), opts.opened);
+      const fresh = stillAllowed(await opts.sessions.resolveSession(opts.token, { touch: isActivity }), opts.opened);
       if (!fresh) {
         end('session_ended');
         return false;
@@ -90,13 +92,13 @@ export function guardSocketSession(opts: {
     }
   };
 
-  const isLive = (maxAgeMs = 0): Promise<boolean> => {
+  const isLive = (maxAgeMs = 0, isActivity = false): Promise<boolean> => {
     if (hasEnded) return Promise.resolve(false);
     // A strict check (an agent's message) reads again itself: a read that began before a sign-out must not vouch for it.
-    if (maxAgeMs <= 0) return check();
+    if (maxAgeMs <= 0) return check(isActivity);
     if (now() - checkedAt < maxAgeMs) return Promise.resolve(true);
     // Events arriving together share one read.
-    inFlight ??= check().finally(() => {
+    inFlight ??= check(false).finally(() => {
       inFlight = undefined;
     });
     return inFlight;

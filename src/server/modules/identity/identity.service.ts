@@ -296,13 +296,18 @@ export class IdentityService {
   }
 
   /** The signed-in person for a cookie value, or undefined when the session is unknown, ended or expired. */
-  async resolveSession(token: string): Promise<Auth | undefined> {
+  /**
+   * The live session behind a cookie value. `touch: false` reads without extending the idle expiry: a watcher
+   * re-checking an open staff socket on a timer is not the person doing anything, and must not keep an unattended
+   * tab signed in for ever.
+   */
+  async resolveSession(token: string, opts: { touch?: boolean } = {}): Promise<Auth | undefined> {
     if (!token || token.length > 128) return undefined;
     const row = await this.repo.findLiveSession(sha256(token));
     if (!row) return undefined;
     const auth = await this.authFromRow(row);
     if (!auth) return undefined;
-    await this.maybeTouch(row);
+    if (opts.touch !== false) await this.maybeTouch(row);
     return auth;
   }
 

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { InboxItem } from '../../../shared/api/handoff.ts';
 import { api, apiUrl } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
+import { useSession } from '../../session.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
 import { usePageTitle } from '../../use-page-title.ts';
@@ -35,6 +36,7 @@ function socketUrl(): string {
 export function InboxPage() {
   const { t } = useTranslation('staff');
   const { lang, timeZone } = useApp();
+  const refreshSession = useSession().refresh;
   usePageTitle(t('inbox.title'));
   const heading = useHeadingFocus();
   const [inbox, setInbox] = useState<Inbox | null>(null);
@@ -66,8 +68,13 @@ export function InboxPage() {
         setTurns((prev) => (prev.some((x) => x.seq === m.turn.seq) ? prev : [...prev, m.turn]));
       if (m.type === 'watching') setStatus(t('inbox.live'));
     };
+    // 4401: the server ended the socket because the session ended (sign-out elsewhere, expiry, account disabled
+    // or role removed). Asking who is signed in again shows the sign-in form instead of a dead inbox.
+    ws.onclose = (ev) => {
+      if (ev.code === 4401) void refreshSession();
+    };
     return () => ws.close();
-  }, [load, t]);
+  }, [load, t, refreshSession]);
 
   // Keyboard users land in the message box as soon as a conversation opens.
   useEffect(() => {
