@@ -87,6 +87,13 @@ const ZEnv = z.object({
     .default(true),
   /** production turns on secure cookies and HSTS; set it behind HTTPS. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /**
+   * The sandbox gateway takes no money, yet marks receipts paid and seals them. In production a council that
+   * offers payments must name a real gateway, unless this is true (a public demo).
+   */
+  ALLOW_SANDBOX_PAYMENTS: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+    .default(false),
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -24,7 +24,7 @@ import { createConfiguredAppointmentCalendars, createConfiguredFilingsRegistries
 export interface ProcedureModulesDeps {
   db: Db;
   tenants: TenantRegistry;
-  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'SMS_URL' | 'SMS_TOKEN' | 'SMS_FROM' | 'dataDir' | 'NODE_ENV' | 'connectorEnv' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX' | 'S3_FORCE_PATH_STYLE'>;
+  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_SECRET' | 'SMTP_URL' | 'MAIL_FROM' | 'SMS_URL' | 'SMS_TOKEN' | 'SMS_FROM' | 'dataDir' | 'NODE_ENV' | 'connectorEnv' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX' | 'S3_FORCE_PATH_STYLE'> & Partial<Pick<Config, 'ALLOW_SANDBOX_PAYMENTS'>>;
   certificates: CertificatesService;
   log: FastifyBaseLogger;
   /** Overrides: another register, mailer, storage or extra gateways for councils on the sandbox (profiles name Redsys themselves). */
@@ -84,7 +84,9 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
   });
   const taxConnectorFor = createConfiguredTaxConnectors(deps.tenants.list(), deps.config.connectorEnv);
   // Each council's profile names its card gateway (payments.gateway); a missing merchant secret stops the start.
-  const tenantGateway = createConfiguredGateways(deps.tenants.list(), deps.config.connectorEnv);
+  const tenantGateway = createConfiguredGateways(deps.tenants.list(), deps.config.connectorEnv, {
+    isSandboxAllowed: deps.config.NODE_ENV !== 'production' || deps.config.ALLOW_SANDBOX_PAYMENTS === true,
+  });
   const paymentsModule = createPaymentsModule({
     taxConnectorFor,
     tenantGateway,

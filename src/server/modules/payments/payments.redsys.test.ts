@@ -147,4 +147,14 @@ describe('a council configured for Redsys', () => {
     expect(medina.profile.payments.gateway).toEqual({ kind: 'sandbox' });
     expect(() => withGateway(medina, { ...REDSYS, secretEnv: TEST_KEY })).toThrow(/must name an environment variable starting with CONNECTOR_/);
   });
+
+  it('refuses, in production, a council that offers payments on the sandbox (receipts sealed as paid with no money taken)', () => {
+    const profiles = t.tenants.map((lt) => (lt.profile.id === 'alacant' ? withGateway(lt, REDSYS).profile : lt.profile));
+    const env = { CONNECTOR_ALACANT_REDSYS_KEY: TEST_KEY };
+    expect(() => createConfiguredGateways(profiles, env, { isSandboxAllowed: false })).toThrow(/medina-rioseco: offers payments on the sandbox gateway.*ALLOW_SANDBOX_PAYMENTS/);
+    expect(() => createConfiguredGateways(profiles, env, { isSandboxAllowed: true })).not.toThrow();
+    // A council that takes no payments may keep the default sandbox entry.
+    const noPayments = profiles.map((p) => (p.id === 'medina-rioseco' ? { ...p, procedures: p.procedures.filter((id) => id !== 'tax.pay' && id !== 'fine.pay') } : p));
+    expect(() => createConfiguredGateways(noPayments, env, { isSandboxAllowed: false })).not.toThrow();
+  });
 });

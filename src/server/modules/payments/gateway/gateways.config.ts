@@ -12,13 +12,21 @@ import { RedsysGateway } from './redsys.gateway.ts';
  * Builds every configured gateway once at start. A missing or malformed secret stops the start with a message that
  * names the council, the field and the variable (never the value), rather than failing in front of a citizen.
  */
-export function createConfiguredGateways(profiles: readonly TenantProfile[], env: Record<string, string>): (tenantId: string) => PaymentGateway | undefined {
+export function createConfiguredGateways(
+  profiles: readonly TenantProfile[],
+  env: Record<string, string>,
+  opts: { isSandboxAllowed?: boolean } = {},
+): (tenantId: string) => PaymentGateway | undefined {
   const problems: string[] = [];
   const byTenant = new Map<string, PaymentGateway>();
   for (const p of profiles) {
     const g = p.payments.gateway;
     switch (g.kind) {
       case 'sandbox':
+        // A receipt "paid" on the sandbox is marked paid and sealed without any money moving: never by accident.
+        if (opts.isSandboxAllowed === false && p.procedures.some((id) => id === 'tax.pay' || id === 'fine.pay')) {
+          problems.push(`${p.id}: offers payments on the sandbox gateway, which takes no money; name a real payments.gateway (redsys) or set ALLOW_SANDBOX_PAYMENTS=true for a demo`);
+        }
         break;
       case 'redsys': {
         const key = env[g.secretEnv];
