@@ -417,3 +417,30 @@ describe('URL schemes (#63 / LOW-5)', () => {
     expect(fine.statusCode, fine.body).toBe(201);
   });
 });
+
+describe('found by the fuzz (src/server/security.fuzz.test.ts)', () => {
+  it('a gateway named like an Object built-in (constructor, __proto__, toString) is not found, not a 500', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const res = await app.inject({ method: 'POST', url: A(`/api/v1/payments/notifications/${name}`), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=b' });
+      expect(res.statusCode, name).toBe(404);
+      expect(errorCode(res)).toBe('payments.gateway_not_found');
+    }
+  });
+
+  it('a callback pointing at a conversation this council does not have answers 404, translated', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: A('/api/v1/handoff/callbacks?lang=ca'),
+      payload: { name: 'Hola', phone: '600123123', conversationId: '95a2606b-6b83-4fab-a8c6-f745cbc731d3' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(errorCode(res)).toBe('handoff.conversation_not_found');
+    const other = await app.inject({ method: 'POST', url: '/t/medina-rioseco/api/v1/conversations', payload: {} });
+    const medinaConversation = other.json<{ id: string }>().id;
+    const crossCouncil = await app.inject({ method: 'POST', url: A('/api/v1/handoff/callbacks'), payload: { name: 'Hola', phone: '600123123', conversationId: medinaConversation } });
+    expect(crossCouncil.statusCode).toBe(404);
+    const own = await app.inject({ method: 'POST', url: A('/api/v1/conversations'), payload: {} });
+    const ok = await app.inject({ method: 'POST', url: A('/api/v1/handoff/callbacks'), payload: { name: 'Hola', phone: '600123123', conversationId: own.json<{ id: string }>().id } });
+    expect(ok.statusCode).toBe(201);
+  });
+});

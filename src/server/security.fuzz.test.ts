@@ -243,10 +243,7 @@ const NO_STAFF_RUN = new Set(['POST /api/v1/nlu/train', 'POST /api/v1/nlu/retrai
  * issue #12 and left to that module's owner. They are printed on every run but do not fail it; remove an
  * entry once its route is fixed.
  */
-const KNOWN_5XX: Record<string, string> = {
-  'POST /api/v1/handoff/callbacks': 'a conversationId that does not exist in this council breaks the foreign key (handoff.repository addCallback)',
-  'POST /api/v1/payments/notifications/{gateway}': 'gateway "constructor", "__proto__", "toString"... read from a plain object (payments.service gatewayNamed)',
-};
+const KNOWN_5XX: Record<string, string> = {};
 
 /**
  * Run last: they end the sessions the other requests use (signing in again ends the previous session too),

@@ -83,6 +83,12 @@ export class HandoffRepository {
     return res.rows[0];
   }
 
+  /** Whether the conversation exists in this council (a callback may only point at one of its own). */
+  async hasConversation(tenantId: string, conversationId: string): Promise<boolean> {
+    const res = await this.q.query(`SELECT 1 FROM conversations WHERE tenant_id = $1 AND id = $2`, [tenantId, conversationId]);
+    return res.rows.length === 1;
+  }
+
   async addCallback(c: {
     tenantId: string;
     conversationId: string | null;

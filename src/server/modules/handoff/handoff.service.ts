@@ -272,6 +272,10 @@ export class HandoffService {
     actor: AuditActor,
   ): Promise<{ id: number }> {
     return this.deps.db.transaction(async (tx) => {
+      // Another council's or a made-up conversation id is a 404, not a broken reference (a 500 the fuzz found).
+      if (input.conversationId && !(await this.repo.with(tx).hasConversation(tenant.id, input.conversationId))) {
+        throw new AppError('handoff.conversation_not_found', { status: 404 });
+      }
       const id = await this.repo.with(tx).addCallback({
         tenantId: tenant.id,
         conversationId: input.conversationId ?? null,

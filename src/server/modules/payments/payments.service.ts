@@ -223,7 +223,12 @@ export function createPaymentsService(deps: PaymentsDeps) {
   function gatewayForRefund(tenantId: string, name: string): PaymentGateway | undefined {
     const own = deps.tenantGateway?.(tenantId);
     if (own) return own.name === name ? own : undefined;
-    return deps.gateways[name];
+    return processGateway(name);
+  }
+
+  /** A process-wide gateway by name; the name comes from a URL, so `constructor` or `__proto__` must not match. */
+  function processGateway(name: string): PaymentGateway | undefined {
+    return Object.hasOwn(deps.gateways, name) ? deps.gateways[name] : undefined;
   }
 
   function gatewayNamed(tenantId: string, name: string | undefined): PaymentGateway {
@@ -232,7 +237,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       if (name !== undefined && name !== own.name) throw new AppError('payments.gateway_not_found', { status: 404 });
       return own;
     }
-    const g = deps.gateways[name ?? deps.defaultGateway];
+    const g = processGateway(name ?? deps.defaultGateway);
     if (!g) throw new AppError('payments.gateway_not_found', { status: 404 });
     return g;
   }
