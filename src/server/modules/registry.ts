@@ -24,6 +24,8 @@ import { createNluModule } from './nlu/index.ts';
 import { createObservatoryModule } from './observatory/index.ts';
 import { createForumModule } from './forum/index.ts';
 import { createFileStorage } from './storage/index.ts';
+import { RECONCILE_GRACE_MS as FILES_RECONCILE_GRACE_MS } from './filings/index.ts';
+import { startJob } from '../jobs/index.ts';
 import { SpeechService, speechRoutes } from './speech/index.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import type { LoadedTenant, TenantRegistry } from './tenants/index.ts';
@@ -127,6 +129,21 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       recorder: jobRecorder,
     });
     app.addHook('onClose', async () => stopObsJobs());
+    // Attachments of filings that never committed (a crash or lost connection between writing them and the commit),
+    // and stale temporary files of both stores: at start-up, then every 15 minutes. Claimed rows: any instance may run it.
+    const stopFileReconciler = startJob({
+      name: 'pending-files',
+      firstRunMs: 5_000,
+      intervalMs: 15 * 60_000,
+      recorder: jobRecorder,
+      onError: (err) => app.log.error({ err }, 'pending files reconciler failed'),
+      async run() {
+        const done = await procedures.filings.reconcileFiles();
+        const swept = await obsStorage.sweepTemp(new Date(Date.now() - FILES_RECONCILE_GRACE_MS));
+        if (done.deleted.length + done.tempSwept.length + swept.length > 0) app.log.warn({ deleted: done.deleted, tempSwept: [...done.tempSwept, ...swept] }, 'pending files reconciled');
+      },
+    });
+    app.addHook('onClose', async () => stopFileReconciler());
   }
   await app.register(createForumModule({ db: deps.db, observatory: observatory.service, session: obsSession }).routes);
 }

@@ -18,6 +18,9 @@ export interface FilingRow {
   status: FilingStatus;
   receipt_code: string | null;
   language: string;
+  /** The client's Idempotency-Key and the hash of what it sent with it; null without a key. */
+  idempotency_key: string | null;
+  request_hash: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -58,7 +61,7 @@ export interface FilingExportRow {
   delivered_at: Date | null;
 }
 
-const COLS = `id, tenant_id, registry_number, year, sequence, dni, subject, body, department_id, status, receipt_code, language, created_at, updated_at`;
+const COLS = `id, tenant_id, registry_number, year, sequence, dni, subject, body, department_id, status, receipt_code, language, idempotency_key, request_hash, created_at, updated_at`;
 
 /** The only SQL for the filings registry. */
 export const filingsRepository = {
@@ -80,9 +83,9 @@ export const filingsRepository = {
 
   async insert(q: Queryable, f: Omit<FilingRow, 'created_at' | 'updated_at' | 'receipt_code'> & { channel: string; kioskId: string | null }): Promise<FilingRow> {
     const res = await q.query<FilingRow>(
-      `INSERT INTO filings (id, tenant_id, registry_number, year, sequence, dni, subject, body, department_id, status, language, channel, kiosk_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLS}`,
-      [f.id, f.tenant_id, f.registry_number, f.year, f.sequence, f.dni, f.subject, f.body, f.department_id, f.status, f.language, f.channel, f.kioskId],
+      `INSERT INTO filings (id, tenant_id, registry_number, year, sequence, dni, subject, body, department_id, status, language, channel, kiosk_id, idempotency_key, request_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING ${COLS}`,
+      [f.id, f.tenant_id, f.registry_number, f.year, f.sequence, f.dni, f.subject, f.body, f.department_id, f.status, f.language, f.channel, f.kioskId, f.idempotency_key, f.request_hash],
     );
     const row = res.rows[0];
     if (!row) throw new Error('insert returned no row');
@@ -115,6 +118,12 @@ export const filingsRepository = {
   /** A citizen's filing (never another citizen's). */
   async findForCitizen(q: Queryable, tenantId: string, dni: string, id: string): Promise<FilingRow | undefined> {
     const res = await q.query<FilingRow>(`SELECT ${COLS} FROM filings WHERE tenant_id = $1 AND dni = $2 AND id = $3`, [tenantId, dni, id]);
+    return res.rows[0];
+  },
+
+  /** The citizen's filing registered under an Idempotency-Key. */
+  async findByIdempotencyKey(q: Queryable, tenantId: string, dni: string, key: string): Promise<FilingRow | undefined> {
+    const res = await q.query<FilingRow>(`SELECT ${COLS} FROM filings WHERE tenant_id = $1 AND dni = $2 AND idempotency_key = $3`, [tenantId, dni, key]);
     return res.rows[0];
   },
 

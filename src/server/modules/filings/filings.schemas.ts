@@ -2,11 +2,14 @@ import { z } from 'zod';
 
 export const ZFilingStatusEnum = z.enum(['registered', 'in_review', 'needs_info', 'resolved', 'rejected']);
 
+/** Longest text fields, in characters (UTF-16 units, what a textarea's maxlength counts), never in bytes. */
+export const MAX_CHARS = { subject: 200, body: 20_000, departmentId: 64 } as const;
+
 /** The text fields of the multipart form (files come as parts named "attachments"). */
 export const ZCreateFilingFieldsSchema = z.object({
-  subject: z.string().trim().min(3).max(200),
-  body: z.string().trim().min(1).max(20_000),
-  departmentId: z.string().min(1).max(64),
+  subject: z.string().trim().min(3).max(MAX_CHARS.subject),
+  body: z.string().trim().min(1).max(MAX_CHARS.body),
+  departmentId: z.string().min(1).max(MAX_CHARS.departmentId),
 });
 
 export const ZFilingSummarySchema = z.object({

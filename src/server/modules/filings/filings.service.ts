@@ -3,17 +3,18 @@
  * council and year; all attachments or nothing; a signed receipt; a status history staff update.
  * Free of Fastify: the assistant calls create/status with (tenant, dni, input, context).
  */
-import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/db.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import { isUniqueViolation, type Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { FilingReceiptData } from '../certificates/filing-receipt.renderer.ts';
 import { citizenActor, recordEvent, recordStep, type Actor, type ProcedureContext } from '../connectors/procedure-context.ts';
 import { localize, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { filingsRepository as repo, type AttachmentRow, type FilingRow, type FilingStatus } from './filings.repository.ts';
-import { inspectUploads, type FileStorage } from '../storage/index.ts';
+import { discardPending, inspectUploads, pendingFilesJournal, reconcilePendingFiles, type FileStorage, type InspectedUpload, type ReconcileResult } from '../storage/index.ts';
 import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts';
 import { createFilingExporter } from './filings.export.ts';
+import { MAX_CHARS } from './filings.schemas.ts';
 
 /** Accepted attachment types, decided from the bytes, never from the name or the declared type. */
 export const ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
@@ -26,6 +27,10 @@ export interface FilingLimits {
   maxFileBytes: number;
 }
 export const DEFAULT_LIMITS: FilingLimits = { maxFiles: 5, maxFileBytes: 10 * 1024 * 1024 };
+/** The pending-files journal's area for attachments. */
+const FILES_AREA = 'filings';
+/** Journal entries younger than this belong to a registration that may still be running: the reconciler leaves them. */
+export const RECONCILE_GRACE_MS = 60 * 60_000;
 
 export interface NewAttachment {
   fileName: string;
@@ -37,6 +42,8 @@ export interface CreateFilingInput {
   body: string;
   departmentId: string;
   attachments?: NewAttachment[] | undefined;
+  /** The client's Idempotency-Key: a retry with the same key returns the first filing. */
+  idempotencyKey?: string | undefined;
 }
 
 export interface FilingSummary {
@@ -75,7 +82,6 @@ export interface FilingsDeps {
 
 const localYear = (d: Date, timeZone: string): number => Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(d));
 
-/** Keeps a file name printable and short; the stored key never uses it. */
 export type FilingsService = ReturnType<typeof createFilingsService>;
 
 export function createFilingsService(deps: FilingsDeps) {
@@ -130,6 +136,141 @@ export function createFilingsService(deps: FilingsDeps) {
     return doc.code;
   }
 
+  /** A retry under the same key: the first filing (same request) or 409 (another request under the same key). */
+  async function replay(tenant: TenantProfile, prior: FilingRow, requestHash: string, lang: Language): Promise<{ filing: FilingDetail; isNew: false }> {
+    if (prior.request_hash !== requestHash) throw new AppError('filings.idempotency_mismatch', { status: 409 });
+    return { filing: await detail(tenant, prior, lang), isNew: false };
+  }
+
+  /**
+   * Registers a filing: the registry number, the filing, its attachments, its first status and the audit row in one
+   * transaction, with every attachment already stored under its final key before that transaction commits. So a
+   * registered filing has all of its files, and a filing that is not registered leaves none (see pending-files.ts):
+   *   journal the keys (committed) -> write and verify each file -> transaction (which settles the journal) -> commit.
+   * Any failure deletes the files and frees the number; a crash leaves journal rows for the reconciler. Once the
+   * transaction has committed nothing can fail the call: the receipt and the export are best-effort, retried later.
+   * With an idempotency key, a retry of the same request returns the first filing (`isNew: false`) instead of
+   * registering another; the same key with other content is `filings.idempotency_mismatch` (409).
+   */
+  async function register(tenantId: string, dni: string, input: CreateFilingInput, ctx: ProcedureContext): Promise<{ filing: FilingDetail; isNew: boolean }> {
+    const tenant = tenants.get(tenantId);
+    if (!tenant.departments.some((d) => d.id === input.departmentId)) throw new AppError('filings.department_not_found', { status: 400 });
+    const subject = input.subject.trim();
+    const body = input.body.trim();
+    if (subject.length < 3 || subject.length > MAX_CHARS.subject) throw new AppError('filings.invalid_subject', { status: 400 });
+    if (body.length < 1 || body.length > MAX_CHARS.body) throw new AppError('filings.invalid_body', { status: 400 });
+    const files = await inspect(input.attachments ?? []);
+    const key = input.idempotencyKey;
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify({ subject, body, departmentId: input.departmentId, attachments: files.map((f) => [f.fileName, f.sha256]) }))
+      .digest('hex');
+    if (key !== undefined) {
+      const prior = await repo.findByIdempotencyKey(db, tenantId, dni, key);
+      if (prior) return replay(tenant, prior, requestHash, ctx.lang);
+    }
+
+    // Every id, and so every storage key, is chosen before anything is written.
+    const year = localYear(now(), tenant.timeZone);
+    const id = randomUUID();
+    const planned: (InspectedUpload & { row: AttachmentRow })[] = files.map((f) => {
+      const attId = randomUUID();
+      return { ...f, row: { id: attId, filing_id: id, file_name: f.fileName, mime_type: f.mime, size_bytes: f.data.length, sha256: f.sha256, storage_key: `${tenantId}/${year}/${id}/${attId}` } };
+    });
+    const keys = planned.map((p) => p.row.storage_key);
+    let created: { filing: FilingRow; attachments: AttachmentRow[] };
+    try {
+      await pendingFilesJournal.add(db, keys.map((k) => ({ area: FILES_AREA, storageKey: k, tenantId, ownerId: id })), now());
+      for (const p of planned) {
+        await storage.put(p.row.storage_key, p.data);
+        const stored = await storage.stat(p.row.storage_key);
+        if (stored?.size !== p.data.length) throw new Error(`attachment ${p.row.storage_key} stored with ${stored?.size ?? 'no'} bytes instead of ${p.data.length}`);
+      }
+      created = await db.transaction(async (tx) => {
+        // The files become the filing's in its own transaction; if the reconciler took any of them, do not commit.
+        const settled = await pendingFilesJournal.settle(tx, FILES_AREA, id);
+        if (settled.join('\n') !== [...keys].sort().join('\n')) throw new Error(`pending files of filing ${id} were reclaimed before its commit`);
+        const seq = await repo.nextNumber(tx, tenantId, year);
+        const filing = await repo.insert(tx, {
+          id,
+          tenant_id: tenantId,
+          registry_number: `REG-${year}-${String(seq).padStart(6, '0')}`,
+          year,
+          sequence: seq,
+          dni,
+          subject,
+          body,
+          department_id: input.departmentId,
+          status: 'registered',
+          language: ctx.lang,
+          channel: ctx.channel,
+          kioskId: ctx.kioskId ?? null,
+          idempotency_key: key ?? null,
+          request_hash: key === undefined ? null : requestHash,
+        });
+        for (const p of planned) await repo.insertAttachment(tx, tenantId, p.row);
+        const attachments = planned.map((p) => p.row);
+        await repo.addHistory(tx, tenantId, id, 'registered', null, 'citizen', dni);
+        await recordStep(tx, tenantId, citizenActor(dni), ctx, {
+          action: 'filing.created',
+          subjectType: 'filing',
+          subjectId: id,
+          details: { registryNumber: filing.registry_number, departmentId: input.departmentId, attachments: attachments.length },
+        });
+        await recordEvent(tx, tenantId, ctx, 'filing.created', { data: { departmentId: input.departmentId, attachments: attachments.length } });
+        // The council's own registry hears of it from the outbox, at least once, even if it is down right now.
+        if (deps.registryFor?.(tenantId)) await repo.queueExport(tx, tenantId, id, now());
+        return { filing, attachments };
+      });
+    } catch (err) {
+      const outcome = await afterFailure(tenantId, id, keys);
+      // The commit went through although the call failed (a connection lost on COMMIT): the filing is registered.
+      if (outcome.committed) created = { filing: outcome.committed, attachments: planned.map((p) => p.row) };
+      else {
+        // A concurrent retry under the same key won the unique index: answer with its filing.
+        if (key !== undefined && isUniqueViolation(err)) {
+          const prior = await repo.findByIdempotencyKey(db, tenantId, dni, key);
+          if (prior) return replay(tenant, prior, requestHash, ctx.lang);
+        }
+        throw err;
+      }
+    }
+    // From here on the filing is registered: nothing may turn this into an error for the citizen.
+    const registered = created;
+    if (deps.registryFor?.(tenantId)) void deliverFilingExports().catch((err: unknown) => deps.onError?.(err, 'filing export'));
+    const code = await issueReceipt(tenantId, registered.filing, registered.attachments).catch((err: unknown) => {
+      deps.onError?.(err, 'filing receipt');
+      return undefined;
+    });
+    return { filing: freshDetail(tenant, { ...registered.filing, receipt_code: code ?? null }, registered.attachments, ctx.lang), isNew: true };
+  }
+
+  /**
+   * After a failed registration: if the filing did commit, says so (its files stay). If it did not, deletes its files
+   * and journal rows. If that cannot be known (the database is down), leaves everything to the reconciler.
+   */
+  async function afterFailure(tenantId: string, id: string, keys: readonly string[]): Promise<{ committed?: FilingRow }> {
+    let row: FilingRow | undefined;
+    try {
+      row = await repo.findById(db, tenantId, id);
+    } catch (err) {
+      deps.onError?.(err, 'filing clean-up (left to the reconciler)');
+      return {};
+    }
+    if (row) return { committed: row };
+    if (keys.length > 0) await discardPending(db, storage, FILES_AREA, id, keys).catch((err: unknown) => deps.onError?.(err, 'filing clean-up (left to the reconciler)'));
+    return {};
+  }
+
+  /** The answer for a filing just registered, from what was written (no read that could fail after the commit). */
+  const freshDetail = (tenant: TenantProfile, f: FilingRow, attachments: AttachmentRow[], lang: Language): FilingDetail => ({
+    ...summary(tenant, f, lang),
+    body: f.body,
+    attachments: [...attachments]
+      .sort((a, b) => (a.file_name === b.file_name ? (a.id < b.id ? -1 : 1) : a.file_name < b.file_name ? -1 : 1))
+      .map((a) => ({ id: a.id, fileName: a.file_name, mimeType: a.mime_type, sizeBytes: Number(a.size_bytes), sha256: a.sha256 })),
+    history: [{ status: 'registered', note: null, at: new Date(f.created_at).toISOString(), by: 'citizen' }],
+  });
+
   return {
     limits,
 
@@ -143,83 +284,27 @@ export function createFilingsService(deps: FilingsDeps) {
     },
 
     /**
-     * Registers a filing. Attachments are checked, written to temporary files, then the registry number, the filing,
-     * its attachments, its first status and the audit row are written in one transaction; only after the commit are
-     * the files moved into place. Any failure removes the temporary files and leaves no number used.
+     * Registers a filing; the assistant's way (no idempotency key). See `register`.
      */
     async create(tenantId: string, dni: string, input: CreateFilingInput, ctx: ProcedureContext): Promise<FilingDetail> {
-      const tenant = tenants.get(tenantId);
-      if (!tenant.departments.some((d) => d.id === input.departmentId)) throw new AppError('filings.department_not_found', { status: 400 });
-      const subject = input.subject.trim();
-      const body = input.body.trim();
-      if (subject.length < 3 || subject.length > 200) throw new AppError('filings.invalid_subject', { status: 400 });
-      if (body.length < 1 || body.length > 20_000) throw new AppError('filings.invalid_body', { status: 400 });
-      const files = await inspect(input.attachments ?? []);
-      const temps: string[] = [];
-      let created: { filing: FilingRow; attachments: AttachmentRow[] };
-      try {
-        for (const f of files) temps.push(await storage.putTemp(f.data));
-        const year = localYear(now(), tenant.timeZone);
-        created = await db.transaction(async (tx) => {
-          const seq = await repo.nextNumber(tx, tenantId, year);
-          const id = randomUUID();
-          const filing = await repo.insert(tx, {
-            id,
-            tenant_id: tenantId,
-            registry_number: `REG-${year}-${String(seq).padStart(6, '0')}`,
-            year,
-            sequence: seq,
-            dni,
-            subject,
-            body,
-            department_id: input.departmentId,
-            status: 'registered',
-            language: ctx.lang,
-            channel: ctx.channel,
-            kioskId: ctx.kioskId ?? null,
-          });
-          const attachments: AttachmentRow[] = [];
-          for (const f of files) {
-            const attId = randomUUID();
-            const row: AttachmentRow = {
-              id: attId,
-              filing_id: id,
-              file_name: f.fileName,
-              mime_type: f.mime,
-              size_bytes: f.data.length,
-              sha256: f.sha256,
-              storage_key: `${tenantId}/${year}/${id}/${attId}`,
-            };
-            await repo.insertAttachment(tx, tenantId, row);
-            attachments.push(row);
-          }
-          await repo.addHistory(tx, tenantId, id, 'registered', null, 'citizen', dni);
-          await recordStep(tx, tenantId, citizenActor(dni), ctx, {
-            action: 'filing.created',
-            subjectType: 'filing',
-            subjectId: id,
-            details: { registryNumber: filing.registry_number, departmentId: input.departmentId, attachments: attachments.length },
-          });
-          await recordEvent(tx, tenantId, ctx, 'filing.created', { data: { departmentId: input.departmentId, attachments: attachments.length } });
-          // The council's own registry hears of it from the outbox, at least once, even if it is down right now.
-          if (deps.registryFor?.(tenantId)) await repo.queueExport(tx, tenantId, id, now());
-          return { filing, attachments };
-        });
-      } catch (err) {
-        await Promise.all(temps.map((k) => storage.discard(k).catch(() => undefined)));
-        throw err;
-      }
-      for (const [i, a] of created.attachments.entries()) {
-        const temp = temps[i];
-        if (temp) await storage.commit(temp, a.storage_key);
-      }
-      // Not awaited, and only once the files are in place: the citizen does not wait on the other registry.
-      if (deps.registryFor?.(tenantId)) void deliverFilingExports().catch((err: unknown) => deps.onError?.(err, 'filing export'));
-      const code = await issueReceipt(tenantId, created.filing, created.attachments).catch((err: unknown) => {
-        deps.onError?.(err, 'filing receipt');
-        return undefined;
+      return (await register(tenantId, dni, input, ctx)).filing;
+    },
+
+    register,
+
+    /**
+     * Deletes the files of filings that never committed (a crash or a lost connection between writing them and the
+     * commit) once their journal entries are older than `graceMs`, and stale temporary files. Run at start-up and
+     * periodically (registry.ts); safe to run on several instances at once.
+     */
+    async reconcileFiles(opts: { graceMs?: number } = {}): Promise<ReconcileResult> {
+      return reconcilePendingFiles({
+        db,
+        storage,
+        area: FILES_AREA,
+        olderThan: new Date(now().getTime() - (opts.graceMs ?? RECONCILE_GRACE_MS)),
+        ownerExists: async (q, f) => f.tenantId !== null && (await repo.findById(q, f.tenantId, f.ownerId)) !== undefined,
       });
-      return detail(tenant, { ...created.filing, receipt_code: code ?? null }, ctx.lang);
     },
 
     /** The citizen's filings, newest first. */

@@ -6,8 +6,8 @@ import { createFilingsService, type FilingLimits, type FilingReceiptIssuer } fro
 import type { FileStorage } from '../storage/index.ts';
 import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts';
 
-/** The service (create, listMine, deliverFilingExports, exportStatus, get, status, attachment, receiptPdf, updateStatus): free of Fastify, for the assistant. */
-export { createFilingsService, ACCEPTED_TYPES, DEFAULT_LIMITS, FILING_STATUSES, type FilingsService, type FilingDetail, type FilingSummary, type CreateFilingInput, type NewAttachment, type FilingLimits } from './filings.service.ts';
+/** The service (create, register, reconcileFiles, listMine, deliverFilingExports, exportStatus, get, status, attachment, receiptPdf, updateStatus): free of Fastify, for the assistant. */
+export { createFilingsService, ACCEPTED_TYPES, DEFAULT_LIMITS, FILING_STATUSES, RECONCILE_GRACE_MS, type FilingsService, type FilingDetail, type FilingSummary, type CreateFilingInput, type NewAttachment, type FilingLimits } from './filings.service.ts';
 /** For operators: filings the council's registry refused for good, and sending one again. */
 export { filingExportOperations } from './filings.export.ts';
 

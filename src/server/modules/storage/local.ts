@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.ts';
 import { assertSafeKey, type FileStorage } from './storage.types.ts';
@@ -10,8 +10,62 @@ export function createLocalFileStorage(root: string): FileStorage {
     assertSafeKey(key);
     return path.join(root, key);
   };
+  const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
+  /** Flushes a file or folder to the disk: a record committed after `put` must not point at bytes still in the page cache. */
+  const sync = async (p: string, flag: 'r' | 'r+') => {
+    const fh = await open(p, flag);
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  };
   return {
     kind: 'local',
+    async put(key, data) {
+      const dest = fileOf(key);
+      const temp = fileOf(`.tmp/${randomUUID()}`);
+      await mkdir(path.join(root, '.tmp'), { recursive: true });
+      try {
+        await writeFile(temp, data, { flag: 'wx', mode: 0o640 });
+        await sync(temp, 'r+');
+        await mkdir(path.dirname(dest), { recursive: true });
+        // Same disk, so the rename is atomic: the key holds the whole file or nothing.
+        await rename(temp, dest);
+      } catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+      }
+      // The folder entry too, or a power cut could forget the rename.
+      await sync(path.dirname(dest), 'r').catch(() => undefined);
+    },
+    async stat(key) {
+      try {
+        const st = await stat(fileOf(key));
+        return st.isFile() ? { size: st.size } : undefined;
+      } catch (err) {
+        if (isMissing(err)) return undefined;
+        throw err;
+      }
+    },
+    async sweepTemp(olderThan) {
+      const dir = path.join(root, '.tmp');
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (err) {
+        if (isMissing(err)) return [];
+        throw err;
+      }
+      const removed: string[] = [];
+      for (const name of names.sort()) {
+        const st = await stat(path.join(dir, name)).catch(() => undefined);
+        if (!st?.isFile() || st.mtime >= olderThan) continue;
+        await rm(path.join(dir, name), { force: true });
+        removed.push(`.tmp/${name}`);
+      }
+      return removed;
+    },
     async putTemp(data) {
       const key = `.tmp/${randomUUID()}`;
       await mkdir(path.join(root, '.tmp'), { recursive: true });
@@ -30,7 +84,7 @@ export function createLocalFileStorage(root: string): FileStorage {
       try {
         return await readFile(fileOf(key));
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('storage.not_found', { status: 404 });
+        if (isMissing(err)) throw new AppError('storage.not_found', { status: 404 });
         throw err;
       }
     },
@@ -46,7 +100,7 @@ export function createLocalFileStorage(root: string): FileStorage {
           .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
           .sort();
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        if (isMissing(err)) return [];
         throw err;
       }
     },

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
@@ -49,9 +50,39 @@ export function createS3FileStorage(opts: S3StorageOptions): FileStorage {
   };
   const Bucket = opts.bucket;
   const isMissing = (err: unknown) => err instanceof NoSuchKey || (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404));
+  const removeKey = async (key: string) => {
+    await client.send(new DeleteObjectCommand({ Bucket, Key: full(key) })).catch((err: unknown) => {
+      if (!isMissing(err)) throw err;
+    });
+  };
 
   return {
     kind: 's3',
+    async put(key, data) {
+      // One PutObject is atomic (the key appears whole or not at all); Content-MD5 makes the server refuse damaged bytes.
+      const md5 = createHash('md5').update(data).digest('base64');
+      await client.send(new PutObjectCommand({ Bucket, Key: full(key), Body: data, ContentLength: data.length, ContentMD5: md5 }));
+    },
+    async stat(key) {
+      try {
+        const out = await client.send(new HeadObjectCommand({ Bucket, Key: full(key) }));
+        return { size: Number(out.ContentLength ?? 0) };
+      } catch (err) {
+        if (isMissing(err)) return undefined;
+        throw err;
+      }
+    },
+    async sweepTemp(olderThan) {
+      const stale: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: `${base}.tmp/`, ContinuationToken: token, MaxKeys: opts.listPageSize }));
+        for (const o of page.Contents ?? []) if (o.Key && o.LastModified && o.LastModified < olderThan) stale.push(o.Key.slice(base.length));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      for (const key of stale) await removeKey(key);
+      return stale.sort();
+    },
     async putTemp(data) {
       const key = `.tmp/${randomUUID()}`;
       // IfNoneMatch would make this create-only, but not every compatible server supports it; a UUID key is enough.
@@ -77,11 +108,7 @@ export function createS3FileStorage(opts: S3StorageOptions): FileStorage {
         throw err;
       }
     },
-    async remove(key) {
-      await client.send(new DeleteObjectCommand({ Bucket, Key: full(key) })).catch((err: unknown) => {
-        if (!isMissing(err)) throw err;
-      });
-    },
+    remove: removeKey,
     async list(prefix) {
       const keys: string[] = [];
       let token: string | undefined;

@@ -1,10 +1,23 @@
 /**
- * Where uploaded files live (filing attachments, observatory project documents). Files are first written under a
- * temporary key and only made final after the database transaction that refers to them commits; on rollback the
- * temporary files are discarded. So a record has all of its files or none, and no orphan file stays behind.
+ * Where uploaded files live (filing attachments, observatory project documents).
+ *
+ * A record must have all of its files or none. Filings write each file under its final key with `put` BEFORE the
+ * database transaction that refers to it commits, listed first in the `pending_files` journal (pending-files.ts):
+ * a failure or rollback deletes them, and a crash leaves journal rows that the reconciler turns into deletions. So
+ * once the record is committed its files are already in place, and nothing has to be moved afterwards.
+ * The older `putTemp` + `commit` pair (a move after the commit) is kept for the observatory's documents.
  */
 export interface FileStorage {
   readonly kind: 'local' | 's3' | (string & {});
+  /**
+   * Stores bytes under their final key, whole or not at all: a reader never sees a partly written file (local:
+   * written to `.tmp/` and renamed; S3: one PutObject, checked with Content-MD5). Durable when it resolves.
+   */
+  put(key: string, data: Buffer): Promise<void>;
+  /** The size in bytes of a final file, or undefined when there is none (to verify a `put`). */
+  stat(key: string): Promise<{ size: number } | undefined>;
+  /** Removes temporary files (`.tmp/`) last written before `olderThan`, left by a crash or a lost delete; returns their keys. */
+  sweepTemp(olderThan: Date): Promise<string[]>;
   /** Stores bytes under a temporary key (not yet part of any record). */
   putTemp(data: Buffer): Promise<string>;
   /** Makes a temporary file final under `key`. */
