@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { cleanFileName, type Upload } from '../storage/index.ts';
+import { cleanFileName, contentDisposition, type Upload } from '../storage/index.ts';
 import {
   ZAccountSchema, ZAccountSettingsSchema, ZAdoptSchema, ZHistoryEntrySchema, ZLoginSchema, ZMunicipalityQuerySchema, ZMunicipalitySchema, ZNotificationSchema,
   ZPortfolioSchema, ZProjectDetailSchema, ZProjectInputSchema, ZProjectPatchSchema, ZProjectSearchQuerySchema, ZProjectSearchResultSchema,
@@ -25,10 +25,7 @@ export interface ObservatoryRoutesDeps {
 }
 
 /** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987), so "Memòria.pdf" survives. */
-function attachmentDisposition(name: string): string {
-  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '_').trim() || 'file';
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
+const attachmentDisposition = (name: string): string => contentDisposition('attachment', name);
 
 /** /api/v1/observatory/...: search, records and their workflow, reuse, municipalities, accounts. */
 export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
