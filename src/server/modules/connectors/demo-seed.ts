@@ -3,6 +3,7 @@
  * filing per demo citizen. Idempotent: fixed ids and ON CONFLICT DO NOTHING, so running it at every start
  * (when DEMO_DATA is on) adds nothing the second time. Real deployments never call it.
  */
+import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../../db/db.ts';
 import { DEMO_FILE, readDemoFile, type DemoFile } from '../../demo/demo-file.ts';
 import type { TenantProfile } from '../tenants/index.ts';
@@ -76,12 +77,35 @@ async function seedDebts(tx: Queryable, tenant: TenantProfile, dni: string, year
   return n;
 }
 
+/** The namespace of the demo seed's name-based UUIDs (a fixed random UUID; changing it would re-key every demo row). */
+const DEMO_NAMESPACE = '3f1c6f0e-8b7a-4c1d-9e52-6a0d2f4b7c18';
+
+/**
+ * A name-based UUID (RFC 9562 version 5: SHA-1 of namespace + name): the same name gives the same id at every
+ * start, so the seed stays idempotent, and the id is a real UUID that the routes' strict schemas accept.
+ */
+export function demoUuid(name: string): string {
+  const hash = createHash('sha1').update(Buffer.from(DEMO_NAMESPACE.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
+  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The demo filing of a citizen; older seeds used `demo-filing-<tenant>-<dni>`, which no filing route accepts. */
+export const demoFilingId = (tenantId: string, dni: string): string => demoUuid(`filing:${tenantId}:${dni}`);
+
 async function seedFiling(tx: Queryable, tenant: TenantProfile, dni: string, year: number): Promise<number> {
   const dept = tenant.departments[0];
   if (!dept) return 0;
-  const id = `demo-filing-${tenant.id}-${dni}`;
+  const id = demoFilingId(tenant.id, dni);
   const seen = await tx.query(`SELECT 1 FROM filings WHERE id = $1`, [id]);
   if (seen.rows.length > 0) return 0;
+  const legacy = `demo-filing-${tenant.id}-${dni}`;
+  if ((await tx.query(`SELECT 1 FROM filings WHERE id = $1`, [legacy])).rows.length > 0) {
+    await rekeyFiling(tx, legacy, id);
+    return 0;
+  }
   // The same counter a real filing uses, so demo numbers never leave a gap.
   const counter = await tx.query<{ last_number: number }>(
     `INSERT INTO filing_counters (tenant_id, year, last_number) VALUES ($1, $2, 1)
@@ -100,4 +124,26 @@ async function seedFiling(tx: Queryable, tenant: TenantProfile, dni: string, yea
     [tenant.id, id],
   );
   return 1;
+}
+
+/**
+ * Gives a filing seeded by an older version its UUID, keeping its number, history and anything else that refers to
+ * it. The references have no ON UPDATE CASCADE, so they are taken out, the filing re-keyed, and put back.
+ */
+async function rekeyFiling(tx: Queryable, from: string, to: string): Promise<void> {
+  const children = ['filing_status_history', 'filing_attachments', 'filing_exports'] as const;
+  const moved: [string, unknown[]][] = [];
+  for (const table of children) {
+    const res = await tx.query<{ rows: unknown[] }>(
+      `WITH gone AS (DELETE FROM ${table} WHERE filing_id = $1 RETURNING *) SELECT coalesce(jsonb_agg(to_jsonb(gone)), '[]'::jsonb) AS rows FROM gone`,
+      [from],
+    );
+    moved.push([table, res.rows[0]?.rows ?? []]);
+  }
+  await tx.query(`UPDATE filings SET id = $2 WHERE id = $1`, [from, to]);
+  for (const [table, rows] of moved) {
+    if (rows.length === 0) continue;
+    const renamed = rows.map((r) => ({ ...(r as Record<string, unknown>), filing_id: to }));
+    await tx.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(renamed)]);
+  }
 }
