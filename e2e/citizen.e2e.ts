@@ -172,6 +172,32 @@ test('a receipt is paid in the sandbox gateway using only the keyboard and its r
   expectValidPdfSignature('test-results/screens/payment-receipt.pdf');
 });
 
+test('two tabs paying the same receipt reach one gateway order, and the citizen is charged once (HIGH-1)', async ({ context }) => {
+  const [tab1, tab2] = [await context.newPage(), await context.newPage()];
+  await signIn(tab1, CARDS.fourth);
+  for (const tab of [tab1, tab2]) await tab.goto(`${T}/procedures/pay?lang=es`);
+  // The same receipt, first in both lists.
+  const concept = (await tab1.getByRole('button', { name: /^Pagar / }).first().getAttribute('aria-label')) ?? (await tab1.getByRole('button', { name: /^Pagar / }).first().innerText());
+  for (const tab of [tab1, tab2]) {
+    await tab.getByRole('button', { name: /^Pagar / }).first().click();
+    await tab.waitForURL(/\/payments\/sandbox\//);
+  }
+  const orderOf = (url: string) => new URL(url).pathname.split('/').pop();
+  const order = orderOf(tab1.url());
+  expect(orderOf(tab2.url()), `${concept}: the second tab must be handed the same order`).toBe(order);
+  await tab2.screenshot({ path: 'test-results/screens/pay-two-tabs-gateway.png', fullPage: true });
+  // Both tabs press Pay: one order, so one charge; both come back to "paid", neither says "not charged".
+  for (const tab of [tab1, tab2]) {
+    await tab.locator('button.pay').click();
+    await tab.waitForURL(/\/payments\/.+result=ok/);
+    await expect(tab.getByText(/Pago hecho|Payment made/)).toBeVisible();
+    await expect(tab.getByText(/No se le ha cobrado nada/)).toHaveCount(0);
+  }
+  await tab1.screenshot({ path: 'test-results/screens/pay-two-tabs-result.png', fullPage: true });
+  const list = (await (await tab1.request.get(`${T}/api/v1/payments`)).json()) as { payments: { orderId: string; status: string }[] };
+  expect(list.payments.filter((p) => p.orderId === order)).toEqual([expect.objectContaining({ orderId: order, status: 'paid' })]);
+});
+
 test('a filing with an attachment is registered keyboard-only and its status can be checked', async ({ page }) => {
   await signIn(page, CARDS.second);
   const pdf = 'test-results/screens/attachment.pdf';

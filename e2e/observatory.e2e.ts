@@ -30,6 +30,18 @@ function verificationToken(email: string): string {
   throw new Error(`no verification e-mail for ${email} in ${OUTBOX}`);
 }
 
+/** The server sends the mail after answering (registration answers alike for new and taken addresses): wait for it. */
+async function awaitVerificationToken(email: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    try {
+      return verificationToken(email);
+    } catch (err) {
+      if (i >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 async function signInForm(page: Page, who: { email: string; password: string }) {
   await page.getByLabel('E-mail').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
@@ -81,7 +93,7 @@ test('an officer finds a Km0 project near Alicante, opens it, starts a thread, a
   await page.getByLabel('Handle for mentions (optional)').fill(`eva${Date.now() % 100000}`);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('status')).toContainText(email);
-  await page.goto(`${OBS}/verify?token=${encodeURIComponent(verificationToken(email))}&lang=en`);
+  await page.goto(`${OBS}/verify?token=${encodeURIComponent(await awaitVerificationToken(email))}&lang=en`);
   await expect(page.getByRole('status')).toContainText('confirmed');
   await page.goto(`${OBS}/signin?returnTo=${encodeURIComponent(`/projects/${AL21}`)}&lang=en`);
   await signInForm(page, { email, password: 'a long e2e password' });
@@ -225,7 +237,7 @@ test('an officer whose confirmation e-mail got lost asks for it again from the s
   const email = `e2e-resend-${Date.now()}@example.org`;
   const reg = await page.request.post('/api/v1/observatory/accounts', { data: { email, password: 'a long e2e password', displayName: 'Rita', language: 'en' } });
   expect(reg.status()).toBe(201);
-  const first = verificationToken(email);
+  const first = await awaitVerificationToken(email);
   await page.goto(`${OBS}/signin?lang=en`);
   await page.getByRole('link', { name: 'Send the confirmation e-mail again' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Send the confirmation e-mail again' })).toBeVisible();

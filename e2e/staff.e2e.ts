@@ -6,6 +6,8 @@ const ADMIN = { email: 'admin@alacant.example.org', password: 'demo-admin-alacan
 const SIGN_IN = { es: 'Acceso del personal', ca: 'Accés del personal', en: 'Staff sign-in' } as const;
 const INBOX = { es: 'Bandeja de atención', ca: "Safata d'atenció", en: 'Hand-off inbox' } as const;
 // The demo councils keep their registry and calendar here, so nothing can have been refused.
+// A fresh demo has charged nobody twice: the refunds page (HIGH-1 of the security review) starts empty.
+const NO_REFUNDS = { es: 'No hay ninguna devolución.', ca: 'No hi ha cap devolució.', en: 'There are no refunds.' } as const;
 const NO_REFUSALS = { es: 'No hay ningún envío rechazado.', ca: 'No hi ha cap enviament rebutjat.', en: 'No deliveries have been refused.' } as const;
 
 /** Signs in with the keyboard only: Tab into each field, type, Enter. */
@@ -28,11 +30,12 @@ for (const lang of ['es', 'ca', 'en'] as const) {
     await signInByKeyboard(page, ADMIN, lang);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(INBOX[lang]);
     await expectNoA11yViolations(page);
-    for (const path of ['analytics', 'kiosks', 'learning', 'settings', 'deliveries']) {
+    for (const path of ['analytics', 'kiosks', 'learning', 'settings', 'deliveries', 'refunds']) {
       await page.goto(`/t/alacant/staff/${path}?lang=${lang}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
       await expect(page.getByRole('status').filter({ hasText: /…|\.\.\./ })).toHaveCount(0);
       if (path === 'deliveries') await expect(page.getByText(NO_REFUSALS[lang])).toBeVisible();
+      if (path === 'refunds') await expect(page.getByText(NO_REFUNDS[lang])).toBeVisible();
       await expectNoA11yViolations(page);
     }
   });
