@@ -24,7 +24,6 @@ import { createNluModule } from './nlu/index.ts';
 import { createObservatoryModule } from './observatory/index.ts';
 import { createForumModule } from './forum/index.ts';
 import { createFileStorage } from './storage/index.ts';
-import { RECONCILE_GRACE_MS as FILES_RECONCILE_GRACE_MS } from './filings/index.ts';
 import { startJob } from '../jobs/index.ts';
 import { SpeechService, speechRoutes } from './speech/index.ts';
 import { systemRoutes } from './system/system.routes.ts';
@@ -118,6 +117,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   const observatory = createObservatoryModule({
     db: deps.db, session: obsSession, storage: obsStorage, publicUrl: deps.config.PUBLIC_URL,
     mailer: obsMail,
+    onError: (err, what) => app.log.error({ err }, what),
   });
   await app.register(observatory.routes);
   if (deps.config.NODE_ENV !== 'test') {
@@ -129,8 +129,9 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       recorder: jobRecorder,
     });
     app.addHook('onClose', async () => stopObsJobs());
-    // Attachments of filings that never committed (a crash or lost connection between writing them and the commit),
-    // and stale temporary files of both stores: at start-up, then every 15 minutes. Claimed rows: any instance may run it.
+    // Files of filings and of observatory projects whose record never committed (a crash or lost connection between
+    // writing them and the commit) or whose removal did not finish, and stale temporary files of both stores: at
+    // start-up, then every 15 minutes. Claimed rows: any instance may run it. Each area knows whether its records exist.
     const stopFileReconciler = startJob({
       name: 'pending-files',
       firstRunMs: 5_000,
@@ -138,9 +139,18 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       recorder: jobRecorder,
       onError: (err) => app.log.error({ err }, 'pending files reconciler failed'),
       async run() {
-        const done = await procedures.filings.reconcileFiles();
-        const swept = await obsStorage.sweepTemp(new Date(Date.now() - FILES_RECONCILE_GRACE_MS));
-        if (done.deleted.length + done.tempSwept.length + swept.length > 0) app.log.warn({ deleted: done.deleted, tempSwept: [...done.tempSwept, ...swept] }, 'pending files reconciled');
+        // One area failing (its store is down) does not keep the other from being reconciled.
+        const areas = [['filings', () => procedures.filings.reconcileFiles()], ['observatory', () => observatory.service.reconcileFiles()]] as const;
+        let failure: unknown;
+        for (const [area, reconcile] of areas) {
+          try {
+            const done = await reconcile();
+            if (done.deleted.length + done.tempSwept.length > 0) app.log.warn({ area, deleted: done.deleted, tempSwept: done.tempSwept }, 'pending files reconciled');
+          } catch (err) {
+            failure ??= err;
+          }
+        }
+        if (failure !== undefined) throw failure;
       },
     });
     app.addHook('onClose', async () => stopFileReconciler());

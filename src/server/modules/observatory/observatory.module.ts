@@ -12,10 +12,14 @@ export interface ObservatoryModuleDeps {
   storage: FileStorage;
   publicUrl?: string;
   mailer?: Mailer;
+  /** Told of failures that do not fail the call (a file clean-up left to the reconciler). */
+  onError?: (err: unknown, what: string) => void;
 }
 
 /** Builds the observatory service and its routes plugin (the composition root registers `routes`). */
 export function createObservatoryModule(deps: ObservatoryModuleDeps) {
-  const service = new ObservatoryService({ db: deps.db, storage: deps.storage, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
+  const service = new ObservatoryService({
+    db: deps.db, storage: deps.storage, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}), ...(deps.onError ? { onError: deps.onError } : {}),
+  });
   return { service, routes: observatoryRoutes({ service, session: deps.session, ...(deps.mailer ? { mailer: deps.mailer } : {}) }) };
 }

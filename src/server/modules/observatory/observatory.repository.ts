@@ -662,6 +662,19 @@ export async function findProjectFile(db: Queryable, projectId: string, fileId: 
   return r.rows[0];
 }
 
+/** Files by id, oldest first (after a failed upload: did its transaction commit after all?). */
+export async function findProjectFilesByIds(db: Queryable, ids: readonly string[]): Promise<ProjectFileRow[]> {
+  if (ids.length === 0) return [];
+  const r = await db.query<ProjectFileRow>('SELECT * FROM global_obs_project_files WHERE id = ANY($1::text[]) ORDER BY created_at, id', [ids]);
+  return r.rows;
+}
+
+/** Whether a committed file row owns these bytes (the pending-files reconciler keeps them then). */
+export async function projectFileOwnsKey(db: Queryable, fileId: string, storageKey: string): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM global_obs_project_files WHERE id = $1 AND storage_key = $2', [fileId, storageKey]);
+  return r.rows.length > 0;
+}
+
 /** Deletes the row and returns it (undefined when it was already gone, e.g. a concurrent delete). */
 export async function deleteProjectFile(db: Queryable, projectId: string, fileId: string): Promise<ProjectFileRow | undefined> {
   const r = await db.query<ProjectFileRow>('DELETE FROM global_obs_project_files WHERE project_id = $1 AND id = $2 RETURNING *', [projectId, fileId]);

@@ -14,7 +14,7 @@ import { t } from '../../i18n.ts';
 import { startJob, type JobRecorder } from '../../jobs/index.ts';
 import { isHttpUrl } from '../../../shared/http-url.ts';
 import type { Language } from '../../../shared/languages.ts';
-import { inspectUploads, typeLabel, type FileStorage, type Upload, type UploadLimits } from '../storage/index.ts';
+import { discardPending, inspectUploads, pendingFilesJournal, reconcilePendingFiles, typeLabel, type FileStorage, type ReconcileResult, type Upload, type UploadLimits } from '../storage/index.ts';
 import * as repo from './observatory.repository.ts';
 import type {
   Account, AdoptInput, EntityView, HistoryEntry, Municipality, ObsNotification, ObsRole, Portfolio, ProjectDetail, ProjectFile, ProjectInput,
@@ -42,6 +42,10 @@ export const DEFAULT_NEAR_KM = 50;
 export const DEFAULT_LIKE_MIN_KM = 50;
 /** A published record should be confirmed by its owner or an editor at least this often. */
 export const REVIEW_INTERVAL_DAYS = 365;
+/** The pending-files journal's area for project documentation (security review HIGH-2, as filings). */
+const FILES_AREA = 'observatory';
+/** Journal entries younger than this may belong to an upload still running: the reconciler leaves them. */
+export const FILES_RECONCILE_GRACE_MS = 60 * 60_000;
 /**
  * Documentation files of a project: at most 10, 20 MB each, of the types councils publish reports, slides and
  * spreadsheets in. The type is decided from the bytes (a renamed executable is refused), never from the name.
@@ -230,6 +234,8 @@ export interface ObservatoryDeps {
   storage?: FileStorage;
   /** Overrides PROJECT_FILE_LIMITS (tests use small limits). */
   fileLimits?: UploadLimits;
+  /** Told of failures that do not fail the call (a clean-up left to the reconciler); `what` says which. */
+  onError?: (err: unknown, what: string) => void;
 }
 
 function toProjectFile(f: repo.ProjectFileRow): ProjectFile {
@@ -258,6 +264,7 @@ export class ObservatoryService {
   private readonly now: () => Date;
   private readonly publicUrl: string;
   private readonly storage: FileStorage | undefined;
+  private readonly onError: (err: unknown, what: string) => void;
   /** Files per project, bytes per file and accepted types (the routes size multipart parsing from it). */
   readonly fileLimits: UploadLimits;
   /** A hash of a random secret, made once: unknown e-mails are verified against it (same cost as a real account). */
@@ -269,6 +276,7 @@ export class ObservatoryService {
     this.publicUrl = (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
     this.storage = deps.storage;
     this.fileLimits = deps.fileLimits ?? PROJECT_FILE_LIMITS;
+    this.onError = deps.onError ?? (() => undefined);
   }
 
   /** Subscribes to edits of published projects (the forum notifies whoever follows the project). */
@@ -762,10 +770,12 @@ export class ObservatoryService {
   }
 
   /**
-   * Adds documentation files (owner or editor). Count, size and type (sniffed from the bytes) are checked first;
-   * the bytes go to temporary keys; the rows and one history entry per file are written in one transaction; only
-   * after the commit are the files made final. Any failure discards the temporary files, so a project has every
-   * file of an upload or none, and no orphan object stays behind.
+   * Adds documentation files (owner or editor). Count, size and type (sniffed from the bytes) are checked first. Then,
+   * as for filings (see storage/pending-files.ts): every id and key is chosen; the keys are journalled (committed);
+   * each file is written under its final key and its size verified; one transaction settles the journal and writes
+   * the rows and one history entry per file. Any failure deletes the files and their journal rows, unless the
+   * transaction did commit (a lost acknowledgement: the call answers with the rows); a crash leaves journal rows that
+   * the reconciler undoes. So a project has every file of an upload or none, and each row's bytes are in place.
    */
   async addProjectFiles(
     actor: ObsActor | undefined,
@@ -780,42 +790,88 @@ export class ObservatoryService {
     const uploads = typeof read === 'function' ? await read() : read;
     if (uploads.length === 0) throw new AppError('observatory.no_files', { status: 400 });
     const files = await inspectUploads(uploads, limits, 'storage');
-    const temps: string[] = [];
+    // Refused before any byte is written; checked again under the project's lock, where it counts.
+    const tooMany = () => new AppError('storage.too_many_files', { status: 413, params: { max: limits.maxFiles } });
+    if ((await repo.listProjectFiles(this.db, p.id)).length + files.length > limits.maxFiles) throw tooMany();
+    const planned = files.map((f) => {
+      const id = randomUUID();
+      const row: Omit<repo.ProjectFileRow, 'created_at'> = {
+        id, project_id: p.id, file_name: f.fileName, mime_type: f.mime, size_bytes: f.data.length, sha256: f.sha256,
+        storage_key: `projects/${p.id}/${id}`, uploaded_by: accountId(a),
+      };
+      return { data: f.data, row };
+    });
     let rows: repo.ProjectFileRow[];
     try {
-      for (const f of files) temps.push(await storage.putTemp(f.data));
+      // Each journal row is owned by its file row: the reconciler keeps the bytes of a row that exists.
+      await pendingFilesJournal.add(this.db, planned.map((x) => ({ area: FILES_AREA, storageKey: x.row.storage_key, tenantId: null, ownerId: x.row.id })), this.now());
+      for (const x of planned) {
+        await storage.put(x.row.storage_key, x.data);
+        const stored = await storage.stat(x.row.storage_key);
+        if (stored?.size !== x.data.length) throw new Error(`project file ${x.row.storage_key} stored with ${stored?.size ?? 'no'} bytes instead of ${x.data.length}`);
+      }
       rows = await this.db.transaction(async (tx) => {
         await repo.lockProject(tx, p.id);
         const current = await this.loadEditable(tx, a, p.id);
         const existing = await repo.listProjectFiles(tx, current.id);
-        if (existing.length + files.length > limits.maxFiles) {
-          throw new AppError('storage.too_many_files', { status: 413, params: { max: limits.maxFiles } });
-        }
+        if (existing.length + planned.length > limits.maxFiles) throw tooMany();
         const out: repo.ProjectFileRow[] = [];
-        for (const f of files) {
-          const id = randomUUID();
-          const row = await repo.insertProjectFile(tx, {
-            id, project_id: current.id, file_name: f.fileName, mime_type: f.mime, size_bytes: f.data.length, sha256: f.sha256,
-            storage_key: `projects/${current.id}/${id}`, uploaded_by: accountId(a),
-          });
+        for (const x of planned) {
+          // The file becomes the project's in this transaction; if the reconciler took it meanwhile, do not commit.
+          const settled = await pendingFilesJournal.settle(tx, FILES_AREA, x.row.id);
+          if (settled.length !== 1 || settled[0] !== x.row.storage_key) throw new Error(`pending file ${x.row.storage_key} was reclaimed before its commit`);
+          out.push(await repo.insertProjectFile(tx, x.row));
           await repo.insertHistory(tx, {
             projectId: current.id, actorAccountId: accountId(a), action: 'add_file', statusFrom: current.status, statusTo: current.status,
-            changes: { file: { before: null, after: f.fileName } },
+            changes: { file: { before: null, after: x.row.file_name } },
           });
-          out.push(row);
         }
         await repo.touchProject(tx, current.id);
         return out;
       });
     } catch (err) {
-      await Promise.all(temps.map((k) => storage.discard(k).catch(() => undefined)));
-      throw err;
-    }
-    for (const [i, row] of rows.entries()) {
-      const temp = temps[i];
-      if (temp) await storage.commit(temp, row.storage_key);
+      const committed = await this.afterFailedUpload(planned.map((x) => x.row));
+      if (!committed) throw err;
+      rows = committed;
     }
     return rows.map(toProjectFile);
+  }
+
+  /**
+   * After a failed upload: the rows when its transaction did commit (the files stay); otherwise deletes the files and
+   * their journal rows and returns undefined. When that cannot be known (the database is down), or a delete fails,
+   * the journal rows stay and the reconciler finishes the job.
+   */
+  private async afterFailedUpload(planned: readonly Omit<repo.ProjectFileRow, 'created_at'>[]): Promise<repo.ProjectFileRow[] | undefined> {
+    let found: repo.ProjectFileRow[];
+    try {
+      found = await repo.findProjectFilesByIds(this.db, planned.map((r) => r.id));
+    } catch (err) {
+      this.onError(err, 'project file clean-up (left to the reconciler)');
+      return undefined;
+    }
+    // One transaction wrote them all, so either all are there or none.
+    if (found.length > 0) return found;
+    const storage = this.requireStorage();
+    for (const r of planned) {
+      await discardPending(this.db, storage, FILES_AREA, r.id, [r.storage_key]).catch((err: unknown) => this.onError(err, 'project file clean-up (left to the reconciler)'));
+    }
+    return undefined;
+  }
+
+  /**
+   * Deletes the bytes of project files that never committed (a crash or a lost connection between writing them and
+   * the commit) or whose removal did not finish, once their journal entries are older than `graceMs`, and stale
+   * temporary files. Run at start-up and periodically (registry.ts); safe to run on several instances at once.
+   */
+  async reconcileFiles(opts: { graceMs?: number } = {}): Promise<ReconcileResult> {
+    return reconcilePendingFiles({
+      db: this.db,
+      storage: this.requireStorage(),
+      area: FILES_AREA,
+      olderThan: new Date(this.now().getTime() - (opts.graceMs ?? FILES_RECONCILE_GRACE_MS)),
+      ownerExists: (q, f) => repo.projectFileOwnsKey(q, f.ownerId, f.storageKey),
+    });
   }
 
   /** The bytes of a documentation file: anyone's for a published project, else only its owner's and editors' (404 otherwise). */
@@ -826,7 +882,11 @@ export class ObservatoryService {
     return { data: await this.requireStorage().read(f.storage_key), fileName: f.file_name, mimeType: f.mime_type, isPublic: p.status === 'published' };
   }
 
-  /** Removes a documentation file (owner or editor): the row and a history entry in one transaction, then the object. */
+  /**
+   * Removes a documentation file (owner or editor): the row, a history entry and a journal entry for its bytes in one
+   * transaction, then the bytes. If deleting them fails (or the process dies first), the journal entry outlives its
+   * owner and the reconciler deletes them: never a row without bytes, and no bytes left without a row.
+   */
   async removeProjectFile(actor: ObsActor | undefined, idOrSlug: string, fileId: string): Promise<void> {
     const a = requireAccount(actor);
     const storage = this.requireStorage();
@@ -839,10 +899,12 @@ export class ObservatoryService {
         changes: { file: { before: f.file_name, after: null } },
       });
       await repo.touchProject(tx, p.id);
+      await pendingFilesJournal.add(tx, [{ area: FILES_AREA, storageKey: f.storage_key, tenantId: null, ownerId: f.id }], this.now());
       return f;
     });
-    // After the commit: a failed removal leaves an unreferenced object (found by storage.list), never a row without bytes.
-    await storage.remove(removed.storage_key);
+    // The removal is committed: a failed delete of the bytes is the reconciler's to finish, not the caller's error.
+    await discardPending(this.db, storage, FILES_AREA, removed.id, [removed.storage_key])
+      .catch((err: unknown) => this.onError(err, 'project file removal (left to the reconciler)'));
   }
 
   /** The raw owner id and title of a project (for the forum's notifications); undefined when unknown. */
