@@ -29,6 +29,8 @@ export type PaymentStatus = 'created' | 'paid' | 'denied' | 'rejected' | 'expire
 
 export interface PaymentRow {
   id: string;
+  /** The receipt's reference (IBI-2026-…), read only where a person is shown the payment. */
+  debt_reference?: string | null;
   tenant_id: string;
   debt_id: string;
   dni: string;
@@ -182,12 +184,12 @@ export const paymentsRepository = {
   },
 
   async findPaymentForCitizen(q: Queryable, tenantId: string, dni: string, id: string): Promise<PaymentRow | undefined> {
-    const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS} FROM payments WHERE tenant_id = $1 AND dni = $2 AND id = $3`, [tenantId, dni, id]);
+    const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS}, (SELECT d.reference FROM tax_debts d WHERE d.tenant_id = payments.tenant_id AND d.id = payments.debt_id) AS debt_reference FROM payments WHERE tenant_id = $1 AND dni = $2 AND id = $3`, [tenantId, dni, id]);
     return res.rows[0];
   },
 
   async listPaymentsForCitizen(q: Queryable, tenantId: string, dni: string): Promise<PaymentRow[]> {
-    const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS} FROM payments WHERE tenant_id = $1 AND dni = $2 ORDER BY created_at DESC`, [tenantId, dni]);
+    const res = await q.query<PaymentRow>(`SELECT ${PAYMENT_COLS}, (SELECT d.reference FROM tax_debts d WHERE d.tenant_id = payments.tenant_id AND d.id = payments.debt_id) AS debt_reference FROM payments WHERE tenant_id = $1 AND dni = $2 ORDER BY created_at DESC`, [tenantId, dni]);
     return res.rows;
   },
 

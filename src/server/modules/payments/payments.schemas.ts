@@ -29,6 +29,7 @@ export const ZStartedPaymentSchema = z.object({
 export const ZPaymentSchema = z.object({
   id: z.string(),
   debtId: z.string(),
+  reference: z.string().nullable(),
   orderId: z.string(),
   gateway: z.string(),
   amountCents: z.number().int(),

@@ -38,6 +38,8 @@ export type { PendingItem, ReminderPrefs } from '../../../shared/api/payments.ts
 export interface PaymentView {
   id: string;
   debtId: string;
+  /** The receipt's reference as the citizen knows it (IBI-2026-…). */
+  reference: string | null;
   orderId: string;
   gateway: string;
   amountCents: number;
@@ -209,6 +211,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
   const presentPayment = (p: PaymentRow, refund: RefundRow | undefined, lang: Language): PaymentView => ({
     id: p.id,
     debtId: p.debt_id,
+    reference: p.debt_reference ?? null,
     orderId: p.order_id,
     gateway: p.gateway,
     amountCents: Number(p.amount_cents),

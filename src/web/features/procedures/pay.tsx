@@ -100,6 +100,8 @@ export function DebtList() {
 export interface Payment extends PaymentOutcomeInput {
   id: string;
   debtId: string;
+  reference: string | null;
+  orderId: string;
   receiptCode: string | null;
   createdAt: string;
 }
@@ -173,35 +175,26 @@ export function PaymentHistory() {
       {items.length === 0 ? (
         <p>{t('pay.history_empty')}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption>{t('pay.history_caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('pay.col_date')}</th>
-                <th scope="col">{t('pay.col_amount')}</th>
-                <th scope="col">{t('pay.col_status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id}>
-                  <th scope="row">{formatDateTime(p.createdAt, lang, timeZone)}</th>
-                  <td>{formatMoney(p.amountCents, lang)}</td>
-                  <td>
-                    {t(`pay.status.${p.status}`)}
-                    {p.refund || p.status === 'rejected' || p.status === 'expired' ? (
-                      <>
-                        <br />
-                        {outcome(p)}
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // One card per payment, like the receipts above: a three-column table did not fit a phone (390 px).
+        <ul className="item-list" aria-label={t('pay.history_caption')}>
+          {items.map((p) => (
+            <li key={p.id} className="card">
+              <h4>{p.reference ?? p.orderId}</h4>
+              <p>
+                {formatDateTime(p.createdAt, lang, timeZone)} · <strong>{formatMoney(p.amountCents, lang)}</strong>
+              </p>
+              <p>
+                {t('pay.col_status')}: {t(`pay.status.${p.status}`)}
+                {p.refund || p.status === 'rejected' || p.status === 'expired' ? (
+                  <>
+                    <br />
+                    {outcome(p)}
+                  </>
+                ) : null}
+              </p>
+            </li>
+          ))}
+        </ul>
       )}
     </>
   );
