@@ -444,3 +444,13 @@ describe('found by the fuzz (src/server/security.fuzz.test.ts)', () => {
     expect(ok.statusCode).toBe(201);
   });
 });
+
+describe('found by the fuzz, second run', () => {
+  it('a day that does not exist (2026-02-30) in the analytics range is a 400, not a 500', async () => {
+    for (const url of ['/api/v1/analytics?from=2026-02-30', '/api/v1/analytics/export.csv?table=kiosks&from=2026-02-30&to=2026-12-15', '/api/v1/analytics?to=2026-13-01']) {
+      const res = await app.inject({ method: 'GET', url: A(url), headers: who.admin });
+      expect(res.statusCode, url).toBe(400);
+    }
+    expect((await app.inject({ method: 'GET', url: A('/api/v1/analytics?from=2024-02-29&to=2024-03-01'), headers: who.admin })).statusCode).toBe(200);
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { zIsoDay } from '../../../shared/iso-day.ts';
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const IsoDate = zIsoDay();
 export const ZAnalyticsQuerySchema = z.object({ from: IsoDate.optional(), to: IsoDate.optional(), tenant: z.string().optional(), lang: z.string().optional() });
 export const ZAnalyticsCsvQuerySchema = ZAnalyticsQuerySchema.extend({ table: z.enum(['procedures', 'queries', 'handoffs', 'kiosks', 'unanswered']) });
 export const ZAnalyticsReportSchema = z.object({

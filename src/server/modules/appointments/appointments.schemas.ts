@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { zIsoDay } from '../../../shared/iso-day.ts';
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const IsoDate = zIsoDay();
 
 export const ZAvailabilityQuerySchema = z.object({
   serviceId: z.string().min(1).max(64),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zIsoDay } from '../../../shared/iso-day.ts';
 
 export const FLAG_REASONS = ['spam', 'abuse', 'off-topic', 'personal-data', 'other'] as const;
 export const REQUEST_KINDS = ['contact', 'visit', 'collaboration'] as const;
@@ -35,7 +36,7 @@ export const ZCreateRequestSchema = z
   .object({
     kind: z.enum(REQUEST_KINDS),
     message: z.string().trim().min(1).max(5000),
-    proposedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    proposedDate: zIsoDay().optional(),
   })
   .strict();
 export type CreateRequestInput = z.infer<typeof ZCreateRequestSchema>;

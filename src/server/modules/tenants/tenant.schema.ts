@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zIsoDay } from '../../../shared/iso-day.ts';
 import { zHttpUrl } from '../../../shared/http-url.ts';
 import { LANGUAGES } from '../../../shared/languages.ts';
 import { contrastRatio, parseHexColor } from '../../../shared/contrast.ts';
@@ -13,7 +14,7 @@ export type LocalizedText = z.infer<typeof ZLocalizedText>;
 const HexColor = z.string().refine((v) => parseHexColor(v) !== undefined, 'must be a colour like #1a5e9a');
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
 const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const IsoDate = zIsoDay('must be a calendar day, YYYY-MM-DD');
 const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
 export const ZOpeningHours = z
