@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db, Queryable, QueryResult, Row } from '../../db/db.ts';
+import { faultyDb, faultyStorage, type Faults } from '../../testing/faults.ts';
 import { startTestS3, type TestS3 } from '../../testing/s3-server.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { createLocalFileStorage, createS3FileStorage, pendingFilesJournal, type FileStorage } from '../storage/index.ts';
@@ -19,84 +19,6 @@ import { TINY_JPEG, TINY_PNG, tinyPdf } from './filings.test-support.ts';
 const ctx = { channel: 'web' as const, lang: 'es' as const };
 const DNI = '12345678Z';
 const TENANT = 'alacant';
-
-/** What to break; each test sets what it needs and everything is reset before the next one. */
-interface Faults {
-  /** Fail the Nth `put` (1-based) of the store. */
-  putFailsOn?: number;
-  /** Store one byte less on the Nth `put`: the verification after writing must notice. */
-  putTruncatesOn?: number;
-  /** Fail every `remove` (the clean-up after a failure, as when the process dies there). */
-  removeFails?: boolean;
-  /** A SQL statement matching this fails (outside or inside the transaction). */
-  queryFails?: RegExp;
-  /** `before-commit`: the transaction's work runs, then it throws and rolls back. `ack-lost`: it commits, then the call throws. */
-  transaction?: 'before-commit' | 'ack-lost';
-  /** Runs while the Nth `put` is under way (another process acting in the middle of a registration). */
-  duringPut?: { n: number; run: () => Promise<unknown> };
-}
-
-/** A real store with faults injected into put/remove; reads, stats and listings go straight through. */
-function faultyStorage(real: FileStorage, faults: () => Faults): FileStorage & { puts: () => number } {
-  let puts = 0;
-  return {
-    kind: real.kind,
-    puts: () => puts,
-    async put(key, data) {
-      puts++;
-      const f = faults();
-      if (f.duringPut?.n === puts) await f.duringPut.run();
-      if (f.putFailsOn === puts) throw new Error(`injected: put #${puts} failed`);
-      return real.put(key, f.putTruncatesOn === puts ? data.subarray(0, data.length - 1) : data);
-    },
-    stat: (key) => real.stat(key),
-    sweepTemp: (olderThan) => real.sweepTemp(olderThan),
-    putTemp: (data) => real.putTemp(data),
-    commit: (temp, key) => real.commit(temp, key),
-    discard: (temp) => real.discard(temp),
-    read: (key) => real.read(key),
-    async remove(key) {
-      if (faults().removeFails) throw new Error('injected: remove failed');
-      return real.remove(key);
-    },
-    list: (prefix) => real.list(prefix),
-  };
-}
-
-/** The real database with faults injected into statements and transactions. */
-function faultyDb(real: Db, faults: () => Faults): Db {
-  const check = (sql: string) => {
-    if (faults().queryFails?.test(sql)) throw new Error(`injected: query failed: ${sql.slice(0, 60)}`);
-  };
-  const wrap = (q: Queryable): Queryable => ({
-    query<R extends object = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      check(sql);
-      return q.query<R>(sql, params);
-    },
-    exec: (sql) => q.exec(sql),
-  });
-  return {
-    kind: real.kind,
-    query<R extends object = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      check(sql);
-      return real.query<R>(sql, params);
-    },
-    exec: (sql) => real.exec(sql),
-    async transaction(fn) {
-      const mode = faults().transaction;
-      const result = await real.transaction(async (tx) => {
-        const r = await fn(wrap(tx));
-        if (mode === 'before-commit') throw new Error('injected: the transaction failed before its commit');
-        return r;
-      });
-      if (mode === 'ack-lost') throw new Error('injected: the commit went through but its acknowledgement was lost');
-      return result;
-    },
-    listen: (channel, onPayload) => real.listen(channel, onPayload),
-    notify: (channel, payload) => real.notify(channel, payload),
-    close: () => real.close(),
-  };
-}
 
 const stores: [string, () => Promise<{ storage: FileStorage; stop: () => Promise<void> }>][] = [
   ['local folder', async () => ({ storage: createLocalFileStorage(path.join(mkdtempSync(path.join(tmpdir(), 'vt-atomic-')), 'files')), stop: async () => undefined })],
@@ -249,7 +171,7 @@ describe.each(stores)('HIGH-2: filings and their attachments on a %s', (_name, m
     expect(pending).toHaveLength(3);
     for (const p of pending) expect(await real.stat(p.storageKey)).toBeDefined();
     // A temporary file left by a crash in the middle of a local write or an old commit.
-    await real.putTemp(Buffer.from('medio archivo'));
+    await real.put('.tmp/crash-leftover', Buffer.from('medio archivo'));
     // Within the grace period the entries may belong to a registration still running: untouched.
     expect(await svc.reconcileFiles()).toEqual({ deleted: [], kept: [], tempSwept: [] });
     clock = new Date(clock.getTime() + 2 * 3_600_000);

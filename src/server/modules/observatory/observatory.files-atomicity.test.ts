@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db, Queryable, QueryResult, Row } from '../../db/db.ts';
+import { faultyDb, faultyStorage, type Faults } from '../../testing/faults.ts';
 import { startTestS3, type TestS3 } from '../../testing/s3-server.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { createLocalFileStorage, createS3FileStorage, pendingFilesJournal, type FileStorage, type Upload } from '../storage/index.ts';
@@ -21,84 +21,6 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), Buffer.alloc(64), Buffer.from([0xff, 0xd9])]);
 const HOUR = 3_600_000;
-
-/** What to break; each test sets what it needs and everything is reset before the next one. */
-interface Faults {
-  /** Fail the Nth `put` (1-based) of the store. */
-  putFailsOn?: number;
-  /** Store one byte less on the Nth `put`: the verification after writing must notice. */
-  putTruncatesOn?: number;
-  /** Fail every `remove` (a clean-up that cannot run, as when the process dies there). */
-  removeFails?: boolean;
-  /** A SQL statement matching this fails (outside or inside a transaction). */
-  queryFails?: RegExp;
-  /** `before-commit`: the transaction's work runs, then it throws and rolls back. `ack-lost`: it commits, then the call throws. */
-  transaction?: 'before-commit' | 'ack-lost';
-  /** Runs while the Nth `put` is under way (another process acting in the middle of an upload). */
-  duringPut?: { n: number; run: () => Promise<unknown> };
-}
-
-/** A real store with faults injected into put/remove; reads, stats and listings go straight through. */
-function faultyStorage(real: FileStorage, faults: () => Faults): FileStorage & { puts: () => number } {
-  let puts = 0;
-  return {
-    kind: real.kind,
-    puts: () => puts,
-    async put(key, data) {
-      puts++;
-      const f = faults();
-      if (f.duringPut?.n === puts) await f.duringPut.run();
-      if (f.putFailsOn === puts) throw new Error(`injected: put #${puts} failed`);
-      return real.put(key, f.putTruncatesOn === puts ? data.subarray(0, data.length - 1) : data);
-    },
-    stat: (key) => real.stat(key),
-    sweepTemp: (olderThan) => real.sweepTemp(olderThan),
-    putTemp: (data) => real.putTemp(data),
-    commit: (temp, key) => real.commit(temp, key),
-    discard: (temp) => real.discard(temp),
-    read: (key) => real.read(key),
-    async remove(key) {
-      if (faults().removeFails) throw new Error('injected: remove failed');
-      return real.remove(key);
-    },
-    list: (prefix) => real.list(prefix),
-  };
-}
-
-/** The real database with faults injected into statements and transactions. */
-function faultyDb(real: Db, faults: () => Faults): Db {
-  const check = (sql: string) => {
-    if (faults().queryFails?.test(sql)) throw new Error(`injected: query failed: ${sql.slice(0, 60)}`);
-  };
-  const wrap = (q: Queryable): Queryable => ({
-    query<R extends object = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      check(sql);
-      return q.query<R>(sql, params);
-    },
-    exec: (sql) => q.exec(sql),
-  });
-  return {
-    kind: real.kind,
-    query<R extends object = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      check(sql);
-      return real.query<R>(sql, params);
-    },
-    exec: (sql) => real.exec(sql),
-    async transaction(fn) {
-      const mode = faults().transaction;
-      const result = await real.transaction(async (tx) => {
-        const r = await fn(wrap(tx));
-        if (mode === 'before-commit') throw new Error('injected: the transaction failed before its commit');
-        return r;
-      });
-      if (mode === 'ack-lost') throw new Error('injected: the commit went through but its acknowledgement was lost');
-      return result;
-    },
-    listen: (channel, onPayload) => real.listen(channel, onPayload),
-    notify: (channel, payload) => real.notify(channel, payload),
-    close: () => real.close(),
-  };
-}
 
 const stores: [string, () => Promise<{ storage: FileStorage; stop: () => Promise<void> }>][] = [
   ['local folder', async () => ({ storage: createLocalFileStorage(path.join(mkdtempSync(path.join(tmpdir(), 'vt-obs-atomic-')), '_observatory')), stop: async () => undefined })],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AppError } from '../../errors.ts';
 import { assertSafeKey, type FileStorage } from './storage.types.ts';
 
-/** Files under one folder (DATA_DIR/files); the temporary area is inside it, on the same disk, so commit is an atomic rename. */
+/** Files under one folder (DATA_DIR/files); `put` writes into `.tmp/` inside it, on the same disk, so the rename into place is atomic. */
 export function createLocalFileStorage(root: string): FileStorage {
   const fileOf = (key: string) => {
     assertSafeKey(key);
@@ -65,20 +65,6 @@ export function createLocalFileStorage(root: string): FileStorage {
         removed.push(`.tmp/${name}`);
       }
       return removed;
-    },
-    async putTemp(data) {
-      const key = `.tmp/${randomUUID()}`;
-      await mkdir(path.join(root, '.tmp'), { recursive: true });
-      await writeFile(fileOf(key), data, { flag: 'wx', mode: 0o640 });
-      return key;
-    },
-    async commit(tempKey, key) {
-      const dest = fileOf(key);
-      await mkdir(path.dirname(dest), { recursive: true });
-      await rename(fileOf(tempKey), dest);
-    },
-    async discard(tempKey) {
-      await rm(fileOf(tempKey), { force: true });
     },
     async read(key) {
       try {

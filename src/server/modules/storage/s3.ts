@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
-  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -82,21 +81,6 @@ export function createS3FileStorage(opts: S3StorageOptions): FileStorage {
       } while (token);
       for (const key of stale) await removeKey(key);
       return stale.sort();
-    },
-    async putTemp(data) {
-      const key = `.tmp/${randomUUID()}`;
-      // IfNoneMatch would make this create-only, but not every compatible server supports it; a UUID key is enough.
-      await client.send(new PutObjectCommand({ Bucket, Key: full(key), Body: data, ContentLength: data.length }));
-      return key;
-    },
-    async commit(tempKey, key) {
-      await client.send(new CopyObjectCommand({ Bucket, Key: full(key), CopySource: `${Bucket}/${encodeURI(full(tempKey))}` }));
-      await client.send(new DeleteObjectCommand({ Bucket, Key: full(tempKey) }));
-    },
-    async discard(tempKey) {
-      await client.send(new DeleteObjectCommand({ Bucket, Key: full(tempKey) })).catch((err: unknown) => {
-        if (!isMissing(err)) throw err;
-      });
     },
     async read(key) {
       try {

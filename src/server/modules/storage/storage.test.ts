@@ -32,38 +32,37 @@ describe.each(implementations)('file storage: %s', (_name, make) => {
   }, 30_000);
   afterAll(async () => stop());
 
-  it('keeps an upload temporary until commit, then serves exactly its bytes under the final key', async () => {
+  it('stores bytes whole under their final key, serves exactly them, and leaves no temporary file', async () => {
     const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
-    const temp = await storage.putTemp(bytes);
-    expect(temp).toMatch(/^\.tmp\/[0-9a-f-]{36}$/);
-    expect(await storage.list('alacant/')).toEqual([]);
-    await storage.commit(temp, 'alacant/2026/f1/a1');
+    await storage.put('alacant/2026/f1/a1', bytes);
     expect(await storage.list('.tmp/')).toEqual([]);
     expect(await storage.list('alacant/')).toEqual(['alacant/2026/f1/a1']);
+    expect(await storage.stat('alacant/2026/f1/a1')).toEqual({ size: bytes.length });
     expect((await storage.read('alacant/2026/f1/a1')).equals(bytes)).toBe(true);
   });
 
-  it('discards a temporary upload and removes a final file, and both are harmless when repeated', async () => {
-    const temp = await storage.putTemp(Buffer.from('%PDF-1.4 borrador'));
-    await storage.discard(temp);
-    await storage.discard(temp);
-    expect(await storage.list('.tmp/')).toEqual([]);
-    const keep = await storage.putTemp(Buffer.from('x'));
-    await storage.commit(keep, 'medina/2026/f2/a1');
+  it('removes a final file harmlessly when repeated, and sweeps temporary files older than asked', async () => {
+    await storage.put('medina/2026/f2/a1', Buffer.from('x'));
     await storage.remove('medina/2026/f2/a1');
     await storage.remove('medina/2026/f2/a1');
     expect(await storage.list('medina/')).toEqual([]);
+    expect(await storage.stat('medina/2026/f2/a1')).toBeUndefined();
+    // What a crash in the middle of a write leaves behind.
+    await storage.put('.tmp/crash-leftover', Buffer.from('medio'));
+    expect(await storage.sweepTemp(new Date(Date.now() - 3_600_000))).toEqual([]);
+    expect(await storage.sweepTemp(new Date(Date.now() + 60_000))).toEqual(['.tmp/crash-leftover']);
+    expect(await storage.list('.tmp/')).toEqual([]);
   });
 
   it('answers storage.not_found (404) for a missing key and refuses keys that climb out of the store', async () => {
     await expect(storage.read('alacant/2026/none/none')).rejects.toMatchObject({ code: 'storage.not_found', status: 404 });
     await expect(storage.read('../etc/passwd')).rejects.toThrow(/unsafe storage key/);
-    await expect(storage.commit('.tmp/x', 'a/../../b')).rejects.toThrow(/unsafe storage key/);
+    await expect(storage.put('a/../../b', Buffer.from('x'))).rejects.toThrow(/unsafe storage key/);
   });
 
   it('lists every key under a prefix, across listing pages (10 keys a page for S3 here)', async () => {
     const keys = Array.from({ length: 25 }, (_, i) => `bulk/${String(i).padStart(2, '0')}`);
-    for (const k of keys) await storage.commit(await storage.putTemp(Buffer.from(k)), k);
+    for (const k of keys) await storage.put(k, Buffer.from(k));
     expect(await storage.list('bulk/')).toEqual(keys);
   }, 60_000);
 });
@@ -74,7 +73,7 @@ describe('S3 storage prefixes', () => {
     const a = createS3FileStorage({ ...s3.options, prefix: 'a' });
     const b = createS3FileStorage({ ...s3.options, prefix: 'b' });
     try {
-      await a.commit(await a.putTemp(Buffer.from('from a')), 'x/1');
+      await a.put('x/1', Buffer.from('from a'));
       expect(await b.list('')).toEqual([]);
       await expect(b.read('x/1')).rejects.toMatchObject({ code: 'storage.not_found' });
       expect((await a.read('x/1')).toString()).toBe('from a');

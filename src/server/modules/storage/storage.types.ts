@@ -5,7 +5,8 @@
  * database transaction that refers to it commits, listed first in the `pending_files` journal (pending-files.ts):
  * a failure or rollback deletes them, and a crash leaves journal rows that the reconciler turns into deletions. So
  * once the record is committed its files are already in place, and nothing has to be moved afterwards.
- * The older `putTemp` + `commit` pair (a move after the commit) is kept for the observatory's documents.
+ * There is deliberately no "write to a temporary key, move after the commit" operation: that window lost a
+ * filing's attachments (HIGH-2 of the 2026-12-04 security review).
  */
 export interface FileStorage {
   readonly kind: 'local' | 's3' | (string & {});
@@ -18,12 +19,6 @@ export interface FileStorage {
   stat(key: string): Promise<{ size: number } | undefined>;
   /** Removes temporary files (`.tmp/`) last written before `olderThan`, left by a crash or a lost delete; returns their keys. */
   sweepTemp(olderThan: Date): Promise<string[]>;
-  /** Stores bytes under a temporary key (not yet part of any record). */
-  putTemp(data: Buffer): Promise<string>;
-  /** Makes a temporary file final under `key`. */
-  commit(tempKey: string, key: string): Promise<void>;
-  /** Removes a temporary file; never fails when it is already gone. */
-  discard(tempKey: string): Promise<void>;
   /** The bytes of a final file; `storage.not_found` (AppError 404) when there is none. */
   read(key: string): Promise<Buffer>;
   /** Removes a final file; never fails when it is already gone. */
