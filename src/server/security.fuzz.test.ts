@@ -9,6 +9,7 @@ import { seedDemoRegisters } from './modules/connectors/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from './modules/identity/index.ts';
 import { ObservatoryService, OBS_CSRF_HEADER } from './modules/observatory/index.ts';
 import { createTestApp, type TestApp } from './testing/test-app.ts';
+import { seededRandom } from './modules/nlu/index.ts';
 
 const IS_CI = Boolean(process.env.CI);
 /** FUZZ_BUDGET_MS and FUZZ_SEED widen a run by hand (e.g. FUZZ_BUDGET_MS=300000 FUZZ_SEED=7); CI keeps the defaults. */
@@ -27,16 +28,7 @@ const OP_BUDGET_MS = 1_500;
 // A small deterministic PRNG (mulberry32).
 
 type Rng = () => number;
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const mulberry32: (seed: number) => Rng = seededRandom;
 const pick = <T>(rng: Rng, xs: readonly T[]): T => {
   const x = xs[Math.floor(rng() * xs.length)];
   if (x === undefined) throw new Error('pick from an empty list');

@@ -3,8 +3,12 @@
  * and a real database, each wrapped so that a test can make one step fail, lose a commit's acknowledgement, or run
  * something in the middle of a write. Everything not broken goes straight through to the real part.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Db, Queryable, QueryResult, Row } from '../db/db.ts';
-import type { FileStorage } from '../modules/storage/index.ts';
+import { createLocalFileStorage, createS3FileStorage, type FileStorage } from '../modules/storage/index.ts';
+import { startTestS3 } from './s3-server.ts';
 
 /** What to break; each test sets what it needs and everything is reset before the next one. */
 export interface Faults {
@@ -79,4 +83,25 @@ export function faultyDb(real: Db, faults: () => Faults): Db {
     notify: (channel, payload) => real.notify(channel, payload),
     close: () => real.close(),
   };
+}
+
+/** The two real stores every "all or none" test runs on: a local folder and an S3-compatible server (s3rver). */
+export function realStores(prefix: string): [name: string, open: () => Promise<{ storage: FileStorage; stop: () => Promise<void> }>][] {
+  return [
+    ['local folder', async () => ({ storage: createLocalFileStorage(path.join(mkdtempSync(path.join(tmpdir(), `vt-${prefix}-`)), 'files')), stop: async () => undefined })],
+    [
+      'S3-compatible server',
+      async () => {
+        const s3 = await startTestS3();
+        const storage = createS3FileStorage({ ...s3.options, prefix });
+        return {
+          storage,
+          stop: async () => {
+            storage.close?.();
+            await s3.close();
+          },
+        };
+      },
+    ],
+  ];
 }

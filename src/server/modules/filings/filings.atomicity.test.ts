@@ -4,14 +4,10 @@
  * acknowledgement, clean-up, a crash) on a real store (a local folder and an S3-compatible server) and a real
  * database (PGlite, or PostgreSQL with DATABASE_URL); after each, the store is listed and compared with the rows.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { faultyDb, faultyStorage, type Faults } from '../../testing/faults.ts';
-import { startTestS3, type TestS3 } from '../../testing/s3-server.ts';
+import { faultyDb, faultyStorage, realStores, type Faults } from '../../testing/faults.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { createLocalFileStorage, createS3FileStorage, pendingFilesJournal, type FileStorage } from '../storage/index.ts';
+import { pendingFilesJournal, type FileStorage } from '../storage/index.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { createFilingsService, type CreateFilingInput, type FilingsService } from './filings.service.ts';
 import { TINY_JPEG, TINY_PNG, tinyPdf } from './filings.test-support.ts';
@@ -20,23 +16,7 @@ const ctx = { channel: 'web' as const, lang: 'es' as const };
 const DNI = '12345678Z';
 const TENANT = 'alacant';
 
-const stores: [string, () => Promise<{ storage: FileStorage; stop: () => Promise<void> }>][] = [
-  ['local folder', async () => ({ storage: createLocalFileStorage(path.join(mkdtempSync(path.join(tmpdir(), 'vt-atomic-')), 'files')), stop: async () => undefined })],
-  [
-    'S3-compatible server',
-    async () => {
-      const s3: TestS3 = await startTestS3();
-      const storage = createS3FileStorage({ ...s3.options, prefix: 'filings' });
-      return {
-        storage,
-        stop: async () => {
-          storage.close?.();
-          await s3.close();
-        },
-      };
-    },
-  ],
-];
+const stores = realStores('filings');
 
 describe.each(stores)('HIGH-2: filings and their attachments on a %s', (_name, make) => {
   let t: TestDb;

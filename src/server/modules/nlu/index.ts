@@ -20,6 +20,8 @@ export type { Entity, EntityType } from './nlu.entities.ts';
 export { BUILTIN_INTENTS, type BuiltinIntent } from './nlu.training-data.ts';
 /** Text normalisation shared with moderation and Q&A (lowercase, no accents, SMS spellings). */
 export { normalizeText, foldText, tokenize } from './nlu.normalize.ts';
+/** A small deterministic PRNG (mulberry32): seeded shuffles and the seeded fuzz. */
+export { seededRandom } from './nlu.classifier.ts';
 /** Zod schemas of the parse API. */
 export { ZParseRequestSchema, ZParseResponseSchema } from './nlu.schemas.ts';
 /** CLI-callable functions: parse, train, eval. */

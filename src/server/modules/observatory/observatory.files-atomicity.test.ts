@@ -5,14 +5,10 @@
  * folder and an S3-compatible server) and a real database (PGlite, or PostgreSQL with DATABASE_URL); after each,
  * the store is listed and compared with the rows.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { faultyDb, faultyStorage, type Faults } from '../../testing/faults.ts';
-import { startTestS3, type TestS3 } from '../../testing/s3-server.ts';
+import { faultyDb, faultyStorage, realStores, type Faults } from '../../testing/faults.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { createLocalFileStorage, createS3FileStorage, pendingFilesJournal, type FileStorage, type Upload } from '../storage/index.ts';
+import { pendingFilesJournal, type FileStorage, type Upload } from '../storage/index.ts';
 import { ZProjectInputSchema } from './observatory.schemas.ts';
 import { ObservatoryService, PROJECT_FILE_LIMITS, type ObsActor } from './observatory.service.ts';
 
@@ -22,23 +18,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), Buffer.alloc(64), Buffer.from([0xff, 0xd9])]);
 const HOUR = 3_600_000;
 
-const stores: [string, () => Promise<{ storage: FileStorage; stop: () => Promise<void> }>][] = [
-  ['local folder', async () => ({ storage: createLocalFileStorage(path.join(mkdtempSync(path.join(tmpdir(), 'vt-obs-atomic-')), '_observatory')), stop: async () => undefined })],
-  [
-    'S3-compatible server',
-    async () => {
-      const s3: TestS3 = await startTestS3();
-      const storage = createS3FileStorage({ ...s3.options, prefix: 'observatory' });
-      return {
-        storage,
-        stop: async () => {
-          storage.close?.();
-          await s3.close();
-        },
-      };
-    },
-  ],
-];
+const stores = realStores('observatory');
 
 describe.each(stores)('HIGH-2: observatory project files on a %s', (_name, make) => {
   let t: TestDb;

@@ -2,14 +2,13 @@
  * Deliveries a council's own registry or calendar refused for good (connectors: rest): what was refused, the answer
  * it gave, and "Send again" once the cause is fixed. Admins only; the same operations as `ventanilla exports`.
  */
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
-import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
+import { ActionListPage, useRowAction } from './action-list.tsx';
 import { useHeadingFocus } from './staff-app.tsx';
 
 interface FailedExport {
@@ -29,9 +28,8 @@ export function DeliveriesPage() {
   usePageTitle(t('deliveries.title'));
   const heading = useHeadingFocus();
   const list = useApi<{ items: FailedExport[] }>('/api/v1/staff/exports/failed');
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busyKey, setBusyKey] = useState<string | null>(null);
+  const action = useRowAction(list.reload);
+  const busyKey = action.busyKey;
   const items = list.data?.items ?? [];
 
   // A filing by its registry number; an appointment event by its kind (the appointment id is long, shown as a code).
@@ -40,30 +38,21 @@ export function DeliveriesPage() {
       ? t('deliveries.filing', { number: text(e.about.registry_number) || e.key })
       : t('deliveries.event', { kind: t(`deliveries.kind.${text(e.about.kind) || 'booked'}`), id: text(e.about.appointment_id).slice(0, 8) });
 
-  const retry = async (e: FailedExport) => {
-    setBusyKey(e.key);
-    setError(null);
-    try {
-      await api(`/api/v1/staff/exports/${e.outbox}/${encodeURIComponent(e.key)}/retry`, { method: 'POST' });
-      setStatus(t('deliveries.queued', { what: describe(e) }));
-      list.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusyKey(null);
-    }
-  };
+  const retry = (e: FailedExport) =>
+    action.run(e.key, () => api(`/api/v1/staff/exports/${e.outbox}/${encodeURIComponent(e.key)}/retry`, { method: 'POST' }), t('deliveries.queued', { what: describe(e) }));
 
   return (
-    <section aria-labelledby="deliveries-title">
-      <h1 id="deliveries-title" tabIndex={-1} ref={heading}>
-        {t('deliveries.title')}
-      </h1>
-      <p>{t('deliveries.intro')}</p>
-      <ErrorAlert error={error ?? list.error} />
-      <p role="status">{status}</p>
-      {list.isLoading ? <Loading /> : null}
-      {!list.isLoading && !list.error && items.length === 0 ? <p>{t('deliveries.empty')}</p> : null}
+    <ActionListPage
+      id="deliveries-title"
+      title={t('deliveries.title')}
+      intro={t('deliveries.intro')}
+      heading={heading}
+      error={action.error ?? list.error}
+      status={action.status}
+      isLoading={list.isLoading}
+      isEmpty={!list.isLoading && !list.error && items.length === 0}
+      empty={t('deliveries.empty')}
+    >
       {items.length > 0 ? (
         <div className="table-wrap">
           <table>
@@ -101,6 +90,6 @@ export function DeliveriesPage() {
           </table>
         </div>
       ) : null}
-    </section>
+    </ActionListPage>
   );
 }

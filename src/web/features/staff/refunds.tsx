@@ -3,14 +3,13 @@
  * order). The gateway sends most back by itself; what it could not (or a council with refunds by hand) waits here,
  * and an admin marks it "refunded" or "refunded by hand". Admins only; every action is audited on the server.
  */
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
-import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime, formatMoney } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
+import { ActionListPage, useRowAction } from './action-list.tsx';
 import { useHeadingFocus } from './staff-app.tsx';
 
 interface RefundCase {
@@ -36,39 +35,29 @@ export function RefundsPage() {
   usePageTitle(t('refunds.title'));
   const heading = useHeadingFocus();
   const list = useApi<{ items: RefundCase[] }>('/api/v1/staff/refunds');
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
+  const action = useRowAction(list.reload);
+  const busyId = action.busyKey;
   const items = list.data?.items ?? [];
 
   const describe = (c: RefundCase): string => t('refunds.case', { order: c.orderId, amount: formatMoney(c.amountCents, lang) });
   // An automatic refund still pending is being sent by the server: a person acting now could refund it twice.
   const canAct = (c: RefundCase): boolean => c.status === 'failed' || (c.status === 'pending' && c.mode === 'manual');
 
-  const resolve = async (c: RefundCase, action: Action) => {
-    setBusyId(c.id);
-    setError(null);
-    try {
-      await api(`/api/v1/staff/refunds/${encodeURIComponent(c.id)}/resolve`, { body: { action } });
-      setStatus(t(`refunds.done.${action}`, { what: describe(c) }));
-      list.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusyId(null);
-    }
-  };
+  const resolve = (c: RefundCase, how: Action) =>
+    action.run(c.id, () => api(`/api/v1/staff/refunds/${encodeURIComponent(c.id)}/resolve`, { body: { action: how } }), t(`refunds.done.${how}`, { what: describe(c) }));
 
   return (
-    <section aria-labelledby="refunds-title">
-      <h1 id="refunds-title" tabIndex={-1} ref={heading}>
-        {t('refunds.title')}
-      </h1>
-      <p>{t('refunds.intro')}</p>
-      <ErrorAlert error={error ?? list.error} />
-      <p role="status">{status}</p>
-      {list.isLoading ? <Loading /> : null}
-      {!list.isLoading && !list.error && items.length === 0 ? <p>{t('refunds.empty')}</p> : null}
+    <ActionListPage
+      id="refunds-title"
+      title={t('refunds.title')}
+      intro={t('refunds.intro')}
+      heading={heading}
+      error={action.error ?? list.error}
+      status={action.status}
+      isLoading={list.isLoading}
+      isEmpty={!list.isLoading && !list.error && items.length === 0}
+      empty={t('refunds.empty')}
+    >
       {items.length > 0 ? (
         <div className="table-wrap">
           <table>
@@ -129,6 +118,6 @@ export function RefundsPage() {
           </table>
         </div>
       ) : null}
-    </section>
+    </ActionListPage>
   );
 }
