@@ -32,24 +32,25 @@ export function ActionListPage(props: {
   title: string;
   intro: string;
   heading: RefObject<HTMLHeadingElement | null>;
-  error: unknown;
-  status: string;
-  isLoading: boolean;
-  isEmpty: boolean;
+  /** The list as loaded (useApi) and how many rows it has. */
+  list: { isLoading: boolean; error: unknown };
+  count: number;
+  action: { error: unknown; status: string };
   empty: string;
   children: ReactNode;
 }) {
+  const { list, action } = props;
   return (
     <section aria-labelledby={props.id}>
       <h1 id={props.id} tabIndex={-1} ref={props.heading}>
         {props.title}
       </h1>
       <p>{props.intro}</p>
-      <ErrorAlert error={props.error} />
-      <p role="status">{props.status}</p>
-      {props.isLoading ? <Loading /> : null}
-      {props.isEmpty ? <p>{props.empty}</p> : null}
-      {props.children}
+      <ErrorAlert error={action.error ?? list.error} />
+      <p role="status">{action.status}</p>
+      {list.isLoading ? <Loading /> : null}
+      {!list.isLoading && !list.error && props.count === 0 ? <p>{props.empty}</p> : null}
+      {props.count > 0 ? <div className="table-wrap">{props.children}</div> : null}
     </section>
   );
 }

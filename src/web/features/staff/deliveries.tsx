@@ -36,10 +36,17 @@ export function DeliveriesPage() {
   const describe = (e: FailedExport): string =>
     e.outbox === 'filings'
       ? t('deliveries.filing', { number: text(e.about.registry_number) || e.key })
-      : t('deliveries.event', { kind: t(`deliveries.kind.${text(e.about.kind) || 'booked'}`), id: text(e.about.appointment_id).slice(0, 8) });
+      : t('deliveries.event', {
+          kind: t(`deliveries.kind.${text(e.about.kind) || 'booked'}`),
+          id: text(e.about.appointment_id).slice(0, 8),
+        });
 
   const retry = (e: FailedExport) =>
-    action.run(e.key, () => api(`/api/v1/staff/exports/${e.outbox}/${encodeURIComponent(e.key)}/retry`, { method: 'POST' }), t('deliveries.queued', { what: describe(e) }));
+    action.run(
+      e.key,
+      () => api(`/api/v1/staff/exports/${e.outbox}/${encodeURIComponent(e.key)}/retry`, { method: 'POST' }),
+      t('deliveries.queued', { what: describe(e) }),
+    );
 
   return (
     <ActionListPage
@@ -47,49 +54,44 @@ export function DeliveriesPage() {
       title={t('deliveries.title')}
       intro={t('deliveries.intro')}
       heading={heading}
-      error={action.error ?? list.error}
-      status={action.status}
-      isLoading={list.isLoading}
-      isEmpty={!list.isLoading && !list.error && items.length === 0}
+      list={list}
+      count={items.length}
+      action={action}
       empty={t('deliveries.empty')}
     >
-      {items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption>{t('deliveries.table', { count: items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('deliveries.what')}</th>
-                <th scope="col">{t('deliveries.answer')}</th>
-                <th scope="col">{t('deliveries.attempts')}</th>
-                <th scope="col">{t('deliveries.queued_at')}</th>
-                <th scope="col">{t('deliveries.action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr key={`${e.outbox}:${e.key}`}>
-                  <th scope="row">{describe(e)}</th>
-                  <td>{e.lastError ?? '—'}</td>
-                  <td>{e.attempts}</td>
-                  <td>{formatDateTime(e.createdAt, lang, timeZone)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button"
-                      disabled={busyKey === e.key}
-                      aria-label={t('deliveries.retry_label', { what: describe(e) })}
-                      onClick={() => void retry(e)}
-                    >
-                      {t('deliveries.retry')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <table>
+        <caption>{t('deliveries.table', { count: items.length })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('deliveries.what')}</th>
+            <th scope="col">{t('deliveries.answer')}</th>
+            <th scope="col">{t('deliveries.attempts')}</th>
+            <th scope="col">{t('deliveries.queued_at')}</th>
+            <th scope="col">{t('deliveries.action')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((e) => (
+            <tr key={`${e.outbox}:${e.key}`}>
+              <th scope="row">{describe(e)}</th>
+              <td>{e.lastError ?? '—'}</td>
+              <td>{e.attempts}</td>
+              <td>{formatDateTime(e.createdAt, lang, timeZone)}</td>
+              <td>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busyKey === e.key}
+                  aria-label={t('deliveries.retry_label', { what: describe(e) })}
+                  onClick={() => void retry(e)}
+                >
+                  {t('deliveries.retry')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </ActionListPage>
   );
 }

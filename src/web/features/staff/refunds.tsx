@@ -44,7 +44,11 @@ export function RefundsPage() {
   const canAct = (c: RefundCase): boolean => c.status === 'failed' || (c.status === 'pending' && c.mode === 'manual');
 
   const resolve = (c: RefundCase, how: Action) =>
-    action.run(c.id, () => api(`/api/v1/staff/refunds/${encodeURIComponent(c.id)}/resolve`, { body: { action: how } }), t(`refunds.done.${how}`, { what: describe(c) }));
+    action.run(
+      c.id,
+      () => api(`/api/v1/staff/refunds/${encodeURIComponent(c.id)}/resolve`, { body: { action: how } }),
+      t(`refunds.done.${how}`, { what: describe(c) }),
+    );
 
   return (
     <ActionListPage
@@ -52,72 +56,73 @@ export function RefundsPage() {
       title={t('refunds.title')}
       intro={t('refunds.intro')}
       heading={heading}
-      error={action.error ?? list.error}
-      status={action.status}
-      isLoading={list.isLoading}
-      isEmpty={!list.isLoading && !list.error && items.length === 0}
+      list={list}
+      count={items.length}
+      action={action}
       empty={t('refunds.empty')}
     >
-      {items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption>{t('refunds.table', { count: items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('refunds.order')}</th>
-                <th scope="col">{t('refunds.citizen')}</th>
-                <th scope="col">{t('refunds.amount')}</th>
-                <th scope="col">{t('refunds.reason_col')}</th>
-                <th scope="col">{t('refunds.status_col')}</th>
-                <th scope="col">{t('refunds.answer')}</th>
-                <th scope="col">{t('refunds.opened')}</th>
-                <th scope="col">{t('refunds.action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">
-                    {c.orderId}
-                    {c.reference ? (
-                      <>
-                        <br />
-                        {c.reference}
-                      </>
-                    ) : null}
-                  </th>
-                  <td>{c.dni ?? t('refunds.unknown_citizen')}</td>
-                  <td>{formatMoney(c.amountCents, lang)}</td>
-                  <td>{t(`refunds.reason.${c.reason}`)}</td>
-                  <td>{t(`refunds.status.${c.status}`)}</td>
-                  <td>{c.gatewayResponse ?? c.lastError ?? '—'}</td>
-                  <td>{formatDateTime(c.createdAt, lang, timeZone)}</td>
-                  <td>
-                    {canAct(c) ? (
-                      <>
-                        <button type="button" className="button" disabled={busyId === c.id} aria-label={t('refunds.mark_refunded_label', { what: describe(c) })} onClick={() => void resolve(c, 'refunded')}>
-                          {t('refunds.mark_refunded')}
-                        </button>{' '}
-                        <button
-                          type="button"
-                          className="button button--secondary"
-                          disabled={busyId === c.id}
-                          aria-label={t('refunds.mark_by_hand_label', { what: describe(c) })}
-                          onClick={() => void resolve(c, 'refund_by_hand')}
-                        >
-                          {t('refunds.mark_by_hand')}
-                        </button>
-                      </>
-                    ) : (
-                      t(c.status === 'pending' ? 'refunds.sending' : 'refunds.closed')
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <table>
+        <caption>{t('refunds.table', { count: items.length })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('refunds.order')}</th>
+            <th scope="col">{t('refunds.citizen')}</th>
+            <th scope="col">{t('refunds.amount')}</th>
+            <th scope="col">{t('refunds.reason_col')}</th>
+            <th scope="col">{t('refunds.status_col')}</th>
+            <th scope="col">{t('refunds.answer')}</th>
+            <th scope="col">{t('refunds.opened')}</th>
+            <th scope="col">{t('refunds.action')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">
+                {c.orderId}
+                {c.reference ? (
+                  <>
+                    <br />
+                    {c.reference}
+                  </>
+                ) : null}
+              </th>
+              <td>{c.dni ?? t('refunds.unknown_citizen')}</td>
+              <td>{formatMoney(c.amountCents, lang)}</td>
+              <td>{t(`refunds.reason.${c.reason}`)}</td>
+              <td>{t(`refunds.status.${c.status}`)}</td>
+              <td>{c.gatewayResponse ?? c.lastError ?? '—'}</td>
+              <td>{formatDateTime(c.createdAt, lang, timeZone)}</td>
+              <td>
+                {canAct(c) ? (
+                  <>
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={busyId === c.id}
+                      aria-label={t('refunds.mark_refunded_label', { what: describe(c) })}
+                      onClick={() => void resolve(c, 'refunded')}
+                    >
+                      {t('refunds.mark_refunded')}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="button button--secondary"
+                      disabled={busyId === c.id}
+                      aria-label={t('refunds.mark_by_hand_label', { what: describe(c) })}
+                      onClick={() => void resolve(c, 'refund_by_hand')}
+                    >
+                      {t('refunds.mark_by_hand')}
+                    </button>
+                  </>
+                ) : (
+                  t(c.status === 'pending' ? 'refunds.sending' : 'refunds.closed')
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </ActionListPage>
   );
 }
