@@ -51,7 +51,10 @@ afterEach(async () => {
 
 const tempDataDir = () => mkdtempSync(path.join(os.tmpdir(), 'vt-pglite-lock-'));
 
-describe('openPglite lock', () => {
+// PGlite's own lock and durability: the same whatever DATABASE_URL says, so only the embedded pass runs them.
+const describeEmbedded = describe.skipIf(Boolean(process.env.DATABASE_URL));
+
+describeEmbedded('openPglite lock', () => {
   it('LOW-3: opens at once after the holder was killed with SIGKILL, with the holder\'s committed row', async () => {
     const dataDir = tempDataDir();
     const holder = await startHolder(dataDir);
@@ -106,7 +109,7 @@ describe('openPglite lock', () => {
   }, 120_000);
 });
 
-describe('openPglite durability', () => {
+describeEmbedded('openPglite durability', () => {
   it('Observation: a database on disk commits with fsync on (WAL synced by fsync), and can opt out', async () => {
     const durable = await openPglite(tempDataDir());
     try {
