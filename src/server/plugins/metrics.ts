@@ -56,26 +56,33 @@ export function jobRecorderFor(registry: Registry): JobRecorder {
 }
 
 /**
+ * Wraps a database read for gauges collected together: the gauges of one scrape share one read (reused for 100 ms),
+ * and a failed read is not reused, so the next scrape asks the database again.
+ */
+export function oneReadPerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!cached || performance.now() - cached.at > 100) {
+      const value = read();
+      cached = { at: performance.now(), value };
+      value.catch(() => (cached = undefined));
+    }
+    return cached.value;
+  };
+}
+
+/**
  * The outboxes' backlog on /metrics, read from the database at each scrape: rows still to deliver or refused per
  * outbox, council and status, and how long the oldest has waited (alert on failed > 0, or pending growing old).
  */
 export function registerOutboxGauges(registry: Registry, sources: Record<string, () => Promise<OutboxBacklogRow[]>>): void {
   type Entry = { labels: { outbox: string; tenant: string; status: string }; row: OutboxBacklogRow };
-  // prom-client collects all metrics of a scrape at once: both gauges share one read (reused for 100 ms).
-  let cached: { at: number; entries: Promise<Entry[]> } | undefined;
-  const read = (): Promise<Entry[]> => {
-    if (!cached || performance.now() - cached.at > 100) {
-      const entries = (async () => {
-        const all: Entry[] = [];
-        for (const [outbox, source] of Object.entries(sources)) for (const row of await source()) all.push({ labels: { outbox, tenant: row.tenant_id, status: row.status }, row });
-        return all;
-      })();
-      cached = { at: performance.now(), entries };
-      // A failed read is not reused: the next scrape asks the database again.
-      entries.catch(() => (cached = undefined));
-    }
-    return cached.entries;
-  };
+  // prom-client collects all metrics of a scrape at once: both gauges share one read.
+  const read = oneReadPerScrape(async (): Promise<Entry[]> => {
+    const all: Entry[] = [];
+    for (const [outbox, source] of Object.entries(sources)) for (const row of await source()) all.push({ labels: { outbox, tenant: row.tenant_id, status: row.status }, row });
+    return all;
+  });
   const labelNames = ['outbox', 'tenant', 'status'];
   new Gauge({
     name: 'ventanilla_outbox_rows',

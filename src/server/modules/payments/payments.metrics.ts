@@ -3,6 +3,7 @@
  * from the database at each scrape. Alert on pending growing old or on failed > 0: a citizen is waiting for money.
  */
 import { Gauge, type Registry } from 'prom-client';
+import { oneReadPerScrape } from '../../plugins/metrics.ts';
 import type { RefundReason, RefundStatus } from './payments.repository.ts';
 
 export interface RefundCountRow {
@@ -15,17 +16,8 @@ export interface RefundCountRow {
 
 /** Registers the refund gauges on the app's registry; `read` is the payments service's refundCounts. */
 export function registerRefundMetrics(registry: Registry, read: () => Promise<RefundCountRow[]>): void {
-  // Both gauges are collected in one scrape: they share one read (reused for 100 ms).
-  let cached: { at: number; rows: Promise<RefundCountRow[]> } | undefined;
-  const rows = (): Promise<RefundCountRow[]> => {
-    if (!cached || performance.now() - cached.at > 100) {
-      const pending = read();
-      cached = { at: performance.now(), rows: pending };
-      // A failed read is not reused: the next scrape asks the database again.
-      pending.catch(() => (cached = undefined));
-    }
-    return cached.rows;
-  };
+  // Both gauges are collected in one scrape: they share one read.
+  const rows = oneReadPerScrape(read);
   const labelNames = ['tenant', 'status', 'reason'];
   new Gauge({
     name: 'ventanilla_payment_refund_cases',
