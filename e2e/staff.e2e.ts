@@ -80,6 +80,25 @@ test('an agent accepts a hand-off and replies using only the keyboard, and the c
   await expect(page.getByRole('log')).toContainText('gracias, tengo una duda del padron');
 });
 
+test('an inbox left open after signing out in another tab turns into the sign-in form at the next event (MEDIUM-4)', async ({ page, context, request }) => {
+  // The socket re-checks on its next event or its 30 s timer, whichever comes first: room for a loaded machine.
+  test.setTimeout(120_000);
+  await signInByKeyboard(page, AGENT, 'es');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(INBOX.es);
+  // The same agent signs out in a second tab of the same browser.
+  const other = await context.newPage();
+  await other.goto('/t/alacant/staff?lang=es');
+  await other.getByRole('button', { name: 'Cerrar sesión' }).click();
+  await expect(other.getByRole('heading', { level: 1 })).toHaveText(SIGN_IN.es);
+  // A citizen asks for a person: the old tab's socket re-checks its session, is closed with 4401, and the page asks
+  // who is signed in, instead of streaming the inbox to nobody.
+  const start = await request.post('/api/v1/conversations', { headers: { 'x-tenant': 'alacant' }, data: { lang: 'es' } });
+  const { id, token } = (await start.json()) as { id: string; token: string };
+  await request.post(`/api/v1/conversations/${id}/messages`, { headers: { 'x-tenant': 'alacant', 'x-conversation-token': token }, data: { text: 'quiero hablar con una persona' } });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(SIGN_IN.es, { timeout: 60_000 });
+  await page.screenshot({ path: 'test-results/screens/staff-inbox-after-sign-out.png', fullPage: true });
+});
+
 test('the analytics page shows the same figures as the API for the range, each chart with its table', async ({ page }) => {
   // Seed a known query today so the range is not empty.
   const start = await page.request.post('/api/v1/conversations', { headers: { 'x-tenant': 'alacant' }, data: { lang: 'ca' } });
