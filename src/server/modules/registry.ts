@@ -16,13 +16,13 @@ import { createPrivacyModule, registerProviders, RETENTION_INTERVAL_MS } from '.
 import { createKnowledgeModule } from './knowledge/index.ts';
 import { createCertificatesModule, sealSourceFromEnv } from './certificates/index.ts';
 import { createModerationModule } from './moderation/index.ts';
-import { createProcedureModules } from './connectors/procedures.wiring.ts';
 import { createIdentityModule, sessionPlugin } from './identity/index.ts';
 import { createAnalyticsModule } from './analytics/index.ts';
 import { createKiosksRoutes, createKiosksService, kioskPlugin } from './kiosks/index.ts';
 import { createNluModule } from './nlu/index.ts';
 import { createObservatoryModule } from './observatory/index.ts';
 import { createForumModule } from './forum/index.ts';
+import { createProcedureModules } from './procedures.composition.ts';
 import { createFileStorage } from './storage/index.ts';
 import { startJob } from '../jobs/index.ts';
 import { SpeechService, speechRoutes } from './speech/index.ts';
@@ -62,10 +62,14 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     sealSourceFor: (tenantId) => sealSourceFromEnv(deps.config.sealEnv, tenantId),
   });
   await app.register(certificates.routes);
+  // One mailer for the whole app (SMTP_URL, else .eml files in DATA_DIR/outbox): procedures' receipts and reminders,
+  // the observatory's verification e-mails and digests.
+  const mailer = createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
+  app.addHook('onClose', async () => mailer.close());
   // Procedures (issue 5): padrón certificates, appointments, payments, filings over the embedded registers.
   // Background jobs record their runs on /metrics; the outboxes' backlog is read at each scrape.
   const jobRecorder = jobRecorderFor(app.metrics);
-  const procedures = createProcedureModules({ db: deps.db, tenants: deps.tenants, config: deps.config, certificates: certificates.service, log: app.log, jobRecorder });
+  const procedures = createProcedureModules({ db: deps.db, tenants: deps.tenants, config: deps.config, certificates: certificates.service, mailer, log: app.log, jobRecorder });
   registerOutboxGauges(app.metrics, procedures.exportBacklogs);
   await procedures.register(app);
   app.addHook('onClose', async () => procedures.close());
@@ -107,10 +111,8 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   }
   // Observatory + forum (issue 8): global, cross-council; officers sign in with their own cookie (vt_obs).
   const obsSession = { secret: deps.config.SESSION_SECRET, isHttpsOnly: deps.config.isHttpsOnly };
-  // Verification e-mails through the app's mailer (SMTP_URL, else .eml files in DATA_DIR/outbox).
-  const obsMailer = createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
-  app.addHook('onClose', async () => obsMailer.close());
-  const obsMail = { send: (m: { to: string; subject: string; text: string }) => obsMailer.send({ to: m.to, subject: m.subject, text: m.text }).then(() => undefined) };
+  // Verification e-mails through the app's mailer.
+  const obsMail = { send: (m: { to: string; subject: string; text: string }) => mailer.send({ to: m.to, subject: m.subject, text: m.text }).then(() => undefined) };
   // Project documentation files: DATA_DIR/files/_observatory, or the S3 bucket under the "observatory" prefix.
   const obsStorage = createFileStorage(deps.config, 'observatory');
   app.addHook('onClose', async () => obsStorage.close?.());

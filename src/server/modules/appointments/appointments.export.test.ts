@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { startWithoutConnectorSecrets } from '../connectors/connectors.test-support.ts';
+import { startWithoutConnectorSecrets } from '../../testing/procedures.ts';
 import { ConnectorConfigError, createConfiguredAppointmentCalendars } from '../connectors/connectors.config.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant, type TenantProfile } from '../tenants/index.ts';
 import { appointmentExportOperations } from './appointments.export.ts';

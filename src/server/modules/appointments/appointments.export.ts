@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
 import type { AppointmentCalendarConnector, AppointmentCalendarEvent } from '../connectors/connectors.types.ts';
-import { createOutboxSender, outboxOperations, type OutboxOperations } from '../connectors/outbox.ts';
+import { createOutboxSender, outboxOperations, type OutboxOperations } from '../../procedures/index.ts';
 import { appointmentsRepository as repo, type ClaimedAppointmentExport } from './appointments.repository.ts';
 
 /** The event as queued (appointment_exports.payload); checked on the way out, since jsonb is only as good as its writer. */

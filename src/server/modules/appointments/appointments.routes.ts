@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { procedureContext } from '../connectors/procedure-http.ts';
+import { procedureContext } from '../../procedures/index.ts';
 import { requireCitizen } from '../identity/index.ts';
 import { localize } from '../tenants/index.ts';
 import {

@@ -9,7 +9,7 @@ import { AppError } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import type { Mailer } from '../../mail/index.ts';
 import type { Language } from '../../../shared/languages.ts';
-import { citizenActor, recordEvent, recordStep, systemActor, systemContext, type ProcedureContext } from '../connectors/procedure-context.ts';
+import { citizenActor, recordEvent, recordStep, systemActor, systemContext, type ProcedureContext } from '../../procedures/index.ts';
 import { localize, type AppointmentService, type Office, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { slotsForDay, type SlotSpec } from './appointments.calendar.ts';
 import { appointmentIcs } from './appointments.ics.ts';

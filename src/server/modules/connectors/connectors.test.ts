@@ -6,13 +6,11 @@ import { pino } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { CertificatesRepository } from '../certificates/certificates.repository.ts';
-import { CertificatesService } from '../certificates/certificates.service.ts';
 import { runPoppler } from '../certificates/certificates.test-helpers.ts';
-import { createSealProvider } from '../certificates/seal-provider.ts';
+import { createTestCertificates } from '../../testing/certificates.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant } from '../tenants/index.ts';
 import { ConnectorConfigError, createConfiguredPadronConnector } from './connectors.config.ts';
-import { createProcedureModules } from './procedures.wiring.ts';
+import { createProcedureModules } from '../procedures.composition.ts';
 import type { Household, Inhabitant, PadronConnector } from './connectors.types.ts';
 import { loadDemoData, seedDemoRegisters } from './demo-seed.ts';
 import { startLegacyPadronApp, type LegacyApp } from './fixtures/legacy-padron-app.ts';
@@ -103,7 +101,7 @@ describe('padrón connectors', () => {
       const withPadron = (lt: LoadedTenant, padron: unknown): LoadedTenant => ({ ...lt, profile: ZTenantProfile.parse({ ...stripDefaults(lt.profile), connectors: { padron } }) });
       const tenants = new TenantRegistry(t.tenants.map((lt) => (lt.profile.id === 'alacant' ? withPadron(lt, { kind: 'rpa', baseUrl: app.url, userEnv: 'CONNECTOR_ALACANT_PADRON_USER', passwordEnv: 'CONNECTOR_ALACANT_PADRON_PASSWORD' }) : lt)));
       const dataDir = mkdtempSync(path.join(tmpdir(), 'vt-conn-'));
-      const certificates = new CertificatesService({ repository: new CertificatesRepository(t.db), tenants, seals: createSealProvider(dataDir), publicUrl: 'http://127.0.0.1:3000', dataDir });
+      const certificates = createTestCertificates(t.db, tenants, dataDir);
       const procedures = createProcedureModules({
         db: t.db,
         tenants,

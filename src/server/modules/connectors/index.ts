@@ -1,9 +1,28 @@
-/** The registers behind the procedures, as connectors (embedded, REST/JSON, RPA), plus the audit/step helpers. */
-export type { PadronConnector, Inhabitant, Household, TaxConnector, ExternalDebt, PaymentRecord, FilingsRegistryConnector, RegistryFiling, RegistryAttachment } from './connectors.types.ts';
+/** The registers behind the procedures, as connectors (embedded, REST/JSON, RPA): adapters only, no procedure. */
+export type {
+  PadronConnector,
+  Inhabitant,
+  Household,
+  TaxConnector,
+  ExternalDebt,
+  PaymentRecord,
+  FilingsRegistryConnector,
+  RegistryFiling,
+  RegistryAttachment,
+  AppointmentCalendarConnector,
+  AppointmentCalendarEvent,
+} from './connectors.types.ts';
 /** The padrón in our own database (default). */
 export { createEmbeddedPadronConnector } from './padron.embedded.ts';
 /** The padrón each council's profile configures (connectors.padron), routed by tenant; secrets from CONNECTOR_* variables. */
-export { createConfiguredPadronConnector, createConfiguredTaxConnectors, createConfiguredFilingsRegistries, ConnectorConfigError, type ConfiguredPadron } from './connectors.config.ts';
+export {
+  createConfiguredPadronConnector,
+  createConfiguredTaxConnectors,
+  createConfiguredFilingsRegistries,
+  createConfiguredAppointmentCalendars,
+  ConnectorConfigError,
+  type ConfiguredPadron,
+} from './connectors.config.ts';
 /** A tax system behind a REST/JSON service. */
 export { createRestTaxConnector, type RestTaxConnectorOptions } from './taxes.rest.ts';
 /** An official electronic registry behind a REST/JSON service (filings are delivered to it through an outbox). */
@@ -12,9 +31,5 @@ export { createRestFilingsConnector, FilingsRegistryError, type RestFilingsConne
 export { createRestPadronConnector, type RestConnectorOptions } from './padron.rest.ts';
 /** A padrón behind a legacy web application, driven with headless Chromium. */
 export { createRpaPadronConnector, CHROMIUM_ARGS, type RpaConnectorOptions, type RpaPadronConnector } from './padron.rpa.ts';
-/** Where a procedure step comes from, and the audit/event rows it leaves. */
-export { recordStep, recordEvent, citizenActor, systemActor, systemContext, type ProcedureContext, type Actor } from './procedure-context.ts';
-/** Request -> ProcedureContext for routes. */
-export { procedureContext } from './procedure-http.ts';
 /** Demo data for the embedded registers (DEMO_DATA). */
 export { seedDemoRegisters, loadDemoData } from './demo-seed.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { startWithoutConnectorSecrets } from '../connectors/connectors.test-support.ts';
+import { startWithoutConnectorSecrets } from '../../testing/procedures.ts';
 import { ConnectorConfigError, createConfiguredFilingsRegistries } from '../connectors/connectors.config.ts';
 import { createLocalFileStorage } from '../storage/index.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant, type TenantProfile } from '../tenants/index.ts';

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts';
-import { createOutboxSender, outboxOperations, type OutboxOperations } from '../connectors/outbox.ts';
+import { createOutboxSender, outboxOperations, type OutboxOperations } from '../../procedures/index.ts';
 import type { FileStorage } from '../storage/index.ts';
 import { filingsRepository as repo, type ClaimedFilingExport } from './filings.repository.ts';
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors.ts';
-import { procedureContext } from '../connectors/procedure-http.ts';
+import { procedureContext } from '../../procedures/index.ts';
 import { requireCitizen, requireStaff } from '../identity/index.ts';
 import {
   MAX_CHARS,

@@ -8,7 +8,7 @@ import { isUniqueViolation, type Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { FilingReceiptData } from '../certificates/filing-receipt.renderer.ts';
-import { citizenActor, recordEvent, recordStep, type Actor, type ProcedureContext } from '../connectors/procedure-context.ts';
+import { citizenActor, recordEvent, recordStep, type Actor, type ProcedureContext } from '../../procedures/index.ts';
 import { localize, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { filingsRepository as repo, type AttachmentRow, type FilingRow, type FilingStatus } from './filings.repository.ts';
 import { discardPending, inspectUploads, pendingFilesJournal, reconcilePendingFiles, type FileStorage, type InspectedUpload, type ReconcileResult } from '../storage/index.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireCitizen } from '../identity/index.ts';
-import { procedureContext } from '../connectors/procedure-http.ts';
+import { procedureContext } from '../../procedures/index.ts';
 import { ZCertificateListSchema, ZCodeParamsSchema, ZIssueCertificateSchema, ZIssuedCertificateSchema } from './padron.schemas.ts';
 import type { PadronService } from './padron.service.ts';
 

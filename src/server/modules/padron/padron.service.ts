@@ -8,7 +8,7 @@ import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { PadronCertificateData, PadronRecord } from '../certificates/index.ts';
 import type { Household, Inhabitant, PadronConnector } from '../connectors/connectors.types.ts';
-import { citizenActor, recordEvent, recordStep, type ProcedureContext } from '../connectors/procedure-context.ts';
+import { citizenActor, recordEvent, recordStep, type ProcedureContext } from '../../procedures/index.ts';
 import { tenantLanguage, type TenantRegistry } from '../tenants/index.ts';
 
 export type CertificateKind = 'individual' | 'collective';

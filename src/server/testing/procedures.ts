@@ -2,12 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import type { Db } from '../../db/db.ts';
-import { CertificatesRepository } from '../certificates/certificates.repository.ts';
-import { CertificatesService } from '../certificates/certificates.service.ts';
-import { createSealProvider } from '../certificates/seal-provider.ts';
-import { TenantRegistry, type LoadedTenant } from '../tenants/index.ts';
-import { createProcedureModules } from './procedures.wiring.ts';
+import type { Db } from '../db/db.ts';
+import { createProcedureModules } from '../modules/procedures.composition.ts';
+import { TenantRegistry, type LoadedTenant } from '../modules/tenants/index.ts';
+import { createTestCertificates } from './certificates.ts';
 
 /**
  * Wires the procedure modules as the server does at start, with no CONNECTOR_* variables set: for tests that a
@@ -16,7 +14,7 @@ import { createProcedureModules } from './procedures.wiring.ts';
 export function startWithoutConnectorSecrets(db: Db, tenants: LoadedTenant[]): () => unknown {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vt-connectors-start-'));
   const registry = new TenantRegistry(tenants);
-  const certificates = new CertificatesService({ repository: new CertificatesRepository(db), tenants: registry, seals: createSealProvider(dataDir), publicUrl: 'http://127.0.0.1:3000', dataDir });
+  const certificates = createTestCertificates(db, registry, dataDir);
   return () =>
     createProcedureModules({
       db,

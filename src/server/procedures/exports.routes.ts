@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireStaff } from '../identity/index.ts';
+import { requireStaff } from '../modules/identity/index.ts';
 import type { OutboxOperations } from './outbox.ts';
 import { procedureContext } from './procedure-http.ts';
 import { ZFailedExportListSchema, ZRetryParamsSchema, type FailedExport, type OutboxName } from './exports.schemas.ts';

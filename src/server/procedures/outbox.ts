@@ -5,9 +5,9 @@
  * dedupes by the row's key. What differs between outboxes (which table, what is sent, what is audited) comes in an
  * OutboxSpec; the retry policy, the lease and the three outcomes are the same for all of them.
  */
-import type { Db, Queryable } from '../../db/db.ts';
-import type { FailedOutboxRow, OutboxBacklogRow } from '../../db/outbox.ts';
-import { AppError } from '../../errors.ts';
+import type { Db, Queryable } from '../db/db.ts';
+import type { FailedOutboxRow, OutboxBacklogRow } from '../db/outbox.ts';
+import { AppError } from '../errors.ts';
 import { recordStep, systemActor, systemContext, type Actor, type ProcedureContext } from './procedure-context.ts';
 
 /** Retry delay after the n-th failed delivery, in seconds: 1, 2, 4… minutes, at most 6 hours. */

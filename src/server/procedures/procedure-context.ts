@@ -2,10 +2,10 @@
  * What every procedure step knows about where it comes from, and the audit row it leaves.
  * Free of Fastify: the routes, the assistant, the kiosk and jobs all build a ProcedureContext.
  */
-import { audit } from '../identity/index.ts';
-import type { Queryable } from '../../db/db.ts';
-import type { Channel } from '../../http-types.ts';
-import type { Language } from '../../../shared/languages.ts';
+import type { Queryable } from '../db/db.ts';
+import type { Channel } from '../http-types.ts';
+import { audit } from '../modules/identity/index.ts';
+import type { Language } from '../../shared/languages.ts';
 
 export interface ProcedureContext {
   channel: Channel;

@@ -1,25 +1,31 @@
 /**
- * Builds the procedure modules (padrón, appointments, payments, filings) with their connectors, mailer and
- * gateways, for the composition root (registry.ts). One place to swap the embedded registers for a council's own.
+ * The procedures' part of the composition root: builds the procedure modules (padrón, appointments, payments,
+ * filings) with their connectors and gateways, their jobs and routes. Called only from registry.ts (and from tests
+ * that start the procedures as the server does); one place to swap the embedded registers for a council's own.
  */
 import path from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Config } from '../../config.ts';
-import type { Db } from '../../db/db.ts';
-import type { OutboxBacklogRow } from '../../db/outbox.ts';
-import { startJob, type JobRecorder } from '../../jobs/index.ts';
-import { createHttpSmsSender, createMailer, type Mailer, type SmsSender } from '../../mail/index.ts';
-import { appointmentExportOperations, createAppointmentsModule, type AppointmentsService } from '../appointments/index.ts';
-import type { CertificatesService } from '../certificates/index.ts';
-import { createFilingsModule, filingExportOperations, type FilingsService } from '../filings/index.ts';
-import { createPadronModule, type PadronService } from '../padron/index.ts';
-import { createConfiguredGateways, SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from '../payments/gateway/index.ts';
-import { createPaymentsModule, registerRefundMetrics, type PaymentsService } from '../payments/index.ts';
-import { createFileStorage, type FileStorage } from '../storage/index.ts';
-import type { TenantRegistry } from '../tenants/index.ts';
-import type { PadronConnector } from './connectors.types.ts';
-import { exportsRoutes } from './exports.routes.ts';
-import { createConfiguredAppointmentCalendars, createConfiguredFilingsRegistries, createConfiguredPadronConnector, createConfiguredTaxConnectors, type ConfiguredPadron } from './connectors.config.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/db.ts';
+import { startJob, type JobRecorder } from '../jobs/index.ts';
+import { createHttpSmsSender, createMailer, type Mailer, type SmsSender } from '../mail/index.ts';
+import { exportsRoutes, type OutboxBacklogRow } from '../procedures/index.ts';
+import { appointmentExportOperations, createAppointmentsModule, type AppointmentsService } from './appointments/index.ts';
+import type { CertificatesService } from './certificates/index.ts';
+import {
+  createConfiguredAppointmentCalendars,
+  createConfiguredFilingsRegistries,
+  createConfiguredPadronConnector,
+  createConfiguredTaxConnectors,
+  type ConfiguredPadron,
+  type PadronConnector,
+} from './connectors/index.ts';
+import { createFilingsModule, filingExportOperations, type FilingsService } from './filings/index.ts';
+import { createPadronModule, type PadronService } from './padron/index.ts';
+import { createConfiguredGateways, SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from './payments/gateway/index.ts';
+import { createPaymentsModule, registerRefundMetrics, type PaymentsService } from './payments/index.ts';
+import { createFileStorage, type FileStorage } from './storage/index.ts';
+import type { TenantRegistry } from './tenants/index.ts';
 
 export interface ProcedureModulesDeps {
   db: Db;
@@ -29,6 +35,7 @@ export interface ProcedureModulesDeps {
   log: FastifyBaseLogger;
   /** Overrides: another register, mailer, storage or extra gateways for councils on the sandbox (profiles name Redsys themselves). */
   padronConnector?: PadronConnector;
+  /** The app's one mailer (registry.ts shares it with the observatory); a caller that hands it in closes it. */
   mailer?: Mailer;
   /** Replaces the SMS_URL sender (or turns SMS on without it). */
   sms?: SmsSender;
@@ -59,6 +66,7 @@ function tenantOfNotifyUrl(url: string): string | undefined {
 }
 
 export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureModules {
+  const isOwnMailer = deps.mailer === undefined;
   const mailer = deps.mailer ?? createMailer({ smtpUrl: deps.config.SMTP_URL, from: deps.config.MAIL_FROM, outboxDir: path.join(deps.config.dataDir, 'outbox') });
   // Off unless SMS_URL is set: reminders then go by e-mail only.
   const sms = deps.sms ?? (deps.config.SMS_URL ? createHttpSmsSender({ url: deps.config.SMS_URL, token: deps.config.SMS_TOKEN, from: deps.config.SMS_FROM }) : undefined);
@@ -175,7 +183,8 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
       );
     },
     close: async () => {
-      mailer.close();
+      // A mailer handed in belongs to the caller (registry.ts), who closes it.
+      if (isOwnMailer) mailer.close();
       await configured?.close();
       // A storage handed in belongs to the caller, who closes it.
       if (!deps.storage) storage.close?.();

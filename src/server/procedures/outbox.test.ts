@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outboxTable } from '../../db/outbox.ts';
-import { createTestDb, type TestDb } from '../../testing/test-db.ts';
+import { outboxTable } from '../db/outbox.ts';
+import { createTestDb, type TestDb } from '../testing/test-db.ts';
 import { createOutboxSender, outboxRetrySeconds } from './outbox.ts';
 
 interface Entry {
