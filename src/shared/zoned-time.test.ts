@@ -114,6 +114,10 @@ describe('zoned time', () => {
     expect(startOfLocalDay(at('2026-10-25T12:00:00Z'), MADRID).toISOString()).toBe('2026-10-24T22:00:00.000Z');
     expect(startOfLocalDay(at('2026-10-25T12:00:00Z'), CANARY).toISOString()).toBe('2026-10-24T23:00:00.000Z');
     expect(startOfLocalDay(at('2026-12-31T23:30:00Z'), MADRID).toISOString()).toBe('2026-12-31T23:00:00.000Z');
+    // Moved from the kiosks test ("today's usage" counts from this instant).
+    expect(startOfLocalDay(at('2026-11-25T10:00:00Z'), MADRID).toISOString()).toBe('2026-11-24T23:00:00.000Z');
+    expect(startOfLocalDay(at('2026-07-01T21:30:00Z'), MADRID).toISOString()).toBe('2026-06-30T22:00:00.000Z');
+    expect(startOfLocalDay(at('2026-07-01T22:30:00Z'), MADRID).toISOString()).toBe('2026-07-01T22:00:00.000Z');
   });
 
   it('does day arithmetic on calendar days across months, leap years and the change days', () => {

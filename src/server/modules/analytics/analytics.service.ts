@@ -1,4 +1,6 @@
 import type { AnalyticsReport } from '../../../shared/api/analytics.ts';
+import { isIsoDay } from '../../../shared/iso-day.ts';
+import { addDays, daysBetween, localDateOf } from '../../../shared/zoned-time.ts';
 import { AppError } from '../../errors.ts';
 import type { TenantProfile } from '../tenants/index.ts';
 import { PROCEDURE_EVENT_TYPES, type AnalyticsRepository, type Range } from './analytics.repository.ts';
@@ -8,14 +10,9 @@ export const MAX_RANGE_DAYS = 400;
 
 export type { AnalyticsReport } from '../../../shared/api/analytics.ts';
 
-function isoDate(d: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
-
-function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
+/** Every calendar day from `from` to `to`, both included. */
+function daysFrom(from: string, to: string): string[] {
+  return Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addDays(from, i));
 }
 
 /** The council's figures for a date range, computed only from stored events. */
@@ -24,12 +21,11 @@ export class AnalyticsService {
 
   /** Validates a range (defaults: the last 30 days up to today in the council's time zone). */
   resolveRange(tenant: TenantProfile, from: string | undefined, to: string | undefined, now = new Date()): Range {
-    const today = isoDate(now, tenant.timeZone);
-    const end = to ?? today;
-    const start = from ?? new Date(Date.parse(`${end}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
-    if (Number.isNaN(Date.parse(`${start}T00:00:00Z`)) || Number.isNaN(Date.parse(`${end}T00:00:00Z`))) throw new AppError('analytics.invalid_range');
+    const end = to ?? localDateOf(now, tenant.timeZone);
+    const start = from ?? addDays(end, -29);
+    if (!isIsoDay(start) || !isIsoDay(end)) throw new AppError('analytics.invalid_range');
     if (start > end) throw new AppError('analytics.invalid_range');
-    if ((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000 > MAX_RANGE_DAYS) {
+    if (daysBetween(start, end) > MAX_RANGE_DAYS) {
       throw new AppError('analytics.range_too_long', { params: { max: MAX_RANGE_DAYS } });
     }
     return { tenantId: tenant.id, timeZone: tenant.timeZone, from: start, to: end };
@@ -44,7 +40,7 @@ export class AnalyticsService {
       this.repo.perKiosk(range),
       this.repo.totals(range),
     ]);
-    const days = daysBetween(range.from, range.to);
+    const days = daysFrom(range.from, range.to);
     // Every day appears, with zeros, so charts and tables have no gaps.
     const proceduresPerDay = days.map((day) => ({
       day,

@@ -8,6 +8,7 @@
  * Free of Fastify: the WebSocket route and tests call the same methods.
  */
 import type { InboxItem } from '../../../shared/api/handoff.ts';
+import { localDateOf, localTimeOf, weekdayOf } from '../../../shared/zoned-time.ts';
 import type { Bus } from '../../bus/bus.ts';
 import { busChannel } from '../../bus/bus.ts';
 import type { Db } from '../../db/db.ts';
@@ -49,25 +50,10 @@ export interface OfficeHoursView {
   message: string | null;
 }
 
-const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-
-/** Weekday and HH:MM of `now` in the council's time zone. */
-function localClock(now: Date, timeZone: string): { day: (typeof WEEKDAYS)[number]; hm: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const day = WEEKDAYS.find((d) => d === get('weekday').toLowerCase().slice(0, 3)) ?? 'mon';
-  return { day, hm: `${get('hour')}:${get('minute')}` };
-}
-
 /** True when someone staffs the inbox at `now` (an empty list means no live staff at all). */
 export function isWithinHours(hours: readonly OpeningHours[], timeZone: string, now: Date): boolean {
-  const { day, hm } = localClock(now, timeZone);
+  const day = weekdayOf(localDateOf(now, timeZone));
+  const hm = localTimeOf(now, timeZone);
   return hours.some((h) => h.days.includes(day) && hm >= h.open && hm < h.close);
 }
 

@@ -8,7 +8,7 @@ import { KiosksService } from './kiosks.service.ts';
 /** The kiosk identification plugin (register before identity) and the device cookie name. */
 export { kioskPlugin, KIOSK_COOKIE } from './kiosks.plugin.ts';
 /** The service: authenticate a kiosk token, record heartbeats, list the fleet. */
-export { KiosksService, HEARTBEAT_INTERVAL_MS, OFFLINE_AFTER_MS, startOfDayIn, type KioskFleetEntry } from './kiosks.service.ts';
+export { KiosksService, HEARTBEAT_INTERVAL_MS, OFFLINE_AFTER_MS, type KioskFleetEntry } from './kiosks.service.ts';
 
 /** Builds the service; routes need the identity service (for the wipe), so they are built separately. */
 export function createKiosksService(db: Db): KiosksService {

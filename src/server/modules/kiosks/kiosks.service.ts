@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { startOfLocalDay } from '../../../shared/zoned-time.ts';
 import { AppError } from '../../errors.ts';
 import type { Kiosk, TenantProfile } from '../tenants/index.ts';
 import type { KiosksRepository } from './kiosks.repository.ts';
@@ -22,15 +23,6 @@ export interface KioskFleetEntry {
 
 function sha256Hex(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
-}
-
-/** Midnight today in the council's time zone, as a UTC instant. */
-export function startOfDayIn(timeZone: string, now: Date): Date {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(now);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? '0');
-  const localAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  const offsetMs = localAsUtc - Math.floor(now.getTime() / 1000) * 1000;
-  return new Date(Date.UTC(get('year'), get('month') - 1, get('day')) - offsetMs);
 }
 
 /** Kiosk identity (secret token), heartbeats and the fleet view. */
@@ -58,7 +50,7 @@ export class KiosksService {
 
   /** Every kiosk of the council with online/offline, last activity and today's usage. */
   async fleet(tenant: TenantProfile, now = new Date()): Promise<KioskFleetEntry[]> {
-    const [statuses, usage] = await Promise.all([this.repo.statuses(tenant.id), this.repo.usageSince(tenant.id, startOfDayIn(tenant.timeZone, now))]);
+    const [statuses, usage] = await Promise.all([this.repo.statuses(tenant.id), this.repo.usageSince(tenant.id, startOfLocalDay(now, tenant.timeZone))]);
     const byId = new Map(statuses.map((s) => [s.kiosk_id, s]));
     return tenant.kiosks.map((k) => {
       const s = byId.get(k.id);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { seedDemoIdentities, SESSION_COOKIE } from '../identity/index.ts';
-import { KIOSK_COOKIE, startOfDayIn } from './index.ts';
+import { KIOSK_COOKIE } from './index.ts';
 
 let ta: TestApp;
 beforeAll(async () => {
@@ -74,12 +74,6 @@ describe('kiosks', () => {
     expect((await ta.app.inject({ url: '/api/v1/me', headers: { ...TENANT, cookie: both } })).statusCode).toBe(401);
     const audit = await ta.t.db.query<{ action: string; kiosk_id: string }>("SELECT action, kiosk_id FROM audit_log WHERE action = 'kiosk.wiped'");
     expect(audit.rows).toContainEqual({ action: 'kiosk.wiped', kiosk_id: 'alacant-mercat' });
-  });
-
-  it('computes midnight in the council time zone across the daylight-saving change', () => {
-    expect(startOfDayIn('Europe/Madrid', new Date('2026-11-25T10:00:00Z')).toISOString()).toBe('2026-11-24T23:00:00.000Z');
-    expect(startOfDayIn('Europe/Madrid', new Date('2026-07-01T21:30:00Z')).toISOString()).toBe('2026-06-30T22:00:00.000Z');
-    expect(startOfDayIn('Europe/Madrid', new Date('2026-07-01T22:30:00Z')).toISOString()).toBe('2026-07-01T22:00:00.000Z');
   });
 });
 

@@ -1,4 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { localDateOf, localTimeOf } from '../../../../shared/zoned-time.ts';
 import { AppError } from '../../../errors.ts';
 import type { CreatePaymentInput, PaymentGateway, RedirectForm, RefundRequest, RefundResult, VerifiedNotification } from './payment-gateway.ts';
 import { REDSYS_SIGNATURE_VERSION, RedsysGateway, redsysSignature } from './redsys.gateway.ts';
@@ -118,11 +119,11 @@ export class SandboxGateway implements PaymentGateway {
 
   /** The notification the sandbox sends for a decision, in Redsys's format and signed with the sandbox key. */
   notificationFor(payment: SandboxPayment, isPaid: boolean, at = new Date(this.now())): Record<string, string> {
-    const madrid = new Intl.DateTimeFormat('es-ES', { timeZone: 'Europe/Madrid', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(at);
-    const part = (type: string) => madrid.find((p) => p.type === type)?.value ?? '';
+    // Redsys writes the date as DD/MM/YYYY and the hour as HH:MM, in Spanish peninsular time.
+    const [year, month, day] = localDateOf(at, 'Europe/Madrid').split('-');
     const params: Record<string, string> = {
-      Ds_Date: `${part('day')}/${part('month')}/${part('year')}`,
-      Ds_Hour: `${part('hour')}:${part('minute')}`,
+      Ds_Date: `${day}/${month}/${year}`,
+      Ds_Hour: localTimeOf(at, 'Europe/Madrid'),
       Ds_Amount: String(payment.amountCents),
       Ds_Currency: '978',
       Ds_Order: payment.orderId,
