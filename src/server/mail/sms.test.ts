@@ -45,7 +45,7 @@ describe('the HTTP SMS sender', () => {
     status = 503;
     try {
       const err = await createHttpSmsSender({ url, token: 't' }).send('+34600111222', 'secret text').then(() => undefined, (e: unknown) => e as Error);
-      expect(err?.message).toBe('SMS provider answered HTTP 503');
+      expect(err?.message).toBe('SMS provider: HTTP 503');
       expect(err?.message).not.toContain('600111222');
       // Should a number reach a log line anyway, the app logger's redaction removes E.164 numbers, Spanish or not.
       expect(redact('reminder to +34600111222 and +447700900123 failed').text).toBe('reminder to [PHONE] and [PHONE] failed');

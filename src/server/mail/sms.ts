@@ -3,6 +3,7 @@
  * providers (and any small relay a council runs in front of its own) accept this shape; a provider with another
  * body is a small relay or a new adapter, not a change to the callers.
  */
+import { createJsonClient } from '../modules/connectors/http-json.ts';
 import type { SmsSender } from './mailer.ts';
 
 export interface HttpSmsOptions {
@@ -21,17 +22,12 @@ export interface HttpSmsOptions {
  * the text, because they end up in logs.
  */
 export function createHttpSmsSender(opts: HttpSmsOptions): SmsSender {
+  const http = createJsonClient({ baseUrl: opts.url, token: opts.token, timeoutMs: opts.timeoutMs ?? 10_000, label: 'SMS provider' });
   return {
     async send(to, text) {
-      const res = await fetch(opts.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
-        body: JSON.stringify({ to, text, ...(opts.from ? { from: opts.from } : {}) }),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-      });
-      // Drain the body so the connection is reused.
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) throw new Error(`SMS provider answered HTTP ${res.status}`);
+      const answer = await http.send('', '', { method: 'POST', body: { to, text, ...(opts.from ? { from: opts.from } : {}) } });
+      // The provider's answer may quote the number or the text back: only the status goes into the error.
+      if (!answer.ok) throw http.refusal('', answer, { isBodyShown: false });
     },
   };
 }

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { FilingsRegistryConnector, RegistryFiling } from './connectors.types.ts';
+import { createJsonClient, HttpJsonError } from './http-json.ts';
 
 export interface RestFilingsConnectorOptions {
   baseUrl: string;
@@ -19,61 +20,27 @@ export interface RestFilingsConnectorOptions {
   timeoutMs?: number | undefined;
 }
 
-/** A failed delivery; `isPermanent` tells the outbox to stop retrying. */
-export class FilingsRegistryError extends Error {
-  constructor(
-    message: string,
-    readonly isPermanent: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'FilingsRegistryError';
-  }
-}
-
 const ZAccepted = z.object({ externalRef: z.string().min(1).max(200) });
 const ZConflict = z.object({ id: z.string().optional(), externalRef: z.string().min(1).max(200).optional() });
 
-/** 4xx answers that say nothing about the filing itself: worth trying again later. */
-const RETRYABLE_4XX = new Set([401, 403, 408, 425, 429]);
-
 export function createRestFilingsConnector(opts: RestFilingsConnectorOptions): FilingsRegistryConnector {
-  const base = opts.baseUrl.replace(/\/+$/, '');
-  const headers = (extra: Record<string, string> = {}) => ({ accept: 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...extra });
-  const call = async (what: string, url: string, init: RequestInit): Promise<Response> => {
-    try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });
-    } catch (err) {
-      throw new FilingsRegistryError(`filings REST ${what}: request failed`, false, { cause: err });
-    }
-  };
-  const json = async (what: string, res: Response): Promise<unknown> => {
-    try {
-      return await res.json();
-    } catch (err) {
-      throw new FilingsRegistryError(`filings REST ${what}: invalid JSON (HTTP ${res.status})`, false, { cause: err });
-    }
-  };
-  const refusal = (what: string, status: number, detail: string) =>
-    new FilingsRegistryError(`filings REST ${what}: HTTP ${status}${detail ? ` ${detail.slice(0, 300)}` : ''}`, status >= 400 && status < 500 && !RETRYABLE_4XX.has(status));
+  const http = createJsonClient({ baseUrl: opts.baseUrl, token: opts.token, timeoutMs: opts.timeoutMs ?? 30_000, label: 'filings REST' });
 
   /** The reference of a filing the registry says it already has. */
   async function lookUp(id: string): Promise<{ externalRef: string }> {
-    const res = await call('lookup', `${base}/filings/${encodeURIComponent(id)}`, { headers: headers() });
+    const answer = await http.send('lookup', `/filings/${encodeURIComponent(id)}`);
     // A 404 right after a 409 is the registry contradicting itself: retry rather than give up on the filing.
-    if (!res.ok) throw new FilingsRegistryError(`filings REST lookup: HTTP ${res.status}`, false);
-    const parsed = ZAccepted.safeParse(await json('lookup', res));
-    if (!parsed.success) throw new FilingsRegistryError('filings REST lookup: body does not match the contract', false);
-    return parsed.data;
+    if (!answer.ok) throw new HttpJsonError(`filings REST lookup: HTTP ${answer.status}`, answer.status, false);
+    return http.parse('lookup', answer, ZAccepted);
   }
 
   return {
     kind: 'rest',
     async deliver(f: RegistryFiling) {
-      const res = await call('filings', `${base}/filings`, {
+      const answer = await http.send('filings', '/filings', {
         method: 'POST',
-        headers: headers({ 'content-type': 'application/json', 'idempotency-key': f.id }),
-        body: JSON.stringify({
+        idempotencyKey: f.id,
+        body: {
           tenant: f.tenantId,
           id: f.id,
           registryNumber: f.registryNumber,
@@ -83,21 +50,16 @@ export function createRestFilingsConnector(opts: RestFilingsConnectorOptions): F
           subject: f.subject,
           body: f.body,
           attachments: f.attachments.map((a) => ({ fileName: a.fileName, mimeType: a.mimeType, sha256: a.sha256, sizeBytes: a.data.length, contentBase64: a.data.toString('base64') })),
-        }),
+        },
       });
-      if (res.ok) {
-        const parsed = ZAccepted.safeParse(await json('filings', res));
-        if (!parsed.success) throw new FilingsRegistryError('filings REST filings: body does not match the contract', false);
-        return parsed.data;
-      }
-      if (res.status === 409) {
-        const parsed = ZConflict.safeParse(await res.json().catch(() => ({})));
-        const conflict = parsed.success ? parsed.data : {};
+      if (answer.ok) return http.parse('filings', answer, ZAccepted);
+      if (answer.status === 409) {
+        const conflict = http.tryParse(answer, ZConflict) ?? {};
         // A 409 about another filing (a clash of registry numbers, say) is a refusal, not "already delivered".
-        if (conflict.id !== undefined && conflict.id !== f.id) throw new FilingsRegistryError(`filings REST filings: HTTP 409 for another filing (${conflict.id.slice(0, 80)})`, true);
+        if (conflict.id !== undefined && conflict.id !== f.id) throw new HttpJsonError(`filings REST filings: HTTP 409 for another filing (${conflict.id.slice(0, 80)})`, 409, true);
         return conflict.externalRef ? { externalRef: conflict.externalRef } : lookUp(f.id);
       }
-      throw refusal('filings', res.status, await res.text().catch(() => ''));
+      throw http.refusal('filings', answer);
     },
   };
 }

@@ -26,7 +26,9 @@ export {
 /** A tax system behind a REST/JSON service. */
 export { createRestTaxConnector, type RestTaxConnectorOptions } from './taxes.rest.ts';
 /** An official electronic registry behind a REST/JSON service (filings are delivered to it through an outbox). */
-export { createRestFilingsConnector, FilingsRegistryError, type RestFilingsConnectorOptions } from './filings.rest.ts';
+export { createRestFilingsConnector, type RestFilingsConnectorOptions } from './filings.rest.ts';
+/** The one error of the REST connectors: the HTTP status, and whether retrying can help (isPermanent). */
+export { HttpJsonError } from './http-json.ts';
 /** A padrón behind a REST/JSON service. */
 export { createRestPadronConnector, type RestConnectorOptions } from './padron.rest.ts';
 /** A padrón behind a legacy web application, driven with headless Chromium. */

@@ -2,11 +2,12 @@
  * A padrón held by another system that speaks REST/JSON:
  *   GET {baseUrl}/inhabitants/{dni}?tenant={tenantId}  -> 200 Inhabitant JSON | 404
  *   GET {baseUrl}/households/{id}?tenant={tenantId}    -> 200 { id, address, members: Inhabitant[] } | 404
- * Responses are validated; a timeout, a 5xx or a malformed body is `padron.connector_unavailable` (503).
+ * Responses are validated; a citizen is waiting, so any failure (a timeout, another status, a malformed body) is
+ * `padron.connector_unavailable` (503).
  */
 import { z } from 'zod';
-import { AppError } from '../../errors.ts';
 import type { Household, Inhabitant, PadronConnector } from './connectors.types.ts';
+import { createJsonClient, unavailableAs } from './http-json.ts';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const ZInhabitant = z.object({
@@ -27,46 +28,30 @@ export interface RestConnectorOptions {
   timeoutMs?: number;
 }
 
-const unavailable = (log: string, cause?: unknown) => new AppError('padron.connector_unavailable', { status: 503, log, cause });
-
 const toInhabitant = (x: z.infer<typeof ZInhabitant>): Inhabitant => ({ ...x, birthDate: x.birthDate });
 
 export function createRestPadronConnector(opts: RestConnectorOptions): PadronConnector {
-  const base = opts.baseUrl.replace(/\/+$/, '');
-  async function getJson(pathname: string, tenantId: string): Promise<unknown> {
-    const url = `${base}${pathname}?tenant=${encodeURIComponent(tenantId)}`;
-    let res: Response;
+  const http = createJsonClient({ baseUrl: opts.baseUrl, token: opts.token, timeoutMs: opts.timeoutMs ?? 5000, label: 'padrón REST' });
+  /** The record at `pathname`, checked against `schema`; undefined for a 404. */
+  async function getJson<T>(what: string, pathname: string, tenantId: string, schema: z.ZodType<T>): Promise<T | undefined> {
     try {
-      res = await fetch(url, {
-        headers: { accept: 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
-      });
+      const answer = await http.send(what, pathname, { query: { tenant: tenantId } });
+      if (answer.status === 404) return undefined;
+      if (!answer.ok) throw http.refusal(what, answer);
+      return http.parse(what, answer, schema);
     } catch (err) {
-      throw unavailable(`padrón REST ${pathname}: request failed`, err);
-    }
-    if (res.status === 404) return undefined;
-    if (!res.ok) throw unavailable(`padrón REST ${pathname}: HTTP ${res.status}`);
-    try {
-      return await res.json();
-    } catch (err) {
-      throw unavailable(`padrón REST ${pathname}: invalid JSON`, err);
+      return unavailableAs('padron.connector_unavailable')(err);
     }
   }
   return {
     kind: 'rest',
     async findInhabitant(tenantId, dni) {
-      const body = await getJson(`/inhabitants/${encodeURIComponent(dni)}`, tenantId);
-      if (body === undefined) return undefined;
-      const parsed = ZInhabitant.safeParse(body);
-      if (!parsed.success) throw unavailable('padrón REST: inhabitant does not match the contract');
-      return toInhabitant(parsed.data);
+      const found = await getJson('inhabitant', `/inhabitants/${encodeURIComponent(dni)}`, tenantId, ZInhabitant);
+      return found && toInhabitant(found);
     },
     async findHousehold(tenantId, householdId): Promise<Household | undefined> {
-      const body = await getJson(`/households/${encodeURIComponent(householdId)}`, tenantId);
-      if (body === undefined) return undefined;
-      const parsed = ZHousehold.safeParse(body);
-      if (!parsed.success) throw unavailable('padrón REST: household does not match the contract');
-      return { id: parsed.data.id, address: parsed.data.address, members: parsed.data.members.map(toInhabitant) };
+      const found = await getJson('household', `/households/${encodeURIComponent(householdId)}`, tenantId, ZHousehold);
+      return found && { id: found.id, address: found.address, members: found.members.map(toInhabitant) };
     },
   };
 }

@@ -3,11 +3,13 @@
  *   GET  {baseUrl}/debts?tenant={tenantId}&dni={dni}   -> 200 ExternalDebt[]
  *   POST {baseUrl}/payments  (Idempotency-Key: <paymentId>) {tenant, reference, paymentId, orderId, amountCents, paidAt, gateway}
  *        -> 2xx recorded, or 409 already recorded (both mean "it has it")
- * A timeout, a 5xx or a malformed body is `payments.connector_unavailable` (503).
+ * Listing debts (a citizen is waiting): any failure is `payments.connector_unavailable` (503). Recording a payment
+ * (the outbox is sending): another 4xx is the tax system refusing this payment, permanent, so the export ends failed
+ * for a person to look at; a timeout, a 5xx, 401/403/408/425/429 or a malformed answer is retried.
  */
 import { z } from 'zod';
-import { AppError } from '../../errors.ts';
 import type { ExternalDebt, TaxConnector } from './connectors.types.ts';
+import { createJsonClient, unavailableAs } from './http-json.ts';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const ZDebt = z.object({
@@ -29,41 +31,23 @@ export interface RestTaxConnectorOptions {
   timeoutMs?: number | undefined;
 }
 
-const unavailable = (log: string, cause?: unknown) => new AppError('payments.connector_unavailable', { status: 503, log, cause });
-
 export function createRestTaxConnector(opts: RestTaxConnectorOptions): TaxConnector {
-  const base = opts.baseUrl.replace(/\/+$/, '');
-  const headers = (extra: Record<string, string> = {}) => ({ accept: 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...extra });
-  const call = async (what: string, url: string, init: RequestInit): Promise<Response> => {
-    try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
-    } catch (err) {
-      throw unavailable(`tax REST ${what}: request failed`, err);
-    }
-  };
+  const http = createJsonClient({ baseUrl: opts.baseUrl, token: opts.token, timeoutMs: opts.timeoutMs ?? 5000, label: 'tax REST' });
   return {
     kind: 'rest',
     async listDebts(tenantId, dni): Promise<ExternalDebt[]> {
-      const res = await call('debts', `${base}/debts?tenant=${encodeURIComponent(tenantId)}&dni=${encodeURIComponent(dni)}`, { headers: headers() });
-      if (!res.ok) throw unavailable(`tax REST debts: HTTP ${res.status}`);
-      let body: unknown;
       try {
-        body = await res.json();
+        const answer = await http.send('debts', '/debts', { query: { tenant: tenantId, dni } });
+        if (!answer.ok) throw http.refusal('debts', answer);
+        return http.parse('debts', answer, z.array(ZDebt));
       } catch (err) {
-        throw unavailable('tax REST debts: invalid JSON', err);
+        return unavailableAs('payments.connector_unavailable')(err);
       }
-      const parsed = z.array(ZDebt).safeParse(body);
-      if (!parsed.success) throw unavailable('tax REST debts: body does not match the contract');
-      return parsed.data;
     },
     async recordPayment(tenantId, p) {
-      const res = await call('payments', `${base}/payments`, {
-        method: 'POST',
-        headers: headers({ 'content-type': 'application/json', 'idempotency-key': p.paymentId }),
-        body: JSON.stringify({ tenant: tenantId, ...p }),
-      });
-      if (res.ok || res.status === 409) return;
-      throw unavailable(`tax REST payments: HTTP ${res.status}`);
+      const answer = await http.send('payments', '/payments', { method: 'POST', idempotencyKey: p.paymentId, body: { tenant: tenantId, ...p } });
+      if (answer.ok || answer.status === 409) return;
+      throw http.refusal('payments', answer);
     },
   };
 }
