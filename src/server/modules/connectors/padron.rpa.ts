@@ -4,12 +4,27 @@
  * lookup, lookups queued so a legacy application never sees more sessions than `maxConcurrent`.
  * The selectors below match the legacy app in fixtures/; a council adapts `RpaPadronScript` to its own screens.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+// Types only: the package itself is an optional dependency, loaded on the first lookup (launchChromium).
+import type { Browser, Page } from 'playwright-core';
 import { AppError } from '../../errors.ts';
 import type { Household, Inhabitant, PadronConnector } from './connectors.types.ts';
 
 /** Flags for a server without a display, GPU or outbound network. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * Starts Chromium through playwright-core, imported here rather than at the top: it is an optional dependency that
+ * only councils on an RPA padrón need, so a server installed without it still starts and serves everyone else.
+ */
+async function launchChromium(opts: RpaConnectorOptions): Promise<Browser> {
+  let playwright: typeof import('playwright-core');
+  try {
+    playwright = await import('playwright-core');
+  } catch (err) {
+    throw new Error(`the RPA padrón connector needs the optional package playwright-core (npm install playwright-core): ${(err as Error).message}`, { cause: err });
+  }
+  return playwright.chromium.launch({ executablePath: opts.executablePath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
 
 export interface RpaConnectorOptions {
   baseUrl: string;
@@ -52,7 +67,7 @@ export function createRpaPadronConnector(opts: RpaConnectorOptions): RpaPadronCo
   const max = opts.maxConcurrent ?? 2;
 
   const getBrowser = () =>
-    (browser ??= chromium.launch({ executablePath: opts.executablePath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true }).catch((err: unknown) => {
+    (browser ??= launchChromium(opts).catch((err: unknown) => {
       browser = undefined;
       throw err;
     }));
