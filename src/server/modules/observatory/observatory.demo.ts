@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { hash as argonHash } from '@node-rs/argon2';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
-import * as repo from './observatory.repository.ts';
+import { hashPassword } from '../../sessions/index.ts';
+import { findAccountByEmail, upsertDemoOfficer } from './accounts.repository.ts';
 import { ROLES } from './observatory.schemas.ts';
 import { OBSERVATORY_DATA_DIR } from './observatory.seed.ts';
 
@@ -28,19 +28,14 @@ export async function seedDemoOfficers(db: Db, file = path.join(OBSERVATORY_DATA
   const { officers } = ZOfficersFile.parse(parseYaml(readFileSync(file, 'utf8')));
   let n = 0;
   for (const o of officers) {
-    const existing = await repo.findAccountByEmail(db, o.email);
+    const existing = await findAccountByEmail(db, o.email);
     // Re-hashing on every start costs ~50 ms per officer; only do it when the password is not set yet.
     if (existing && existing.password_hash !== '!' && existing.role === o.role) continue;
-    const passwordHash = await argonHash(o.password);
-    if (existing) {
-      await db.query('UPDATE global_obs_accounts SET password_hash = $2, role = $3 WHERE id = $1', [existing.id, passwordHash, o.role]);
-    } else {
-      await db.query(
-        `INSERT INTO global_obs_accounts (email, handle, display_name, password_hash, role, email_verified_at, wants_digest)
-         VALUES ($1, $2, $3, $4, $5, now(), false) ON CONFLICT DO NOTHING`,
-        [o.email, o.handle ?? o.email.split('@')[0], o.displayName ?? o.email, passwordHash, o.role],
-      );
-    }
+    const passwordHash = await hashPassword(o.password);
+    await upsertDemoOfficer(db, {
+      existingId: existing?.id, email: o.email, handle: o.handle ?? o.email.split('@')[0] ?? o.email, displayName: o.displayName ?? o.email,
+      passwordHash, role: o.role,
+    });
     n++;
   }
   return n;

@@ -10,7 +10,9 @@ import { faultyDb, faultyStorage, realStores, type Faults } from '../../testing/
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { pendingFilesJournal, type FileStorage, type Upload } from '../storage/index.ts';
 import { ZProjectInputSchema } from './observatory.schemas.ts';
-import { ObservatoryService, PROJECT_FILE_LIMITS, type ObsActor } from './observatory.service.ts';
+import type { ObsActor } from './observatory.policy.ts';
+import { ObservatoryService } from './observatory.service.ts';
+import { PROJECT_FILE_LIMITS } from './project-files.service.ts';
 
 // Real bytes of each type: the type is sniffed from them.
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../db/db.ts';
 import { isHttpUrl } from '../../../shared/http-url.ts';
-import * as repo from './observatory.repository.ts';
+import * as repo from './gazetteer.repository.ts';
 import type { Area, EntityKind, Phase, ProjectInput, ProjectType } from './observatory.schemas.ts';
 import type { ObservatoryService } from './observatory.service.ts';
 

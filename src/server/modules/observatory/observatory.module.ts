@@ -1,8 +1,9 @@
 import type { Db } from '../../db/db.ts';
 import type { FileStorage } from '../storage/index.ts';
 import { observatoryRoutes } from './observatory.routes.ts';
-import { ObservatoryService, type Mailer } from './observatory.service.ts';
+import { ObservatoryService } from './observatory.service.ts';
 import type { ObsSessionOptions } from './observatory.session.ts';
+import type { Mailer } from './observatory.types.ts';
 
 export interface ObservatoryModuleDeps {
   db: Db;

@@ -9,7 +9,9 @@ import {
   ZPortfolioSchema, ZProjectDetailSchema, ZProjectInputSchema, ZProjectPatchSchema, ZProjectSearchQuerySchema, ZProjectSearchResultSchema,
   ZProjectSummarySchema, ZRegisterSchema, ZReviewSchema, ZProjectFileSchema, ZProjectFileParamsSchema,
 } from './observatory.schemas.ts';
-import type { Mailer, ObsActor, ObservatoryService } from './observatory.service.ts';
+import type { ObsActor } from './observatory.policy.ts';
+import type { ObservatoryService } from './observatory.service.ts';
+import type { Mailer } from './observatory.types.ts';
 import { currentCsrfToken, endObsSession, readObsActor, startObsSession, type ObsSessionOptions } from './observatory.session.ts';
 
 const tags = ['observatory'];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { ObservatoryService, OBS_CSRF_HEADER, seedObservatory } from './index.ts';
-import { SIGN_IN_MAX_ATTEMPTS, SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS } from './observatory.service.ts';
+import { SIGN_IN_MAX_ATTEMPTS, SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS } from './accounts.service.ts';
 
 // The real argon2, watched: a sign-in for an unknown e-mail must pay for a hash verification too (MEDIUM-5).
 const argon = vi.hoisted(() => ({ verifyCalls: 0 }));

@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
-import * as repo from './observatory.repository.ts';
+import { findAccountByEmail, insertSeedOwner } from './accounts.repository.ts';
 import { ZAdoptSchema, ZProjectInputSchema, ZText } from './observatory.schemas.ts';
 import type { ObservatoryService } from './observatory.service.ts';
+import { upsertPortfolio } from './portfolios.repository.ts';
+import { findProjectBySource, upsertAdoption } from './projects.repository.ts';
 
 export const OBSERVATORY_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../data/observatory');
 
@@ -59,7 +61,7 @@ export async function seedObservatory(db: Db, service: ObservatoryService, dir =
 
   const pf = ZPortfolioFile.parse(parseYaml(readFileSync(path.join(dir, 'portfolio-alicante-smart-city-2.yaml'), 'utf8')));
   if (pf.lines.length !== 25) throw new Error(`the Smart City 2.0 portfolio must have 25 actions, has ${pf.lines.length}`);
-  await repo.upsertPortfolio(db, {
+  await upsertPortfolio(db, {
     slug: pf.slug, ine5: pf.ine5, title: pf.title, description: pf.description, budget_cents: pf.budgetCents, period_start: pf.periodStart,
     period_end: pf.periodEnd, objectives: pf.objectives, lines: pf.lines, sources: pf.sources, is_demo: pf.isDemo,
   });
@@ -68,15 +70,10 @@ export async function seedObservatory(db: Db, service: ObservatoryService, dir =
   const file = ZSeedFile.parse(parseYaml(readFileSync(path.join(dir, 'projects.yaml'), 'utf8')));
   const owners = new Map<string, string>();
   for (const o of file.owners) {
-    let row = await repo.findAccountByEmail(db, o.email);
+    let row = await findAccountByEmail(db, o.email);
     if (!row) {
-      // '!' is not an argon2 hash, so nobody can sign in as a seed owner.
-      await db.query(
-        `INSERT INTO global_obs_accounts (email, handle, display_name, password_hash, ine5, email_verified_at, wants_digest)
-         VALUES ($1, $2, $3, '!', $4, now(), false) ON CONFLICT DO NOTHING`,
-        [o.email, o.handle, o.displayName, o.ine5 ?? null],
-      );
-      row = await repo.findAccountByEmail(db, o.email);
+      await insertSeedOwner(db, { email: o.email, handle: o.handle, displayName: o.displayName, ine5: o.ine5 ?? null });
+      row = await findAccountByEmail(db, o.email);
     }
     if (row) owners.set(o.handle, row.id);
   }
@@ -89,10 +86,10 @@ export async function seedObservatory(db: Db, service: ObservatoryService, dir =
       ...(ownerId ? { ownerAccountId: ownerId } : {}),
     });
     report[outcome]++;
-    const row = await repo.findProjectBySource(db, source, id);
+    const row = await findProjectBySource(db, source, id);
     if (!row) continue;
     for (const a of adoptions) {
-      await repo.upsertAdoption(db, { projectId: row.id, ine5: a.ine5 ?? null, entityName: a.ine5 ? null : a.entityName ?? null,
+      await upsertAdoption(db, { projectId: row.id, ine5: a.ine5 ?? null, entityName: a.ine5 ? null : a.entityName ?? null,
         stage: a.stage, note: a.note ?? null, accountId: null });
     }
   }

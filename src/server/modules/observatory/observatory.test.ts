@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { importIpsCases } from './observatory.importer.ts';
 import { seedObservatory } from './observatory.seed.ts';
-import { ObservatoryService, type ObsActor } from './observatory.service.ts';
+import type { ObsActor } from './observatory.policy.ts';
+import { ObservatoryService } from './observatory.service.ts';
 import { haversineKm } from './observatory.text.ts';
 import { ZProjectSearchQuerySchema, type ProjectInput } from './observatory.schemas.ts';
 
