@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -11,7 +12,7 @@ import { TenantRegistry, type LoadedTenant } from './modules/tenants/index.ts';
 import { pinoRedactionOptions, redact, redactDeep } from './modules/moderation/index.ts';
 import { registerModules } from './modules/registry.ts';
 import { contextPlugin, rewriteTenantPrefix } from './plugins/context.ts';
-import { errorsPlugin } from './plugins/errors.ts';
+import { errorsPlugin, sendErrorCode } from './plugins/errors.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { DEFAULT_BODY_LIMIT, securityPlugin } from './plugins/security.ts';
@@ -19,7 +20,13 @@ import { webPlugin } from './plugins/web.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIST_DIR = path.join(ROOT_DIR, 'dist/web');
-export const VERSION = '0.1.0';
+/** The package version, read once at start (shown in the OpenAPI document). */
+export const VERSION = readPackageVersion();
+
+function readPackageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+}
 
 export interface AppDeps {
   config: Config;
@@ -100,9 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(webPlugin, { distDir: deps.webDistDir ?? WEB_DIST_DIR, tenants: registry });
 
-  app.setNotFoundHandler(async (req, reply) => {
-    return reply.status(404).send({ error: { code: 'common.not_found', message: (await import('./errors.ts')).translateErrorCode('common.not_found', req.lang) } });
-  });
+  app.setNotFoundHandler((req, reply) => sendErrorCode(reply, req.lang, 'common.not_found'));
   app.addHook('onClose', async () => {
     await bus.close();
     await deps.db.close();

@@ -179,6 +179,3 @@ function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {
   }
   return out;
 }
-
-/** Names and docs of every variable, for the README table and `ventanilla --help`. */
-export const CONFIG_VARIABLES = Object.keys(ZEnv.shape);

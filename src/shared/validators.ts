@@ -28,11 +28,6 @@ export function isValidDniOrNie(raw: string): boolean {
   return isValidDni(raw) || isValidNie(raw);
 }
 
-/** The check letter for an 8-digit DNI number (for generating demo data). */
-export function dniLetter(digits: number): string {
-  return DNI_LETTERS[digits % 23] ?? '';
-}
-
 /** IBAN with a correct ISO 13616 mod-97 checksum (any country). */
 export function isValidIban(raw: string): boolean {
   const v = raw.toUpperCase().replace(/\s/g, '');

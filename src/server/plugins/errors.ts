@@ -1,21 +1,25 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, translateErrorCode } from '../errors.ts';
+import type { Language } from '../../shared/languages.ts';
+import { AppError, statusOf, translateErrorCode, type ErrorCode } from '../errors.ts';
 
-/** Fastify's own error codes mapped to ours, so every client sees one vocabulary. */
-const FASTIFY_CODES: Record<string, { code: string; status: number }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'common.payload_too_large', status: 413 },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'common.unsupported_media_type', status: 415 },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'common.invalid_json', status: 400 },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'common.invalid_json', status: 400 },
-  FST_ERR_VALIDATION: { code: 'common.validation', status: 400 },
-  FST_CSRF_INVALID_TOKEN: { code: 'common.csrf', status: 403 },
-  FST_CSRF_MISSING_SECRET: { code: 'common.csrf', status: 403 },
-  FST_REQ_FILE_TOO_LARGE: { code: 'common.payload_too_large', status: 413 },
-  FST_FILES_LIMIT: { code: 'common.too_many_files', status: 413 },
-  FST_INVALID_MULTIPART_CONTENT_TYPE: { code: 'common.unsupported_media_type', status: 415 },
+/** Fastify's own error codes (core and @fastify/multipart) mapped to ours, so every client sees one vocabulary. */
+const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'common.payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'common.unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'common.invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'common.invalid_json',
+  FST_ERR_VALIDATION: 'common.validation',
+  FST_REQ_FILE_TOO_LARGE: 'common.payload_too_large',
+  FST_FILES_LIMIT: 'common.too_many_files',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'common.unsupported_media_type',
 };
+
+/** Answers with one of our codes, its table status and its message in `lang`. */
+export function sendErrorCode(reply: FastifyReply, lang: Language, code: ErrorCode, details?: unknown) {
+  return reply.status(statusOf(code)).send({ error: { code, message: translateErrorCode(code, lang), ...(details === undefined ? {} : { details }) } });
+}
 
 /** One error shape: { error: { code, message } }, translated; a 5xx never shows internals. */
 export const errorsPlugin = fp(
@@ -33,21 +37,19 @@ export const errorsPlugin = fp(
           path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`,
           message: v.message ?? '',
         }));
-        return reply.status(400).send({ error: { code: 'common.validation', message: translateErrorCode('common.validation', lang), details } });
+        return sendErrorCode(reply, lang, 'common.validation', details);
       }
       const fe = err as FastifyError;
       if (fe.statusCode === 429) {
-        return reply.status(429).send({ error: { code: 'common.rate_limited', message: translateErrorCode('common.rate_limited', lang) } });
+        return sendErrorCode(reply, lang, 'common.rate_limited');
       }
       const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
-      if (mapped) {
-        return reply.status(mapped.status).send({ error: { code: mapped.code, message: translateErrorCode(mapped.code, lang) } });
-      }
+      if (mapped) return sendErrorCode(reply, lang, mapped);
       if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
         return reply.status(fe.statusCode).send({ error: { code: 'common.bad_request', message: translateErrorCode('common.bad_request', lang) } });
       }
       req.log.error({ err }, 'unexpected error');
-      return reply.status(500).send({ error: { code: 'common.unexpected', message: translateErrorCode('common.unexpected', lang) } });
+      return sendErrorCode(reply, lang, 'common.unexpected');
     });
   },
   { name: 'ventanilla-errors' },

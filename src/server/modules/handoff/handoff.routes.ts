@@ -215,7 +215,7 @@ export function handoffRoutes(service: HandoffService, sessions: SessionResolver
     // Live: inbox events and the turns of watched conversations; messages can be sent on it too.
     // Refused before the upgrade (plain 401/403), so a socket only ever opens for a signed-in agent.
     const checkSocket = async (req: FastifyRequest) => {
-      if (!isSameOrigin(req)) throw new AppError('common.forbidden', { status: 403 });
+      if (!isSameOrigin(req)) throw new AppError('common.forbidden');
       staffActor(req);
     };
     app.get(

@@ -124,8 +124,8 @@ export class HandoffService {
       const taken = await repo.accept(staff.tenantId, requestId, staff.staffId);
       if (!taken) {
         const existing = await repo.find(staff.tenantId, requestId);
-        if (!existing || existing.status === 'closed') throw new AppError('handoff.not_found', { status: 404 });
-        throw new AppError('handoff.already_taken', { status: 409 });
+        if (!existing || existing.status === 'closed') throw new AppError('handoff.not_found');
+        throw new AppError('handoff.already_taken');
       }
       await audit(tx, staff.actor, {
         action: 'handoff.accepted',
@@ -166,7 +166,7 @@ export class HandoffService {
   async send(staff: StaffActor, requestId: number, text: string): Promise<TranscriptTurn> {
     const row = await this.held(staff, requestId);
     const clean = text.trim().slice(0, 2000);
-    if (!clean) throw new AppError('handoff.empty_message', { status: 400 });
+    if (!clean) throw new AppError('handoff.empty_message');
     const turn = await this.conversations().addStaffMessage(staff.tenantId, row.conversation_id, {
       staffId: staff.staffId,
       text: clean,
@@ -260,7 +260,7 @@ export class HandoffService {
     return this.deps.db.transaction(async (tx) => {
       // Another council's or a made-up conversation id is a 404, not a broken reference (a 500 the fuzz found).
       if (input.conversationId && !(await this.repo.with(tx).hasConversation(tenant.id, input.conversationId))) {
-        throw new AppError('handoff.conversation_not_found', { status: 404 });
+        throw new AppError('handoff.conversation_not_found');
       }
       const id = await this.repo.with(tx).addCallback({
         tenantId: tenant.id,
@@ -289,7 +289,7 @@ export class HandoffService {
   async markCallbackDone(staff: StaffActor, id: number): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       const isDone = await this.repo.with(tx).markCallbackDone(staff.tenantId, id, staff.staffId);
-      if (!isDone) throw new AppError('handoff.not_found', { status: 404 });
+      if (!isDone) throw new AppError('handoff.not_found');
       await audit(tx, staff.actor, { action: 'handoff.callback_done', subjectType: 'callback', subjectId: String(id) });
     });
   }
@@ -302,9 +302,9 @@ export class HandoffService {
   /** The request, when this agent holds it (admins may step into any accepted one). */
   private async held(staff: StaffActor, requestId: number): Promise<HandoffRow> {
     const row = await this.repo.find(staff.tenantId, requestId);
-    if (!row || row.status === 'closed') throw new AppError('handoff.not_found', { status: 404 });
+    if (!row || row.status === 'closed') throw new AppError('handoff.not_found');
     if (row.status !== 'accepted' || (row.accepted_by !== staff.staffId && !staff.isAdmin))
-      throw new AppError('handoff.not_yours', { status: 403 });
+      throw new AppError('handoff.not_yours');
     return row;
   }
 

@@ -8,7 +8,7 @@ import { HEARTBEAT_INTERVAL_MS, type KiosksService } from './kiosks.service.ts';
 import type { Db } from '../../db/db.ts';
 
 function requireKiosk(kioskId: string | undefined): string {
-  if (!kioskId) throw new AppError('kiosks.not_a_kiosk', { status: 401 });
+  if (!kioskId) throw new AppError('kiosks.not_a_kiosk');
   return kioskId;
 }
 
@@ -32,7 +32,7 @@ export function kiosksRoutes(deps: { kiosks: KiosksService; identity: IdentitySe
       const tenant = req.requireTenant();
       const id = requireKiosk(req.kioskId);
       const kiosk = tenant.kiosks.find((k) => k.id === id);
-      if (!kiosk) throw new AppError('kiosks.not_a_kiosk', { status: 401 });
+      if (!kiosk) throw new AppError('kiosks.not_a_kiosk');
       return { id: kiosk.id, names: kiosk.names, heartbeatMs: HEARTBEAT_INTERVAL_MS };
     });
 

@@ -36,7 +36,7 @@ export class KiosksService {
     const expected = kiosk ? Buffer.from(kiosk.tokenSha256, 'hex') : Buffer.alloc(32);
     // Compare even for an unknown kiosk, so timing does not tell which ids exist.
     const isMatch = timingSafeEqual(given, expected);
-    if (!kiosk || !isMatch) throw new AppError('kiosks.invalid_token', { status: 401 });
+    if (!kiosk || !isMatch) throw new AppError('kiosks.invalid_token');
     return kiosk;
   }
 

@@ -51,7 +51,7 @@ export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, te
       { schema: { tags: ['knowledge'], summary: "Answer a question from the council's website and FAQ, with sources", body: ZAskRequestSchema, response: { 200: ZAskResponseSchema } } },
       async (req) => {
         const tenant = req.body.tenant ? tenants.get(req.body.tenant) : req.tenant;
-        if (!tenant) throw new AppError('tenants.required', { status: 400 });
+        if (!tenant) throw new AppError('tenants.required');
         return ask.ask({ question: req.body.question, lang: req.body.lang ?? req.lang, tenantId: tenant.id });
       },
     );
@@ -128,7 +128,7 @@ export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, te
       async (req, reply) => {
         const tenant = req.requireTenant();
         const site = tenant.websites[req.params.id];
-        if (!site) throw new AppError('common.not_found', { status: 404 });
+        if (!site) throw new AppError('common.not_found');
         await audit(db, auditActor(req), { action: 'knowledge.recrawl_requested', subjectType: 'website', subjectId: site.url });
         // A crawl takes minutes: answer at once, the crawl report records how it went.
         void knowledge.crawl(tenant.id, site.url, { maxPages: site.maxPages }).catch((err: unknown) => req.log.error({ err }, 'recrawl failed'));

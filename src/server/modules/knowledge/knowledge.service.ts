@@ -83,7 +83,7 @@ export class KnowledgeService {
     if (!start) throw new AppError('knowledge.invalid_url', { params: { url } });
     const site = new URL(start).origin;
     const lockKey = `${tenantId}\u0000${site}`;
-    if (this.running.has(lockKey)) throw new AppError('knowledge.crawl_running', { status: 409 });
+    if (this.running.has(lockKey)) throw new AppError('knowledge.crawl_running');
     this.running.add(lockKey);
     const crawlId = await this.repo.startCrawl(tenantId, start);
     let pagesIndexed = 0;
@@ -156,7 +156,7 @@ export class KnowledgeService {
 
   async getCrawl(tenantId: string, id: number): Promise<CrawlReport> {
     const row = await this.repo.getCrawl(tenantId, id);
-    if (!row) throw new AppError('knowledge.crawl_not_found', { status: 404 });
+    if (!row) throw new AppError('knowledge.crawl_not_found');
     return toReport(row);
   }
 
@@ -199,12 +199,12 @@ export class KnowledgeService {
 
   async updateFaq(tenantId: string, id: number, input: FaqInput): Promise<Faq> {
     const row = await this.repo.updateFaq(tenantId, id, { question: input.question, answer: input.answer, url: input.url ?? null });
-    if (!row) throw new AppError('knowledge.faq_not_found', { status: 404 });
+    if (!row) throw new AppError('knowledge.faq_not_found');
     return toFaq(row);
   }
 
   async deleteFaq(tenantId: string, id: number): Promise<void> {
-    if (!(await this.repo.deleteFaq(tenantId, id))) throw new AppError('knowledge.faq_not_found', { status: 404 });
+    if (!(await this.repo.deleteFaq(tenantId, id))) throw new AppError('knowledge.faq_not_found');
   }
 }
 

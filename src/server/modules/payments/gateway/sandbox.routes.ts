@@ -73,7 +73,7 @@ ${STYLE}</head>
           target = (await gateway.decide(req.query.p, req.params.orderId, req.body.decision === 'pay')).redirectTo;
         } catch (err) {
           if (err instanceof AppError) throw err;
-          throw new AppError('gateway.delivery_failed', { status: 502, log: (err as Error).message, cause: err });
+          throw new AppError('gateway.delivery_failed', { log: (err as Error).message, cause: err });
         }
         return reply.redirect(target, 303);
       },
