@@ -1,11 +1,11 @@
 /**
  * What the assistant needs from other modules, as small structural interfaces. The real services fit them
- * (NluService, AskService, the appointments/payments/filings services); a missing one makes its dialog end
- * in a clearly labelled "not available yet" reply.
+ * (NluService, AskService, the appointments/payments/filings/padrón services); the registry wires them all.
  */
 import type { PendingItem } from '../../../shared/api/payments.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { Channel } from '../../http-types.ts';
+import type { ModerateOptions, ModerationResult } from '../moderation/index.ts';
 
 /** The structured replies the API sends (shared with the web app: src/shared/api/chat.ts). */
 export type { Reply, QuickReply, CardKind, Card } from '../../../shared/api/chat.ts';
@@ -36,15 +36,15 @@ export interface NluPort {
 
 // ---- Moderation ---------------------------------------------------------------------------------------
 
-export type ModerationVerdict =
-  | { kind: 'ok' }
-  | { kind: 'abuse' | 'crisis' | 'out_of_scope'; reply?: string; easyRead?: string };
-
+/**
+ * The moderation module's own result and options (not a copy: a field it adds or renames is a compile error
+ * here), so the dialog sees `shouldEndConversation` and the reply's links.
+ */
 export interface ModerationPort {
   /** The text with personal data replaced by placeholders: what we store and log. */
   redact: (text: string) => string;
   /** `previousAbuse`: abusive messages earlier in this conversation; `ineCode`: the council, for regional referrals. */
-  moderate(text: string, opts: { lang: Language; previousAbuse?: number; ineCode?: string | undefined }): ModerationVerdict | Promise<ModerationVerdict>;
+  moderate(text: string, opts: ModerateOptions): ModerationResult | Promise<ModerationResult>;
 }
 
 // ---- Q&A ----------------------------------------------------------------------------------------------
@@ -152,10 +152,10 @@ export interface PadronCertificatesPort {
   issue(tenantId: string, dni: string, kind: 'individual' | 'collective', ctx: ProcedureCtx): Promise<IssuedCertificateView>;
 }
 
-/** The procedure services that exist in this deployment; a missing one is "not available yet". */
+/** The procedure services the dialogs carry out (every deployment has them all; a council's profile chooses which it offers). */
 export interface ProcedurePorts {
-  appointments?: AppointmentsPort | undefined;
-  payments?: PaymentsPort | undefined;
-  filings?: FilingsPort | undefined;
-  padronCertificates?: PadronCertificatesPort | undefined;
+  appointments: AppointmentsPort;
+  payments: PaymentsPort;
+  filings: FilingsPort;
+  padronCertificates: PadronCertificatesPort;
 }

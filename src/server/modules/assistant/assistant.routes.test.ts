@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
+import type { Db } from '../../db/db.ts';
+import { t } from '../../i18n.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../identity/index.ts';
 import type { Reply } from './assistant.ports.ts';
-import { CONVERSATION_COOKIE } from './assistant.routes.ts';
+import { cards, options, sendChat, signIn as signInAs, startChat, texts, type ChatSession, type Conv } from './assistant.test-support.ts';
 
 let ta: TestApp;
 let app: FastifyInstance;
@@ -21,22 +23,8 @@ afterAll(async () => {
   await ta.close();
 });
 
-interface Session {
-  cookie: string;
-  csrf?: string;
-}
-interface Conv {
-  id: string;
-  headers: Record<string, string>;
-  replies: Reply[];
-}
-
-async function signIn(card: string, pin: string): Promise<Session> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/card', headers: { 'x-tenant': 'alacant' }, payload: { card, pin } });
-  expect(res.statusCode).toBe(200);
-  const c = res.cookies.find((x) => x.name === SESSION_COOKIE);
-  if (!c) throw new Error('no session cookie');
-  return { cookie: `${SESSION_COOKIE}=${c.value}`, csrf: res.json<{ csrfToken: string }>().csrfToken };
+async function signIn(card: string, pin: string): Promise<ChatSession> {
+  return signInAs(app, card, pin);
 }
 
 async function staffSignIn(email: string, password: string): Promise<Record<string, string>> {
@@ -47,35 +35,14 @@ async function staffSignIn(email: string, password: string): Promise<Record<stri
   return { 'x-tenant': 'alacant', cookie: `${SESSION_COOKIE}=${c.value}`, [CSRF_HEADER]: res.json<{ csrfToken: string }>().csrfToken };
 }
 
-async function start(opts: { lang?: string; session?: Session; body?: Record<string, unknown>; on?: FastifyInstance; headers?: Record<string, string> } = {}): Promise<Conv> {
-  const headers: Record<string, string> = { 'x-tenant': 'alacant', ...opts.headers };
-  if (opts.session) {
-    headers.cookie = opts.session.cookie;
-    if (opts.session.csrf) headers[CSRF_HEADER] = opts.session.csrf;
-  }
-  const res = await (opts.on ?? app).inject({ method: 'POST', url: '/api/v1/conversations', headers, payload: { ...(opts.lang ? { lang: opts.lang } : {}), ...opts.body } });
-  expect(res.statusCode).toBe(201);
-  const body = res.json<{ id: string; replies: Reply[] }>();
-  const owner = res.cookies.find((c) => c.name === CONVERSATION_COOKIE);
-  if (!owner) throw new Error('no owner cookie');
-  const cookie = [`${CONVERSATION_COOKIE}=${owner.value}`, ...(opts.session ? [opts.session.cookie] : [])].join('; ');
-  return { id: body.id, headers: { ...headers, cookie }, replies: body.replies };
-}
+const start = (opts: Parameters<typeof startChat>[1] = {}) => startChat(app, opts);
 
 /** Adds the session cookie (and CSRF token) to a conversation started anonymously. */
-function withSession(conv: Conv, s: Session): Conv {
+function withSession(conv: Conv, s: ChatSession): Conv {
   return { ...conv, headers: { ...conv.headers, cookie: `${conv.headers.cookie}; ${s.cookie}`, ...(s.csrf ? { [CSRF_HEADER]: s.csrf } : {}) } };
 }
 
-async function send(conv: Conv, msg: { text?: string; action?: string }, on: FastifyInstance = app): Promise<Reply[]> {
-  const res = await on.inject({ method: 'POST', url: `/api/v1/conversations/${conv.id}/messages`, headers: conv.headers, payload: msg });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json<{ replies: Reply[] }>().replies;
-}
-
-const texts = (rs: Reply[]) => rs.flatMap((r) => (r.type === 'text' ? [r.text] : [])).join('\n');
-const options = (rs: Reply[]) => rs.flatMap((r) => (r.type === 'quick_replies' ? r.options : []));
-const cards = (rs: Reply[]) => rs.flatMap((r) => (r.type === 'card' ? [r.card] : []));
+const send = (conv: Conv, msg: { text?: string; action?: string }, on: FastifyInstance = app) => sendChat(on, conv, msg);
 
 describe('conversations', () => {
   it('starts with a welcome in the asked language and quick replies for every procedure', async () => {
@@ -143,8 +110,10 @@ describe('conversations', () => {
     expect(taps.filter((t) => /Ya tiene una cita/.test(t.body))).toHaveLength(0);
     const booked = await ta.t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM appointments WHERE tenant_id = 'alacant' AND dni = '23456789D' AND status = 'booked'`);
     expect(booked.rows[0]?.n).toBe(1);
+    // The welcome, five exchanges before the taps and one exchange per tap: 1 + 2 × (5 + 3) = 17 turns, alternating.
     const roles = (await ta.t.db.query<{ role: string }>(`SELECT role FROM conversation_turns WHERE conversation_id = $1 ORDER BY seq`, [conv.id])).rows.map((x) => x.role);
-    expect(roles.slice(1).join(',')).toBe(Array.from({ length: (roles.length - 1) / 2 }, () => 'citizen,assistant').join(','));
+    expect(roles).toHaveLength(17);
+    expect(roles).toEqual(['assistant', ...Array.from({ length: 8 }, () => ['citizen', 'assistant']).flat()]);
     const lock = await ta.t.db.query<{ turn_lock_until: Date | null }>(`SELECT turn_lock_until FROM conversations WHERE id = $1`, [conv.id]);
     expect(lock.rows[0]?.turn_lock_until).toBeNull();
   });
@@ -164,7 +133,7 @@ describe('conversations', () => {
     expect(texts(r)).toContain('Codi de verificació');
     const doc = cards(r)[0];
     expect(doc).toMatchObject({ kind: 'document', title: expect.stringContaining('col·lectiu') });
-    expect(doc?.url).toBeTruthy();
+    expect(doc?.url).toMatch(/^\/t\/alacant\/api\/v1\/certificates\/padron\/[^/]+\/pdf$/);
     expect(doc?.links?.[0]?.url).toMatch(/\/verify\//);
     const issued = await ta.t.db.query<{ kind: string }>(`SELECT kind FROM issued_documents WHERE tenant_id = 'alacant' AND subject_dni = '23456789D'`);
     expect(issued.rows.map((x) => x.kind)).toContain('padron_collective');
@@ -266,24 +235,42 @@ describe('conversations', () => {
     expect(req.rows[0]?.reason).toBe('asked');
   });
 
-  it('gives the emergency numbers 112 and 024 at once to a crisis message', async () => {
+  it('gives the emergency numbers 112 and 024 at once to a crisis message, as tel: links the citizen can press', async () => {
     const conv = await start({ lang: 'es' });
     const r = await send(conv, { text: 'me quiero matar' });
     expect(texts(r)).toContain('112');
     expect(texts(r)).toContain('024');
-    const easy = r.find((x) => x.type === 'text');
-    expect(easy?.type === 'text' && easy.easyRead).toBeTruthy();
+    const crisis = r.find((x) => x.type === 'text');
+    expect(crisis).toEqual({ type: 'text', text: t('es', 'moderation:crisis.self_harm.text'), easyRead: t('es', 'moderation:crisis.self_harm.easyRead') });
+    expect(cards(r)).toEqual([{ kind: 'link', title: 'Llame ahora', links: [{ title: 'Llamar al 024 (ayuda si piensa en el suicidio)', url: 'tel:024' }, { title: 'Llamar al 112 (emergencias)', url: 'tel:112' }] }]);
     // A person is called at once: the request is queued, not merely offered.
     const queued = await ta.t.db.query<{ reason: string; status: string }>('SELECT reason, status FROM handoff_requests WHERE conversation_id = $1', [conv.id]);
     expect(queued.rows).toEqual([{ reason: 'crisis', status: 'queued' }]);
   });
 
-  it('warns on repeated abuse instead of repeating the same calm reply', async () => {
+  it('adds 016 to the links when the danger comes from a partner', async () => {
+    const conv = await start({ lang: 'es' });
+    const r = await send(conv, { text: 'mi marido me pega' });
+    expect(cards(r).flatMap((c) => c.links ?? []).map((l) => l.url)).toEqual(['tel:112', 'tel:016', 'tel:024']);
+  });
+
+  it('answers abuse calmly, then warns, then ends the chat at the third message: later messages are refused', async () => {
     const conv = await start({ lang: 'es' });
     const first = texts(await send(conv, { text: 'eres un idiota' }));
+    expect(first).toBe(t('es', 'moderation:abuse.calm.text'));
     const second = texts(await send(conv, { text: 'idiota inutil' }));
-    expect(second).not.toEqual(first);
-    expect(second).not.toContain('idiota');
+    expect(second).toBe(t('es', 'moderation:abuse.warning.text'));
+    const third = await app.inject({ method: 'POST', url: `/api/v1/conversations/${conv.id}/messages`, headers: conv.headers, payload: { text: 'eres un idiota' } });
+    expect(third.statusCode).toBe(200);
+    const ended = third.json<{ replies: Reply[]; status: string }>();
+    expect(texts(ended.replies)).toBe(t('es', 'moderation:abuse.end.text'));
+    expect(ended.status).toBe('closed');
+    expect(JSON.stringify([first, second, ended])).not.toContain('idiota');
+    const row = await ta.t.db.query<{ status: string; state: { abuseCount?: number } }>(`SELECT status, state FROM conversations WHERE id = $1`, [conv.id]);
+    expect(row.rows[0]).toMatchObject({ status: 'closed', state: { abuseCount: 3 } });
+    const after = await app.inject({ method: 'POST', url: `/api/v1/conversations/${conv.id}/messages`, headers: conv.headers, payload: { text: 'hola' } });
+    expect(after.statusCode).toBe(409);
+    expect(after.json<{ error: { code: string } }>().error.code).toBe('assistant.conversation_closed');
   });
 
   it('answers an insult calmly without repeating it', async () => {
@@ -375,8 +362,8 @@ describe('mentored learning', () => {
 
     const retrain = await app.inject({ method: 'POST', url: '/api/v1/nlu/retrain', headers: editor });
     expect(retrain.statusCode).toBe(200);
-    const figures = retrain.json<{ examples: number; before: unknown; after: { heldOut: { accuracy: number } } }>();
-    expect(figures.before).toBeTruthy();
+    const figures = retrain.json<{ examples: number; before: { heldOut: { accuracy: number } }; after: { heldOut: { accuracy: number } } }>();
+    expect(figures.before.heldOut.accuracy).toBeGreaterThan(0.8);
     expect(figures.after.heldOut.accuracy).toBeGreaterThan(0.8);
     // The retrained model is live without a restart.
     const parsed = await app.inject({ method: 'POST', url: '/api/v1/nlu/parse', headers: { 'x-tenant': 'alacant' }, payload: { text: 'asdf qwerty' } });
@@ -394,7 +381,10 @@ describe('mentored learning', () => {
 describe('restarts and the live channel', () => {
   it('continues a conversation on a second app instance over the same database, and streams its turns over SSE', async () => {
     const config = loadConfig({}, { DATA_DIR: ta.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 10_000 });
-    const second = await buildApp({ config, db: ta.t.db, tenants: ta.t.tenants, logger: false });
+    // The second instance borrows the database: closing it must leave the connection to the first app.
+    const db = ta.t.db;
+    const borrowed: Db = { kind: db.kind, query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql), transaction: (fn) => db.transaction(fn), listen: (ch, fn) => db.listen(ch, fn), notify: (ch, p) => db.notify(ch, p), close: async () => undefined };
+    const second = await buildApp({ config, db: borrowed, tenants: ta.t.tenants, logger: false });
     await second.ready();
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
@@ -426,7 +416,7 @@ describe('restarts and the live channel', () => {
       expect(streamed).toContain('¿En qué oficina?');
     } finally {
       abort.abort();
-      // `second` is left open: closing it would close the shared database under the first app.
+      await second.close();
     }
   }, 30_000);
 });

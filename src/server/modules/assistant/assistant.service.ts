@@ -9,7 +9,9 @@ import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
 import { audit, type AuditRecord } from '../identity/index.ts';
 import type { TenantProfile, TenantRegistry } from '../tenants/index.ts';
-import { DialogManager, initialState, type DialogState, type TurnInput } from './assistant.dialog.ts';
+import { DialogManager } from './dialog/dialog-manager.ts';
+import { loadDialogState } from './dialog/dialog-state.ts';
+import { initialState, type DialogState, type TurnInput } from './dialog/dialog.types.ts';
 import type { AskPort, HandoffPort, ModerationPort, NluPort, ProcedurePorts, Reply } from './assistant.ports.ts';
 import { AssistantRepository, type ConversationChannel, type ConversationRow, type ConversationStatus, type TurnRow } from './assistant.repository.ts';
 
@@ -152,7 +154,8 @@ export class AssistantService {
     const redact = this.deps.moderation.redact;
     const channel = conv.channel;
     const proc = { channel, kioskId: conv.kiosk_id ?? undefined, requestId: who.requestId };
-    const state = (conv.state && typeof conv.state === 'object' ? conv.state : initialState()) as DialogState;
+    // Checked, not cast: a state an older version stored, or one damaged, starts the dialog afresh.
+    const state = loadDialogState(conv.state);
 
     if (conv.status === 'with_human') {
       // A person is answering: the message goes to them, the assistant stays quiet.
@@ -174,7 +177,9 @@ export class AssistantService {
       isMisunderstood: outcome.isMisunderstood,
     });
     let status: ConversationStatus = conv.status;
-    if (outcome.handoff) {
+    // Moderation ended the chat (the third abusive message): later messages are refused (assistant.conversation_closed).
+    if (outcome.isClosing) status = 'closed';
+    else if (outcome.handoff) {
       const req = await this.deps.handoff.request({ tenantId: tenant.id, conversationId: id, reason: outcome.handoff, channel, kioskId: conv.kiosk_id, language: outcome.lang });
       if (status === 'active') status = 'waiting_human';
       if (req.isNew) await this.repo.addEvent({ tenantId: tenant.id, type: 'assistant.handoff', language: outcome.lang, channel, kioskId: conv.kiosk_id, data: { reason: outcome.handoff, conversationId: id } });

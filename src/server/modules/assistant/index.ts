@@ -2,7 +2,6 @@
 import type { Db } from '../../db/db.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import { createDbHandoffPort } from './assistant.repository.ts';
-import { fallbackModeration } from './assistant.moderation-fallback.ts';
 import type { AskPort, HandoffPort, ModerationPort, NluPort, PadronCertificatesPort, ProcedurePorts } from './assistant.ports.ts';
 import { assistantRoutes } from './assistant.routes.ts';
 import { AssistantService, type NluTrainerPort } from './assistant.service.ts';
@@ -15,8 +14,6 @@ export type * from './assistant.ports.ts';
 export { createDbHandoffPort } from './assistant.repository.ts';
 /** The owner cookie and header of a conversation. */
 export { CONVERSATION_COOKIE, CONVERSATION_TOKEN_HEADER } from './assistant.routes.ts';
-/** The stand-in moderation (redaction + phrase lists) used until the moderation module is wired. */
-export { fallbackModeration, redactPersonalData } from './assistant.moderation-fallback.ts';
 
 /** Adapts the padrón service (createPadronService) to the assistant's certificate port. */
 export function padronCertificatesPort(padron: {
@@ -30,27 +27,27 @@ export function padronCertificatesPort(padron: {
   };
 }
 
-/** Builds the assistant for the registry; missing procedure services make their dialogs say "not available yet". */
+/** Builds the assistant for the registry: moderation and every procedure service are required. */
 export function createAssistantModule(deps: {
   db: Db;
   tenants: TenantRegistry;
   nlu: NluPort & NluTrainerPort;
   isHttpsOnly: boolean;
-  moderation?: ModerationPort | undefined;
+  moderation: ModerationPort;
   ask?: AskPort | undefined;
   handoff?: HandoffPort | undefined;
-  procedures?: ProcedurePorts | undefined;
+  procedures: ProcedurePorts;
 }) {
   const service = new AssistantService({
     db: deps.db,
     tenants: deps.tenants,
     nlu: deps.nlu,
-    moderation: deps.moderation ?? fallbackModeration,
+    moderation: deps.moderation,
     ask: deps.ask,
     handoff: deps.handoff ?? createDbHandoffPort(deps.db),
-    procedures: deps.procedures ?? {},
+    procedures: deps.procedures,
   });
   return { service, routes: assistantRoutes(service, { isHttpsOnly: deps.isHttpsOnly }) };
 }
 /** Data protection (retention job, a citizen's export and erasure) over conversations; used by the privacy module. */
-export { deleteConversationsBefore, exportConversationsForDni, eraseConversationsForDni, type ConversationExport } from './assistant.privacy.ts';
+export { deleteConversationsBefore, exportConversationsForDni, eraseConversationsForDni, type ConversationExport } from './assistant-privacy.repository.ts';

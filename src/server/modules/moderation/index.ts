@@ -54,8 +54,7 @@ export {
 } from './moderation.evaluation.ts';
 
 /**
- * The module for the registry: no routes and no dependencies. `port` matches the assistant's
- * ModerationPort (redact -> string; moderate -> { kind, reply, easyRead }) for a drop-in swap of
- * its fallback; prefer `moderate` directly to get topic, links and the abuse escalation.
+ * The module for the registry: no routes and no dependencies. `port` is the assistant's ModerationPort
+ * (`moderate` as is, `redact` returning the text), typed from ModerationResult on the assistant's side.
  */
 export { createModerationModule } from './moderation.module.ts';

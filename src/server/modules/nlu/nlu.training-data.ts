@@ -7,19 +7,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGES, isLanguage, type Language } from '../../../shared/languages.ts';
+import { PROCEDURE_INTENTS } from '../../../shared/procedures.ts';
 
 export const NLU_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../data/nlu');
 export const NLU_EVAL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../data/nlu-eval');
 
 /** The built-in intent catalogue; names are part of the API. */
 export const BUILTIN_INTENTS = [
-  'certificate.padron',
-  'appointment.book',
-  'appointment.manage',
-  'tax.pay',
-  'fine.pay',
-  'filing.generic',
-  'filing.status',
+  ...PROCEDURE_INTENTS,
   'handoff.human',
   'greeting',
   'goodbye',

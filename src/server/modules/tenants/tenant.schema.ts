@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { zIsoDay } from '../../../shared/iso-day.ts';
 import { zHttpUrl } from '../../../shared/http-url.ts';
 import { LANGUAGES } from '../../../shared/languages.ts';
+import { PROCEDURE_INTENTS as PROCEDURES } from '../../../shared/procedures.ts';
 import { contrastRatio, parseHexColor } from '../../../shared/contrast.ts';
 
 const Language = z.enum(LANGUAGES);
@@ -58,16 +59,7 @@ export const ZAppointmentService = z
   })
   .strict();
 
-export const PROCEDURES = [
-  'certificate.padron',
-  'appointment.book',
-  'appointment.manage',
-  'tax.pay',
-  'fine.pay',
-  'filing.generic',
-  'filing.status',
-] as const;
-export type ProcedureId = (typeof PROCEDURES)[number];
+export { PROCEDURE_INTENTS as PROCEDURES, type ProcedureIntent as ProcedureId } from '../../../shared/procedures.ts';
 
 export const ZTaxType = z
   .object({
