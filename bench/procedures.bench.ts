@@ -11,7 +11,7 @@ import { createSealProvider } from '../src/server/modules/certificates/seal-prov
 import { createAppointmentsService } from '../src/server/modules/appointments/appointments.service.ts';
 import { withTenPlaceWorkshop } from '../src/server/modules/appointments/appointments.test-support.ts';
 import { localToUtc } from '../src/server/modules/appointments/appointments.time.ts';
-import { seedDemoRegisters } from '../src/server/modules/connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../src/server/demo/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../src/server/modules/identity/index.ts';
 import { SandboxGateway } from '../src/server/modules/payments/gateway/index.ts';
 import { createPaymentsService } from '../src/server/modules/payments/payments.service.ts';

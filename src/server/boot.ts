@@ -4,7 +4,7 @@ import { migrate } from './db/migrate.ts';
 import { openPglite } from './db/pglite.ts';
 import { openPostgres } from './db/postgres.ts';
 import { seedDemoIdentities } from './modules/identity/index.ts';
-import { seedDemoRegisters } from './modules/connectors/index.ts';
+import { seedDemoRegisters } from './demo/demo-seed.ts';
 import { ObservatoryService, seedDemoOfficers, seedObservatory } from './modules/observatory/index.ts';
 import { loadTenantsDir, upsertTenants, type LoadedTenant } from './modules/tenants/index.ts';
 

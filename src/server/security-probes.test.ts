@@ -20,7 +20,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoRegisters } from './modules/connectors/demo-seed.ts';
+import { seedDemoRegisters } from './demo/demo-seed.ts';
 import { EXE_NAMED_PDF, TINY_PNG, tinyPdf } from './modules/filings/filings.test-support.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from './modules/identity/index.ts';
 import { multipartBody } from './testing/multipart.ts';

@@ -5,7 +5,7 @@
  * cap (smaller under CI); the sequence is fixed by a seeded PRNG, so a failure replays.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoRegisters } from './modules/connectors/demo-seed.ts';
+import { seedDemoRegisters } from './demo/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from './modules/identity/index.ts';
 import { ObservatoryService, OBS_CSRF_HEADER } from './modules/observatory/index.ts';
 import { createTestApp, type TestApp } from './testing/test-app.ts';

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../shared/api/chat.ts';
-import { seedDemoRegisters } from './modules/connectors/demo-seed.ts';
+import { seedDemoRegisters } from './demo/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from './modules/identity/index.ts';
 import { createTestApp, type TestApp } from './testing/test-app.ts';
 

@@ -4,7 +4,7 @@ import { boot } from '../../server/boot.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createCertificatesModule, issueCertificateCommand, sealSourceFromEnv } from '../../server/modules/certificates/index.ts';
 import { createConfiguredPadronConnector } from '../../server/modules/connectors/index.ts';
-import { createPadronService } from '../../server/modules/padron/index.ts';
+import { createEmbeddedPadronConnector, createPadronService } from '../../server/modules/padron/index.ts';
 import { TenantRegistry } from '../../server/modules/tenants/index.ts';
 
 /** `ventanilla certificate issue`: operators issue a sealed padrón certificate from the command line. */
@@ -32,7 +32,7 @@ export function registerCertificateCommands(program: Command): void {
           sealSourceFor: (id) => sealSourceFromEnv(config.sealEnv, id),
         });
         // The council's own padrón, as its profile configures it (embedded, REST or RPA), like the server uses.
-        const connector = createConfiguredPadronConnector(booted.db, tenants.list(), config.connectorEnv);
+        const connector = createConfiguredPadronConnector(createEmbeddedPadronConnector(booted.db), tenants.list(), config.connectorEnv);
         closeConnector = () => connector.close();
         const padron = createPadronService({ db: booted.db, tenants, connector, certificates: certificates.service });
         const issued = await issueCertificateCommand(

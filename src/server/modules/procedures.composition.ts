@@ -21,7 +21,7 @@ import {
   type PadronConnector,
 } from './connectors/index.ts';
 import { createFilingsModule, filingExportOperations, type FilingsService } from './filings/index.ts';
-import { createPadronModule, type PadronService } from './padron/index.ts';
+import { createEmbeddedPadronConnector, createPadronModule, padronNames, type PadronService } from './padron/index.ts';
 import { createConfiguredGateways, SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from './payments/gateway/index.ts';
 import { createPaymentsModule, registerRefundMetrics, type PaymentsService } from './payments/index.ts';
 import { createFileStorage, type FileStorage } from './storage/index.ts';
@@ -73,7 +73,7 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
   const onError = (err: unknown, what: string) => deps.log.error({ err }, `procedures: ${what} failed`);
   // Each council's profile chooses its padrón (embedded, REST or RPA); a connector handed in overrides them all.
   let configured: ConfiguredPadron | undefined;
-  const connector = deps.padronConnector ?? (configured = createConfiguredPadronConnector(deps.db, deps.tenants.list(), deps.config.connectorEnv));
+  const connector = deps.padronConnector ?? (configured = createConfiguredPadronConnector(createEmbeddedPadronConnector(deps.db), deps.tenants.list(), deps.config.connectorEnv));
   const padron = createPadronModule({ db: deps.db, tenants: deps.tenants, connector, certificates: deps.certificates });
   // Councils whose calendar or queue system is another system (connectors.appointments: rest); a missing token stops the start.
   const calendarFor = createConfiguredAppointmentCalendars(deps.tenants.list(), deps.config.connectorEnv);
@@ -118,6 +118,7 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     receipts: deps.certificates,
     onError,
     registryFor,
+    applicants: padronNames(deps.db),
   });
   late.payments = paymentsModule.service;
   // What operators see of the registry and calendar outboxes: the staff routes and the /metrics gauges share them.

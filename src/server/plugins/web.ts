@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
-import { localize, type TenantProfile, type TenantRegistry } from '../modules/tenants/index.ts';
+import { localize, publicTenant, type TenantRegistry } from '../modules/tenants/index.ts';
 import { PATH_TENANT_HEADER } from './context.ts';
 
 export interface WebOptions {
@@ -13,22 +13,6 @@ export interface WebOptions {
   tenants: TenantRegistry;
 }
 
-/** The part of a profile the browser may see (no kiosk token hashes). */
-export function publicTenant(t: TenantProfile) {
-  return {
-    id: t.id,
-    names: t.names,
-    languages: t.languages,
-    defaultLanguage: t.defaultLanguage,
-    timeZone: t.timeZone,
-    branding: { ...t.branding, logo: t.branding.logo ? '/branding/logo' : undefined },
-    procedures: t.procedures,
-    offices: t.offices.map((o) => ({ id: o.id, names: o.names, address: o.address, coordinates: o.coordinates, openingHours: o.openingHours })),
-    contact: t.contact,
-    departments: t.departments.map((d) => ({ id: d.id, names: d.names })),
-  };
-}
-export type PublicTenant = ReturnType<typeof publicTenant>;
 
 function escapeJsonForHtml(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');

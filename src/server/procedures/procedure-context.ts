@@ -4,6 +4,7 @@
  */
 import type { Queryable } from '../db/db.ts';
 import type { Channel } from '../http-types.ts';
+import { recordAnalyticsEvent } from '../modules/analytics/index.ts';
 import { audit } from '../modules/identity/index.ts';
 import type { Language } from '../../shared/languages.ts';
 
@@ -47,7 +48,7 @@ export async function recordStep(q: Queryable, tenantId: string, actor: Actor, c
   await audit(q, { tenantId, actorType: actor.type, actorId: actor.id, channel: ctx.channel, kioskId: ctx.kioskId, requestId: ctx.requestId }, step);
 }
 
-/** Writes one analytics event row (the staff figures are computed from these). */
+/** Writes one analytics event row (the staff figures are computed from these), through the analytics module that owns `events`. */
 export async function recordEvent(
   q: Queryable,
   tenantId: string,
@@ -55,9 +56,6 @@ export async function recordEvent(
   type: string,
   extra: { amountCents?: number; data?: Record<string, unknown> } = {},
 ): Promise<void> {
-  await q.query(
-    `INSERT INTO events (tenant_id, type, language, channel, kiosk_id, amount_cents, data) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-    [tenantId, type, ctx.lang, ctx.channel, ctx.kioskId ?? null, extra.amountCents ?? null, JSON.stringify(extra.data ?? {})],
-  );
+  await recordAnalyticsEvent(q, { tenantId, type, language: ctx.lang, channel: ctx.channel, kioskId: ctx.kioskId, amountCents: extra.amountCents, data: extra.data });
 }
 

@@ -11,7 +11,7 @@ import { AppError } from '../../errors.ts';
 import { createMailer, type Mailer } from '../../mail/index.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../identity/index.ts';
 import { TenantRegistry, type LoadedTenant } from '../tenants/index.ts';
 import { createAppointmentsService, NEW_ADDRESSES_PER_DAY, type AppointmentsService } from './appointments.service.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.ts';
 import { createMailer, type Mailer } from '../../mail/index.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { createAppointmentsService, type AppointmentsService } from './appointments.service.ts';
 import { startSmtpSink, withTenPlaceWorkshop, type SmtpSink } from './appointments.test-support.ts';

@@ -3,12 +3,10 @@
  * PadronConnector that routes every call by its tenantId. Secrets come from CONNECTOR_* environment variables that
  * the profile names, so a profile can be published without them.
  */
-import type { Db } from '../../db/db.ts';
 import type { PadronConnectorConfig, TenantProfile } from '../tenants/index.ts';
 import { createRestAppointmentsConnector } from './appointments.rest.ts';
 import type { AppointmentCalendarConnector, FilingsRegistryConnector, PadronConnector, TaxConnector } from './connectors.types.ts';
 import { createRestFilingsConnector } from './filings.rest.ts';
-import { createEmbeddedPadronConnector } from './padron.embedded.ts';
 import { createRestPadronConnector } from './padron.rest.ts';
 import { createRpaPadronConnector } from './padron.rpa.ts';
 import { createRestTaxConnector } from './taxes.rest.ts';
@@ -29,12 +27,12 @@ export interface ConfiguredPadron extends PadronConnector {
 
 /**
  * Builds the connectors once at start. A missing secret stops the start with a message naming the council, the
- * field and the variable, rather than failing later in front of a citizen.
+ * field and the variable, rather than failing later in front of a citizen. Councils on the embedded padrón get
+ * `embedded` (the padrón module's own tables: padron/index.ts), handed in so that connectors depend on no module.
  */
-export function createConfiguredPadronConnector(db: Db, profiles: readonly TenantProfile[], env: Record<string, string>): ConfiguredPadron {
+export function createConfiguredPadronConnector(embedded: PadronConnector, profiles: readonly TenantProfile[], env: Record<string, string>): ConfiguredPadron {
   const problems: string[] = [];
   const secret = secretReader(env, 'padron', problems);
-  const embedded = createEmbeddedPadronConnector(db);
   const byTenant = new Map<string, PadronConnector>();
   const closers: (() => Promise<void>)[] = [];
   const kinds: Record<string, PadronConnectorConfig['kind']> = {};

@@ -12,9 +12,9 @@ import { TenantRegistry, ZTenantProfile, type LoadedTenant } from '../tenants/in
 import { ConnectorConfigError, createConfiguredPadronConnector } from './connectors.config.ts';
 import { createProcedureModules } from '../procedures.composition.ts';
 import type { Household, Inhabitant, PadronConnector } from './connectors.types.ts';
-import { loadDemoData, seedDemoRegisters } from './demo-seed.ts';
+import { loadDemoData, seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { startLegacyPadronApp, type LegacyApp } from './fixtures/legacy-padron-app.ts';
-import { createEmbeddedPadronConnector } from './padron.embedded.ts';
+import { createEmbeddedPadronConnector } from '../padron/index.ts';
 import { createRestPadronConnector } from './padron.rest.ts';
 import { createRpaPadronConnector, type RpaPadronConnector } from './padron.rpa.ts';
 
@@ -127,9 +127,9 @@ describe('padrón connectors', () => {
 
     it('refuses to start when a profile names a secret that is not set, and never takes the secret itself', () => {
       const profiles = t.tenants.map((lt) => lt.profile).map((p) => (p.id === 'alacant' ? { ...p, connectors: { ...p.connectors, padron: { kind: 'rest' as const, baseUrl: app.url, tokenEnv: 'CONNECTOR_ALACANT_TOKEN' } } } : p));
-      expect(() => createConfiguredPadronConnector(t.db, profiles, {})).toThrow(ConnectorConfigError);
-      expect(() => createConfiguredPadronConnector(t.db, profiles, {})).toThrow('alacant: connectors.padron.tokenEnv names CONNECTOR_ALACANT_TOKEN, which is not set');
-      const configured = createConfiguredPadronConnector(t.db, profiles, { CONNECTOR_ALACANT_TOKEN: 'tok' });
+      expect(() => createConfiguredPadronConnector(createEmbeddedPadronConnector(t.db), profiles, {})).toThrow(ConnectorConfigError);
+      expect(() => createConfiguredPadronConnector(createEmbeddedPadronConnector(t.db), profiles, {})).toThrow('alacant: connectors.padron.tokenEnv names CONNECTOR_ALACANT_TOKEN, which is not set');
+      const configured = createConfiguredPadronConnector(createEmbeddedPadronConnector(t.db), profiles, { CONNECTOR_ALACANT_TOKEN: 'tok' });
       expect(configured.kinds).toEqual({ alacant: 'rest', 'medina-rioseco': 'embedded' });
       const bad = ZTenantProfile.safeParse({ ...stripDefaults(t.tenants[0]?.profile), connectors: { padron: { kind: 'rest', baseUrl: app.url, tokenEnv: 's3cr3t-token' } } });
       expect(bad.success).toBe(false);

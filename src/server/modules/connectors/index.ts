@@ -12,8 +12,6 @@ export type {
   AppointmentCalendarConnector,
   AppointmentCalendarEvent,
 } from './connectors.types.ts';
-/** The padrón in our own database (default). */
-export { createEmbeddedPadronConnector } from './padron.embedded.ts';
 /** The padrón each council's profile configures (connectors.padron), routed by tenant; secrets from CONNECTOR_* variables. */
 export {
   createConfiguredPadronConnector,
@@ -33,5 +31,3 @@ export { HttpJsonError } from './http-json.ts';
 export { createRestPadronConnector, type RestConnectorOptions } from './padron.rest.ts';
 /** A padrón behind a legacy web application, driven with headless Chromium. */
 export { createRpaPadronConnector, CHROMIUM_ARGS, type RpaConnectorOptions, type RpaPadronConnector } from './padron.rpa.ts';
-/** Demo data for the embedded registers (DEMO_DATA). */
-export { seedDemoRegisters, loadDemoData } from './demo-seed.ts';

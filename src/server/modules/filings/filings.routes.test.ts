@@ -7,7 +7,7 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../identity/index.ts';
 import { TINY_PNG, tinyPdf } from './filings.test-support.ts';
 

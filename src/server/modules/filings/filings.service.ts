@@ -12,7 +12,7 @@ import { citizenActor, recordEvent, recordStep, type Actor, type ProcedureContex
 import { localize, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { filingsRepository as repo, type AttachmentRow, type FilingRow, type FilingStatus } from './filings.repository.ts';
 import { discardPending, inspectUploads, pendingFilesJournal, reconcilePendingFiles, type FileStorage, type InspectedUpload, type ReconcileResult } from '../storage/index.ts';
-import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts';
+import type { FilingsRegistryConnector } from '../connectors/index.ts';
 import { createFilingExporter } from './filings.export.ts';
 import { MAX_CHARS } from './filings.schemas.ts';
 
@@ -78,6 +78,13 @@ export interface FilingsDeps {
   onError?: (err: unknown, what: string) => void;
   /** The council's own official registry (connectors.filings: rest), or undefined when our database is it. */
   registryFor?: ((tenantId: string) => FilingsRegistryConnector | undefined) | undefined;
+  /** The applicant's name printed on the receipt (the padrón module's PadronNames); without it, or for someone not registered, the DNI. */
+  applicants?: ApplicantNames | undefined;
+}
+
+/** Who an applicant is, by DNI: the padrón owns that table, so filings asks through this port. */
+export interface ApplicantNames {
+  nameOf(tenantId: string, dni: string): Promise<string | undefined>;
 }
 
 const localYear = (d: Date, timeZone: string): number => Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(d));
@@ -120,13 +127,13 @@ export function createFilingsService(deps: FilingsDeps) {
     const council = tenants.loaded(tenantId);
     if (!deps.receipts || !council) return undefined;
     const lang = council.profile.languages.includes(f.language as Language) ? (f.language as Language) : council.profile.defaultLanguage;
-    const nameRow = await db.query<{ name: string }>(`SELECT given_name || ' ' || surname AS name FROM padron_inhabitants WHERE tenant_id = $1 AND dni = $2`, [tenantId, f.dni]);
+    const name = await deps.applicants?.nameOf(tenantId, f.dni);
     const doc = await deps.receipts.issueFilingReceipt({
       council,
       language: lang,
       registryNumber: f.registry_number,
       registeredAt: new Date(f.created_at),
-      applicant: { dni: f.dni, name: nameRow.rows[0]?.name ?? f.dni },
+      applicant: { dni: f.dni, name: name ?? f.dni },
       department: deptName(council.profile, f.department_id, lang),
       subject: f.subject,
       text: f.body,

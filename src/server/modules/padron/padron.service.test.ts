@@ -1,14 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { CertificatesRepository } from '../certificates/certificates.repository.ts';
-import { CertificatesService } from '../certificates/certificates.service.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
-import { createEmbeddedPadronConnector } from '../connectors/padron.embedded.ts';
+import { createTestCertificates } from '../../testing/certificates.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
+import { createEmbeddedPadronConnector } from './padron.embedded.ts';
 import { TenantRegistry } from '../tenants/index.ts';
-import { createSealProvider } from '../certificates/seal-provider.ts';
 import { createPadronService, splitAddress, type PadronService } from './padron.service.ts';
 
 const ctx = { channel: 'kiosk' as const, kioskId: 'alacant-mercat', lang: 'es' as const };
@@ -19,9 +14,8 @@ describe('padrón service', () => {
   beforeAll(async () => {
     t = await createTestDb();
     await seedDemoRegisters(t.db, t.tenants.map((x) => x.profile));
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'vt-padron-'));
     const tenants = new TenantRegistry(t.tenants);
-    const certificates = new CertificatesService({ repository: new CertificatesRepository(t.db), tenants, seals: createSealProvider(dataDir), publicUrl: 'http://127.0.0.1:3000', dataDir });
+    const certificates = createTestCertificates(t.db, tenants);
     svc = createPadronService({ db: t.db, tenants, connector: createEmbeddedPadronConnector(t.db), certificates });
   }, 60_000);
   afterAll(async () => t.close());

@@ -4,12 +4,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.ts';
+import { withIdempotencyKey } from '../../db/idempotency.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { PadronCertificateData, PadronRecord } from '../certificates/index.ts';
-import type { Household, Inhabitant, PadronConnector } from '../connectors/connectors.types.ts';
+import type { Household, Inhabitant, PadronConnector } from '../connectors/index.ts';
 import { citizenActor, recordEvent, recordStep, type ProcedureContext } from '../../procedures/index.ts';
 import { tenantLanguage, type TenantRegistry } from '../tenants/index.ts';
+import { createPadronRepository } from './padron.repository.ts';
 
 export type CertificateKind = 'individual' | 'collective';
 
@@ -54,6 +56,7 @@ export type PadronService = ReturnType<typeof createPadronService>;
 
 export function createPadronService(deps: PadronDeps) {
   const { db, tenants, connector } = deps;
+  const repo = createPadronRepository(db);
 
   async function certificateData(tenantId: string, dni: string, opts: { collective: boolean; language?: Language | undefined }): Promise<PadronCertificateData> {
     const council = tenants.loaded(tenantId);
@@ -77,14 +80,7 @@ export function createPadronService(deps: PadronDeps) {
     const data = await certificateData(tenantId, dni, { collective: input.kind === 'collective', language: input.language ?? ctx.lang });
     const doc = await deps.certificates.issuePadronCertificate(data, dni);
     await db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO padron_certificate_requests (id, tenant_id, dni, collective, language, code) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        randomUUID(),
-        tenantId,
-        dni,
-        input.kind === 'collective',
-        data.language,
-        doc.code,
-      ]);
+      await createPadronRepository(tx).insertCertificateRequest({ id: randomUUID(), tenantId, dni, isCollective: input.kind === 'collective', language: data.language, code: doc.code });
       await recordStep(tx, tenantId, citizenActor(dni), ctx, { action: 'certificate.issued', subjectType: 'document', subjectId: doc.code, details: { kind: input.kind, language: data.language } });
       await recordEvent(tx, tenantId, { ...ctx, lang: data.language }, 'certificate.issued', { data: { kind: input.kind } });
     });
@@ -115,42 +111,13 @@ export function createPadronService(deps: PadronDeps) {
       idempotencyKey?: string,
     ): Promise<IssuedCertificate> {
       if (!idempotencyKey) return issue(tenantId, dni, input, ctx);
-      const scope = `${IDEMPOTENCY_SCOPE}:${dni}`;
-      const hash = createHash('sha256').update(JSON.stringify({ kind: input.kind, language: input.language ?? null })).digest('hex');
-      const claimed = await db.query(
-        `INSERT INTO idempotency_keys (tenant_id, key, scope, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key`,
-        [tenantId, idempotencyKey, scope, hash],
-      );
-      if (claimed.rows.length === 0) {
-        const seen = await db.query<{ request_hash: string; response: IssuedCertificate | null }>(
-          `SELECT request_hash, response FROM idempotency_keys WHERE tenant_id = $1 AND scope = $2 AND key = $3`,
-          [tenantId, scope, idempotencyKey],
-        );
-        const row = seen.rows[0];
-        if (row && row.request_hash !== hash) throw new AppError('common.idempotency_mismatch', { status: 422 });
-        if (!row?.response) throw new AppError('common.conflict', { status: 409, log: 'same idempotency key still in progress' });
-        return row.response;
-      }
-      try {
-        const result = await issue(tenantId, dni, input, ctx);
-        await db.query(`UPDATE idempotency_keys SET status_code = 201, response = $4::jsonb WHERE tenant_id = $1 AND scope = $2 AND key = $3`, [
-          tenantId,
-          scope,
-          idempotencyKey,
-          JSON.stringify(result),
-        ]);
-        return result;
-      } catch (err) {
-        // Nothing was issued: free the key so the citizen can retry with it.
-        await db.query(`DELETE FROM idempotency_keys WHERE tenant_id = $1 AND scope = $2 AND key = $3`, [tenantId, scope, idempotencyKey]);
-        throw err;
-      }
+      const requestHash = createHash('sha256').update(JSON.stringify({ kind: input.kind, language: input.language ?? null })).digest('hex');
+      return withIdempotencyKey(db, { tenantId, scope: `${IDEMPOTENCY_SCOPE}:${dni}`, key: idempotencyKey, requestHash, statusCode: 201 }, () => issue(tenantId, dni, input, ctx));
     },
 
     /** The PDF of a certificate the citizen was issued; another citizen's code is `padron.not_found` (404). */
     async certificatePdf(tenantId: string, dni: string, code: string, ctx: ProcedureContext): Promise<{ pdf: Buffer; fileName: string }> {
-      const own = await db.query(`SELECT 1 FROM padron_certificate_requests WHERE tenant_id = $1 AND dni = $2 AND code = $3`, [tenantId, dni, code.toUpperCase()]);
-      if (own.rows.length === 0) throw new AppError('padron.not_found', { status: 404 });
+      if (!(await repo.hasCertificate(tenantId, dni, code.toUpperCase()))) throw new AppError('padron.not_found', { status: 404 });
       const doc = await deps.certificates.originalPdf(code.toUpperCase());
       await recordStep(db, tenantId, citizenActor(dni), ctx, { action: 'padron.certificate_downloaded', subjectType: 'certificate', subjectId: code.toUpperCase() });
       return doc;
@@ -172,11 +139,8 @@ export function createPadronService(deps: PadronDeps) {
 
     /** The certificates the citizen was issued, newest first. */
     async listMine(tenantId: string, dni: string): Promise<{ code: string; kind: CertificateKind; language: string; issuedAt: string }[]> {
-      const res = await db.query<{ code: string; collective: boolean; language: string; created_at: Date }>(
-        `SELECT code, collective, language, created_at FROM padron_certificate_requests WHERE tenant_id = $1 AND dni = $2 ORDER BY created_at DESC LIMIT 100`,
-        [tenantId, dni],
-      );
-      return res.rows.map((r) => ({ code: r.code, kind: r.collective ? 'collective' : 'individual', language: r.language, issuedAt: new Date(r.created_at).toISOString() }));
+      const rows = await repo.listCertificates(tenantId, dni);
+      return rows.map((r) => ({ code: r.code, kind: r.collective ? 'collective' : 'individual', language: r.language, issuedAt: new Date(r.created_at).toISOString() }));
     },
   };
 }

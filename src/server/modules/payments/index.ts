@@ -1,5 +1,5 @@
 /** Taxes and fines: pending receipts, payments through a gateway, idempotent notifications, receipts, reminders. */
-import type { TaxConnector } from '../connectors/connectors.types.ts';
+import type { TaxConnector } from '../connectors/index.ts';
 import type { Db } from '../../db/db.ts';
 import type { Mailer, SmsSender } from '../../mail/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
@@ -25,6 +25,8 @@ export {
 export { registerRefundMetrics } from './payments.metrics.ts';
 /** Integer-cent rules: the fine reduction inside the voluntary period. */
 export { amountDueCents, isInVoluntaryPeriod } from './payments.amounts.ts';
+/** Demo receipts, fines and reminder contacts for DEMO_DATA (src/server/demo/demo-seed.ts). */
+export { seedDemoPayments } from './payments.demo.ts';
 
 /** Builds the payments module for the registry. */
 export function createPaymentsModule(deps: {

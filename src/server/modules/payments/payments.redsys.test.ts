@@ -11,7 +11,7 @@ import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { ConnectorConfigError } from '../connectors/index.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../identity/index.ts';
 import { ZTenantProfile, type LoadedTenant } from '../tenants/index.ts';
 import { createConfiguredGateways, RedsysGateway, REDSYS_URLS, redsysSignature } from './gateway/index.ts';

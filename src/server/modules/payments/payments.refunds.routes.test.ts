@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t as translate } from '../../i18n.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../identity/index.ts';
 import { SandboxGateway } from './gateway/sandbox.gateway.ts';
 

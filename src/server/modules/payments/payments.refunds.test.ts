@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t as translate } from '../../i18n.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { RefundRefusedError } from './gateway/payment-gateway.ts';
 import { SandboxGateway } from './gateway/sandbox.gateway.ts';

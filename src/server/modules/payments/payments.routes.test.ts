@@ -13,7 +13,7 @@ import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { t as translate } from '../../i18n.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../identity/index.ts';
 
 describe('PUT /api/v1/payments/reminders', () => {

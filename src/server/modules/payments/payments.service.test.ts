@@ -10,7 +10,7 @@ import { CertificatesRepository } from '../certificates/certificates.repository.
 import { CertificatesService } from '../certificates/certificates.service.ts';
 import { runPoppler } from '../certificates/certificates.test-helpers.ts';
 import { createSealProvider } from '../certificates/seal-provider.ts';
-import { seedDemoRegisters } from '../connectors/demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { createRestTaxConnector } from '../connectors/index.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { SandboxGateway } from './gateway/sandbox.gateway.ts';

@@ -118,7 +118,7 @@ describe('data protection', () => {
 
 describe('data protection over the procedure registers', () => {
   it("exports a citizen's appointments, filings, receipts and certificates, and keeps them as public records on erasure", async () => {
-    const { seedDemoRegisters } = await import('../connectors/index.ts');
+    const { seedDemoRegisters } = await import('../../demo/demo-seed.ts');
     await seedDemoRegisters(ta.t.db, ta.t.tenants.map((x) => x.profile));
     const exp = await app.inject({
       method: 'POST',

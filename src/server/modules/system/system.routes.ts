@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
+import { pingDatabase } from './system.repository.ts';
 
 const ZHealthSchema = z.object({ status: z.literal('ok') });
 const ZReadySchema = z.object({ status: z.enum(['ready']), database: z.enum(['pglite', 'postgres']) });
@@ -17,7 +18,7 @@ export function systemRoutes(db: Db) {
       { schema: { tags: ['system'], summary: 'The database answers', response: { 200: ZReadySchema } } },
       async (req) => {
         try {
-          await db.query('SELECT 1');
+          await pingDatabase(db);
           return { status: 'ready' as const, database: db.kind };
         } catch (err) {
           req.log.error({ err }, 'readiness check failed');

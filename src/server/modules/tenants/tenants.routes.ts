@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { publicTenant } from '../../plugins/web.ts';
+import { publicTenant } from './tenants.presenters.ts';
 import type { TenantRegistry } from './tenants.service.ts';
 
 const ZLocalizedTextSchema = z.object({ es: z.string().optional(), ca: z.string().optional(), en: z.string().optional() });

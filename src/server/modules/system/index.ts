@@ -1,0 +1,2 @@
+/** Liveness (/health) and readiness (/ready) probes for orchestrators and load balancers. */
+export { systemRoutes } from './system.routes.ts';
