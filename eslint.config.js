@@ -22,6 +22,19 @@ export default tseslint.config(
     },
   },
   {
+    // Audit rows are written by services inside the transaction of the work they record, never by a route after it.
+    files: ['src/server/**/*.routes.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='audit']",
+          message: 'Write the audit row in the service, inside the transaction of the work (pass auditActor(req) to it).',
+        },
+      ],
+    },
+  },
+  {
     // expect.any() and friends are typed `any` by design; tests may assign them.
     files: ['**/*.test.ts', '**/*.test.tsx', 'e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-argument': 'off' },

@@ -26,8 +26,9 @@ import { createProcedureModules } from './procedures.composition.ts';
 import { createFileStorage } from './storage/index.ts';
 import { startJob } from '../jobs/index.ts';
 import { SpeechService, speechRoutes } from './speech/index.ts';
-import { systemRoutes } from './system/index.ts';
-import { tenantsRoutes, type LoadedTenant, type TenantRegistry } from './tenants/index.ts';
+import { systemRoutes } from './system/system.routes.ts';
+import type { LoadedTenant, TenantRegistry } from './tenants/index.ts';
+import { tenantsRoutes } from './tenants/tenants.routes.ts';
 
 export interface ModuleDeps {
   config: Config;
@@ -50,7 +51,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   await app.register(identity.routes);
   await app.register(systemRoutes(deps.db));
   await app.register(tenantsRoutes(deps.tenants));
-  await app.register(createKiosksRoutes({ kiosks, identity: identity.service, db: deps.db, isHttpsOnly: deps.config.isHttpsOnly }));
+  await app.register(createKiosksRoutes({ kiosks, identity: identity.service, isHttpsOnly: deps.config.isHttpsOnly }));
   await app.register(speechRoutes(new SpeechService()));
   await app.register(createAnalyticsModule(deps.db).routes);
   const certificates = createCertificatesModule({

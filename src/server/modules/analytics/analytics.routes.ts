@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { audit, auditActor, requireStaff } from '../identity/index.ts';
-import type { Db } from '../../db/db.ts';
+import { auditActor, requireStaff } from '../identity/index.ts';
 import { ZAnalyticsCsvQuerySchema, ZAnalyticsQuerySchema, ZAnalyticsReportSchema } from './analytics.schemas.ts';
 import type { AnalyticsService } from './analytics.service.ts';
 
-export function analyticsRoutes(deps: { analytics: AnalyticsService; db: Db }) {
+export function analyticsRoutes(deps: { analytics: AnalyticsService }) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.get(
@@ -24,8 +23,7 @@ export function analyticsRoutes(deps: { analytics: AnalyticsService; db: Db }) {
         const tenant = req.requireTenant();
         requireStaff(req, 'admin', 'analyst');
         const range = deps.analytics.resolveRange(tenant, req.query.from, req.query.to);
-        const csv = deps.analytics.toCsv(await deps.analytics.report(range), req.query.table);
-        await audit(deps.db, auditActor(req), { action: 'analytics.exported', details: { table: req.query.table, from: range.from, to: range.to } });
+        const csv = await deps.analytics.exportCsv(range, req.query.table, auditActor(req));
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${tenant.id}-${req.query.table}-${range.from}-${range.to}.csv"`)

@@ -1,7 +1,9 @@
 import type { AnalyticsReport } from '../../../shared/api/analytics.ts';
 import { isIsoDay } from '../../../shared/iso-day.ts';
 import { addDays, daysBetween, localDateOf } from '../../../shared/zoned-time.ts';
+import type { Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
+import { audit, type AuditActor } from '../identity/index.ts';
 import type { TenantProfile } from '../tenants/index.ts';
 import { PROCEDURE_EVENT_TYPES, type AnalyticsRepository, type Range } from './analytics.repository.ts';
 
@@ -10,6 +12,8 @@ export const MAX_RANGE_DAYS = 400;
 
 export type { AnalyticsReport } from '../../../shared/api/analytics.ts';
 
+export type CsvTable = 'procedures' | 'queries' | 'handoffs' | 'kiosks' | 'unanswered';
+
 /** Every calendar day from `from` to `to`, both included. */
 function daysFrom(from: string, to: string): string[] {
   return Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addDays(from, i));
@@ -17,7 +21,10 @@ function daysFrom(from: string, to: string): string[] {
 
 /** The council's figures for a date range, computed only from stored events. */
 export class AnalyticsService {
-  constructor(private readonly repo: AnalyticsRepository) {}
+  constructor(
+    private readonly repo: AnalyticsRepository,
+    private readonly db: Queryable,
+  ) {}
 
   /** Validates a range (defaults: the last 30 days up to today in the council's time zone). */
   resolveRange(tenant: TenantProfile, from: string | undefined, to: string | undefined, now = new Date()): Range {
@@ -73,8 +80,15 @@ export class AnalyticsService {
     };
   }
 
+  /** One table of the figures as CSV for a member of staff; the export is recorded in the audit log. */
+  async exportCsv(range: Range, table: CsvTable, by: AuditActor): Promise<string> {
+    const csv = this.toCsv(await this.report(range), table);
+    await audit(this.db, by, { action: 'analytics.exported', details: { table, from: range.from, to: range.to } });
+    return csv;
+  }
+
   /** One CSV table per figure, RFC 4180 quoting, for spreadsheets. */
-  toCsv(report: AnalyticsReport, table: 'procedures' | 'queries' | 'handoffs' | 'kiosks' | 'unanswered'): string {
+  toCsv(report: AnalyticsReport, table: CsvTable): string {
     const esc = (v: string | number) => {
       const s = String(v);
       // A leading = + - @ would run as a formula in a spreadsheet.

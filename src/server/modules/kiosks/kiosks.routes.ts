@@ -1,18 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors.ts';
-import { audit, auditActor, requireStaff, SESSION_COOKIE, type IdentityService } from '../identity/index.ts';
+import { auditActor, requireStaff, SESSION_COOKIE } from '../identity/index.ts';
 import { setKioskCookie } from './kiosks.plugin.ts';
 import { ZActivateKioskSchema, ZFleetSchema, ZHeartbeatResponseSchema, ZHeartbeatSchema, ZKioskSelfSchema } from './kiosks.schemas.ts';
-import { HEARTBEAT_INTERVAL_MS, type KiosksService } from './kiosks.service.ts';
-import type { Db } from '../../db/db.ts';
+import { HEARTBEAT_INTERVAL_MS, type KioskSessions, type KiosksService } from './kiosks.service.ts';
 
 function requireKiosk(kioskId: string | undefined): string {
   if (!kioskId) throw new AppError('kiosks.not_a_kiosk');
   return kioskId;
 }
 
-export function kiosksRoutes(deps: { kiosks: KiosksService; identity: IdentityService; db: Db; isHttpsOnly: boolean }) {
+export function kiosksRoutes(deps: { kiosks: KiosksService; identity: KioskSessions; isHttpsOnly: boolean }) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -21,9 +20,8 @@ export function kiosksRoutes(deps: { kiosks: KiosksService; identity: IdentitySe
       { config: { csrf: false }, schema: { tags: ['kiosks'], summary: 'Register this device as a kiosk with its secret token', body: ZActivateKioskSchema, response: { 200: ZKioskSelfSchema } } },
       async (req, reply) => {
         const tenant = req.requireTenant();
-        const kiosk = deps.kiosks.authenticate(tenant, req.body.kioskId, req.body.token);
+        const kiosk = await deps.kiosks.activate(tenant, req.body.kioskId, req.body.token, auditActor(req));
         setKioskCookie(reply, tenant.id, kiosk.id, req.body.token, deps.isHttpsOnly);
-        await audit(deps.db, { ...auditActor(req), channel: 'kiosk', kioskId: kiosk.id }, { action: 'kiosk.activated', subjectType: 'kiosk', subjectId: kiosk.id });
         return { id: kiosk.id, names: kiosk.names, heartbeatMs: HEARTBEAT_INTERVAL_MS };
       },
     );
@@ -49,11 +47,10 @@ export function kiosksRoutes(deps: { kiosks: KiosksService; identity: IdentitySe
       async (req, reply) => {
         const tenant = req.requireTenant();
         const kioskId = requireKiosk(req.kioskId);
-        const ended = await deps.identity.endSessionsForKiosk(tenant.id, kioskId);
+        await deps.kiosks.wipe(tenant.id, kioskId, auditActor(req), deps.identity);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         // The assistant's owner cookie (issue 6: the wipe leaves no cookie but the device's).
         reply.clearCookie('vt_conv', { path: '/api/v1/conversations' });
-        await audit(deps.db, { ...auditActor(req), actorType: 'system', actorId: undefined }, { action: 'kiosk.wiped', subjectType: 'kiosk', subjectId: kioskId, details: { sessionsEnded: ended } });
         return reply.status(204).send();
       },
     );

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { startOfLocalDay } from '../../../shared/zoned-time.ts';
+import type { Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
+import { audit, type AuditActor } from '../identity/index.ts';
 import type { Kiosk, TenantProfile } from '../tenants/index.ts';
 import type { KiosksRepository } from './kiosks.repository.ts';
 
@@ -25,9 +27,17 @@ function sha256Hex(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-/** Kiosk identity (secret token), heartbeats and the fleet view. */
+/** What the wipe needs from identity (IdentityService fits): ending every citizen session opened on a kiosk. */
+export interface KioskSessions {
+  endSessionsForKiosk(tenantId: string, kioskId: string): Promise<number>;
+}
+
+/** Kiosk identity (secret token), activation and wipe (audited), heartbeats and the fleet view. */
 export class KiosksService {
-  constructor(private readonly repo: KiosksRepository) {}
+  constructor(
+    private readonly repo: KiosksRepository,
+    private readonly db: Queryable,
+  ) {}
 
   /** The kiosk whose token this is, compared in constant time against the profile's SHA-256. */
   authenticate(tenant: TenantProfile, kioskId: string, token: string): Kiosk {
@@ -38,6 +48,23 @@ export class KiosksService {
     const isMatch = timingSafeEqual(given, expected);
     if (!kiosk || !isMatch) throw new AppError('kiosks.invalid_token');
     return kiosk;
+  }
+
+  /** Registers a device as this kiosk (its token must match) and records it in the audit log. */
+  async activate(tenant: TenantProfile, kioskId: string, token: string, by: AuditActor): Promise<Kiosk> {
+    const kiosk = this.authenticate(tenant, kioskId, token);
+    await audit(this.db, { ...by, channel: 'kiosk', kioskId: kiosk.id }, { action: 'kiosk.activated', subjectType: 'kiosk', subjectId: kiosk.id });
+    return kiosk;
+  }
+
+  /**
+   * Ends every citizen session opened on the kiosk (its idle timeout or "finish") and records how many. The
+   * sessions belong to identity, which ends them in its own statement; the audit row follows at once.
+   */
+  async wipe(tenantId: string, kioskId: string, by: AuditActor, sessions: KioskSessions): Promise<number> {
+    const ended = await sessions.endSessionsForKiosk(tenantId, kioskId);
+    await audit(this.db, { ...by, actorType: 'system', actorId: undefined }, { action: 'kiosk.wiped', subjectType: 'kiosk', subjectId: kioskId, details: { sessionsEnded: ended } });
+    return ended;
   }
 
   async heartbeat(tenant: TenantProfile, kioskId: string, input: { lastActivityAt?: string | undefined; info?: Record<string, unknown> | undefined }, now = new Date()): Promise<{ nextInMs: number }> {

@@ -30,5 +30,5 @@ export interface KnowledgeModuleDeps {
 export function createKnowledgeModule(deps: KnowledgeModuleDeps) {
   const service = new KnowledgeService(deps);
   const ask = new AskService(service, deps.tenants);
-  return { service, ask, routes: knowledgeRoutes(service, ask, deps.tenants, deps.db) };
+  return { service, ask, routes: knowledgeRoutes(service, ask, deps.tenants) };
 }

@@ -2,9 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
-import { audit, auditActor, requireStaff } from '../identity/index.ts';
+import { auditActor, requireStaff } from '../identity/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import type { FastifyRequest } from 'fastify';
 import {
@@ -42,7 +41,7 @@ const editorsOnly = async (req: FastifyRequest) => {
   requireStaff(req, 'admin', 'editor');
 };
 
-export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, tenants: TenantRegistry, db: Queryable) {
+export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, tenants: TenantRegistry) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -56,8 +55,7 @@ export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, te
       },
     );
 
-    // Staff only from here on: crawl reports and FAQ editing. The identity module's role guard (editor/admin)
-    // is to be added in front of these routes.
+    // Staff only from here on: crawl reports and FAQ editing, behind the role guards above.
     r.get(
       '/api/v1/knowledge/crawls',
       { preHandler: readersOnly, schema: { tags: ['knowledge'], summary: 'Crawl reports of the council, newest first (staff)', response: { 200: ZCrawlListSchema } } },
@@ -77,26 +75,19 @@ export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, te
       '/api/v1/knowledge/faqs',
       { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Add an FAQ entry; it outranks crawled pages (staff)', body: ZFaqInputSchema, response: { 201: ZFaqSchema } } },
       async (req, reply) => {
-        const faq = await knowledge.createFaq(req.requireTenant().id, req.body);
-        await audit(db, auditActor(req), { action: 'knowledge.faq_created', subjectType: 'faq', subjectId: String(faq.id) });
-        return reply.code(201).send(faq);
+        return reply.code(201).send(await knowledge.createFaq(req.requireTenant().id, req.body, auditActor(req)));
       },
     );
     r.put(
       '/api/v1/knowledge/faqs/:id',
       { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Replace an FAQ entry (staff)', params: ZFaqParamsSchema, body: ZFaqInputSchema, response: { 200: ZFaqSchema } } },
-      async (req) => {
-        const faq = await knowledge.updateFaq(req.requireTenant().id, req.params.id, req.body);
-        await audit(db, auditActor(req), { action: 'knowledge.faq_updated', subjectType: 'faq', subjectId: String(faq.id) });
-        return faq;
-      },
+      async (req) => knowledge.updateFaq(req.requireTenant().id, req.params.id, req.body, auditActor(req)),
     );
     r.delete(
       '/api/v1/knowledge/faqs/:id',
       { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Delete an FAQ entry (staff)', params: ZFaqParamsSchema, response: { 204: z.null() } } },
       async (req, reply) => {
-        await knowledge.deleteFaq(req.requireTenant().id, req.params.id);
-        await audit(db, auditActor(req), { action: 'knowledge.faq_deleted', subjectType: 'faq', subjectId: String(req.params.id) });
+        await knowledge.deleteFaq(req.requireTenant().id, req.params.id, auditActor(req));
         return reply.code(204).send(null);
       },
     );
@@ -126,12 +117,8 @@ export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, te
       '/api/v1/knowledge/sites/:id/recrawl',
       { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Recrawl one website now; the report appears in the crawl list (staff)', params: z.object({ id: z.coerce.number().int().min(0) }) } },
       async (req, reply) => {
-        const tenant = req.requireTenant();
-        const site = tenant.websites[req.params.id];
-        if (!site) throw new AppError('common.not_found');
-        await audit(db, auditActor(req), { action: 'knowledge.recrawl_requested', subjectType: 'website', subjectId: site.url });
         // A crawl takes minutes: answer at once, the crawl report records how it went.
-        void knowledge.crawl(tenant.id, site.url, { maxPages: site.maxPages }).catch((err: unknown) => req.log.error({ err }, 'recrawl failed'));
+        await knowledge.requestRecrawl(req.requireTenant().id, req.params.id, auditActor(req), (err) => req.log.error({ err }, 'recrawl failed'));
         return reply.code(202).send({ accepted: true });
       },
     );

@@ -130,22 +130,29 @@ describe('crawling the fixture council website end to end', () => {
     expect(r.answer).toContain('persona');
   });
 
-  it('lets a staff FAQ entry outrank crawled content, and edits and deletes it', async () => {
+  it('lets a staff FAQ entry outrank crawled content, and edits and deletes it, auditing each change with it', async () => {
+    const editor = { tenantId: 'alacant', actorType: 'staff', actorId: 'editor-1', channel: 'web' } as const;
     const faq = await knowledge.createFaq('alacant', {
       question: { es: '¿Cuánto cuesta el certificado de empadronamiento?', ca: "Quant costa el certificat d'empadronament?", en: 'How much does the residence certificate cost?' },
       answer: { es: 'Es gratuito.', ca: 'És gratuït.', en: 'It is free of charge.' },
       url: `${site.baseUrl}/es/padron.html`,
-    });
+    }, editor);
     const r = await ask.ask({ tenantId: 'alacant', question: 'cuanto cuesta el certificado de empadronamiento', lang: 'es' });
     expect(r.faqId).toBe(faq.id);
     expect(r.answer).toBe('Es gratuito.');
     const en = await ask.ask({ tenantId: 'alacant', question: 'How much does the residence certificate cost?', lang: 'en' });
     expect(en.answer).toBe('It is free of charge.');
-    const updated = await knowledge.updateFaq('alacant', faq.id, { question: faq.question, answer: { es: 'No cuesta nada.' }, url: null });
+    const updated = await knowledge.updateFaq('alacant', faq.id, { question: faq.question, answer: { es: 'No cuesta nada.' }, url: null }, editor);
     expect(updated.answer).toEqual({ es: 'No cuesta nada.' });
     expect(await knowledge.listFaqs('medina-rioseco')).toEqual([]);
-    await knowledge.deleteFaq('alacant', faq.id);
-    await expect(knowledge.deleteFaq('alacant', faq.id)).rejects.toMatchObject({ code: 'knowledge.faq_not_found' });
+    await knowledge.deleteFaq('alacant', faq.id, editor);
+    await expect(knowledge.deleteFaq('alacant', faq.id, editor)).rejects.toMatchObject({ code: 'knowledge.faq_not_found' });
+    await expect(knowledge.updateFaq('alacant', faq.id, { question: faq.question, answer: faq.answer }, editor)).rejects.toMatchObject({ code: 'knowledge.faq_not_found' });
+    // One row per change that happened; the refused delete and update left none (audit and work share a transaction).
+    const audit = await tdb.db.query<{ action: string; subject_id: string; actor_id: string }>(
+      "SELECT action, subject_id, actor_id FROM audit_log WHERE tenant_id = 'alacant' AND subject_type = 'faq' ORDER BY id",
+    );
+    expect(audit.rows).toEqual(['knowledge.faq_created', 'knowledge.faq_updated', 'knowledge.faq_deleted'].map((action) => ({ action, subject_id: String(faq.id), actor_id: 'editor-1' })));
   });
 
   it('finds a page despite typos and missing accents', async () => {

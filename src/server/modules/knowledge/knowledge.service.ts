@@ -8,6 +8,7 @@ import { AppError } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import { isHttpUrl } from '../../../shared/http-url.ts';
 import type { Language } from '../../../shared/languages.ts';
+import { audit, type AuditActor } from '../identity/index.ts';
 import type { TenantProfile, TenantRegistry } from '../tenants/index.ts';
 import { tenantLanguage } from '../tenants/index.ts';
 import { answerHints, snippetOf, summarize } from './knowledge.answerer.ts';
@@ -191,20 +192,43 @@ export class KnowledgeService {
     return (await this.repo.listFaqs(tenantId)).map(toFaq);
   }
 
-  async createFaq(tenantId: string, input: FaqInput): Promise<Faq> {
+  /** Adds an FAQ entry; the audit row commits with it. */
+  async createFaq(tenantId: string, input: FaqInput, by: AuditActor): Promise<Faq> {
     this.deps.tenants.get(tenantId);
-    const row = await this.repo.createFaq(tenantId, { question: input.question, answer: input.answer, url: input.url ?? null });
-    return toFaq(row);
+    return this.deps.db.transaction(async (tx) => {
+      const row = await new KnowledgeRepository(tx).createFaq(tenantId, { question: input.question, answer: input.answer, url: input.url ?? null });
+      await audit(tx, by, { action: 'knowledge.faq_created', subjectType: 'faq', subjectId: String(row.id) });
+      return toFaq(row);
+    });
   }
 
-  async updateFaq(tenantId: string, id: number, input: FaqInput): Promise<Faq> {
-    const row = await this.repo.updateFaq(tenantId, id, { question: input.question, answer: input.answer, url: input.url ?? null });
-    if (!row) throw new AppError('knowledge.faq_not_found');
-    return toFaq(row);
+  /** Replaces an FAQ entry; the audit row commits with it. */
+  async updateFaq(tenantId: string, id: number, input: FaqInput, by: AuditActor): Promise<Faq> {
+    return this.deps.db.transaction(async (tx) => {
+      const row = await new KnowledgeRepository(tx).updateFaq(tenantId, id, { question: input.question, answer: input.answer, url: input.url ?? null });
+      if (!row) throw new AppError('knowledge.faq_not_found');
+      await audit(tx, by, { action: 'knowledge.faq_updated', subjectType: 'faq', subjectId: String(row.id) });
+      return toFaq(row);
+    });
   }
 
-  async deleteFaq(tenantId: string, id: number): Promise<void> {
-    if (!(await this.repo.deleteFaq(tenantId, id))) throw new AppError('knowledge.faq_not_found');
+  /** Deletes an FAQ entry; the audit row commits with it. */
+  async deleteFaq(tenantId: string, id: number, by: AuditActor): Promise<void> {
+    await this.deps.db.transaction(async (tx) => {
+      if (!(await new KnowledgeRepository(tx).deleteFaq(tenantId, id))) throw new AppError('knowledge.faq_not_found');
+      await audit(tx, by, { action: 'knowledge.faq_deleted', subjectType: 'faq', subjectId: String(id) });
+    });
+  }
+
+  /**
+   * Recrawls one of the council's websites (its index in the profile) now. The request is audited at once; the
+   * crawl takes minutes and runs in the background, its report recording how it went (`onError` for a crash).
+   */
+  async requestRecrawl(tenantId: string, siteIndex: number, by: AuditActor, onError: (err: unknown) => void): Promise<void> {
+    const site = this.deps.tenants.get(tenantId).websites[siteIndex];
+    if (!site) throw new AppError('common.not_found');
+    await audit(this.deps.db, by, { action: 'knowledge.recrawl_requested', subjectType: 'website', subjectId: site.url });
+    void this.crawl(tenantId, site.url, { maxPages: site.maxPages }).catch(onError);
   }
 }
 
