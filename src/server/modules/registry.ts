@@ -26,9 +26,8 @@ import { createProcedureModules } from './procedures.composition.ts';
 import { createFileStorage } from './storage/index.ts';
 import { startJob } from '../jobs/index.ts';
 import { SpeechService, speechRoutes } from './speech/index.ts';
-import { systemRoutes } from './system/system.routes.ts';
-import type { LoadedTenant, TenantRegistry } from './tenants/index.ts';
-import { tenantsRoutes } from './tenants/tenants.routes.ts';
+import { systemRoutes } from './system/index.ts';
+import { tenantsRoutes, type LoadedTenant, type TenantRegistry } from './tenants/index.ts';
 
 export interface ModuleDeps {
   config: Config;

@@ -6,6 +6,8 @@ import { AnalyticsService } from './analytics.service.ts';
 
 export { AnalyticsService, MAX_RANGE_DAYS, type AnalyticsReport } from './analytics.service.ts';
 export { PROCEDURE_EVENT_TYPES } from './analytics.repository.ts';
+/** Writes one `events` row (the figures' source) with the caller's Queryable, so it stays inside the caller's transaction. */
+export { insertEvent as recordAnalyticsEvent, type NewEvent } from './events.repository.ts';
 
 /** Builds the service and its staff-only routes. */
 export function createAnalyticsModule(db: Db) {
