@@ -1,7 +1,12 @@
 /**
- * The browser's one way to talk to the server: council base path, JSON, the CSRF header when signed in,
- * and the server's error shape ({ error: { code, message, details? } }) turned into an ApiError.
+ * The browser's one way to talk to the server: `client`, typed by the generated contract
+ * (src/shared/api/openapi.d.ts, from the server's zod schemas), with the council base path, JSON, the CSRF
+ * header when signed in, and the server's error shape ({ error: { code, message, details? } }) turned into an
+ * ApiError by `ok()`.
  */
+import createClient, { type Client, type ClientPathsWithMethod, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
+import type { ApiResponse, paths } from '../shared/api/contract.ts';
+
 export interface ApiErrorDetail {
   path: string;
   message: string;
@@ -56,14 +61,69 @@ interface ErrorBody {
   error?: { code?: string; message?: string; details?: ApiErrorDetail[] };
 }
 
+function errorFrom(status: number, statusText: string, parsed: unknown): ApiError {
+  // Not JSON (a proxy page) arrives as text: keep the status.
+  const body: ErrorBody = parsed && typeof parsed === 'object' ? parsed : {};
+  return new ApiError(status, body.error?.code ?? `http.${status}`, body.error?.message ?? statusText, body.error?.details ?? []);
+}
+
 async function toError(res: Response): Promise<ApiError> {
-  let body: ErrorBody = {};
+  let body: unknown = null;
   try {
-    body = (await res.json()) as ErrorBody;
+    body = await res.json();
   } catch {
-    // Not JSON (a proxy page): keep the status.
+    // Not JSON: keep the status.
   }
-  return new ApiError(res.status, body.error?.code ?? `http.${res.status}`, body.error?.message ?? res.statusText, body.error?.details ?? []);
+  return errorFrom(res.status, res.statusText, body);
+}
+
+/** A Request under the council's base path (read at each call: configureApi runs after this module loads). */
+class CouncilRequest extends Request {
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    super(typeof input === 'string' ? apiUrl(input) : input, init);
+  }
+}
+
+const sessionHeaders: Middleware = {
+  async onRequest({ request }) {
+    if (request.method === 'GET') return undefined;
+    if (!csrfToken && sessionLoad) await sessionLoad;
+    if (csrfToken) request.headers.set('x-csrf-token', csrfToken);
+    return request;
+  },
+};
+
+/**
+ * The typed client: `ok(client.GET('/api/v1/filings'))`. Paths, parameters, bodies and answers are checked
+ * against the contract at compile time; a route whose schema changes is a type error here.
+ */
+export const client: Client<paths, 'application/json'> = createClient<paths, 'application/json'>({
+  Request: CouncilRequest,
+  credentials: 'same-origin',
+  headers: { accept: 'application/json' },
+});
+client.use(sessionHeaders);
+
+/**
+ * The answer of a typed call, or an ApiError with the server's code and translated message. An answer with no
+ * body (204) is undefined.
+ */
+export async function ok<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await pending;
+  if (!response.ok) throw errorFrom(response.status, response.statusText, error);
+  return data as T;
+}
+
+/** Paths that answer GET. */
+export type GetPath = ClientPathsWithMethod<typeof client, 'get'>;
+/** The parameters of `GET path` (path, query), and an abort signal. */
+export type GetInit<P extends GetPath> = MaybeOptionalInit<paths[P], 'get'>;
+
+/** A typed GET, for loaders that take a path chosen at run time (useGet). */
+export function get<P extends GetPath>(path: P, init?: GetInit<P>): Promise<ApiResponse<P>> {
+  // openapi-fetch's overloads cannot follow a path that is itself generic; P gives the answer its type back.
+  const untyped = client.GET as (p: string, i?: object) => Promise<{ data?: ApiResponse<P>; error?: unknown; response: Response }>;
+  return ok(untyped(path, init));
 }
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<T> {

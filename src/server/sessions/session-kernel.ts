@@ -77,13 +77,20 @@ export class SessionKernel<F, R> {
   async resolve(token: string, opts: { touch?: boolean } = {}): Promise<LiveSession<R> | undefined> {
     const id = sessionIdOf(token);
     if (!id) return undefined;
-    const now = this.now();
-    const live = await this.store.findLive(id, now);
+    const live = await this.store.findLive(id, this.now());
     if (!live) return undefined;
-    if (opts.touch !== false && now.getTime() - live.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-      await this.store.touch(id, new Date(Math.min(now.getTime() + live.idleMs, live.expiresAt.getTime())), now);
-    }
+    if (opts.touch !== false) await this.touchIfDue(live);
     return live;
+  }
+
+  /**
+   * Pushes the idle expiry forward (never past the absolute one), at most once every TOUCH_EVERY_MS. For a caller that
+   * resolved with `touch: false` and then decided the session is in use (identity first checks the account is enabled).
+   */
+  async touchIfDue(live: LiveSession<R>): Promise<void> {
+    const now = this.now();
+    if (now.getTime() - live.lastSeenAt.getTime() < TOUCH_EVERY_MS) return;
+    await this.store.touch(live.id, new Date(Math.min(now.getTime() + live.idleMs, live.expiresAt.getTime())), now);
   }
 
   /** Ends a session by row id (sign-out); false when it was not open. */

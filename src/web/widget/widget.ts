@@ -8,20 +8,15 @@
 import ca from '../../../locales/ca/widget.json' with { type: 'json' };
 import en from '../../../locales/en/widget.json' with { type: 'json' };
 import es from '../../../locales/es/widget.json' with { type: 'json' };
+import createClient from 'openapi-fetch';
+import type { ApiResponse, paths } from '../../shared/api/contract.ts';
 import css from './widget.css?inline';
 
 type Lang = 'es' | 'ca' | 'en';
 type Texts = typeof es;
 const TEXTS: Record<Lang, Texts> = { es, ca, en };
 
-interface Card {
-  kind: string;
-  title: string;
-  url?: string;
-  text?: string;
-  links?: { title: string; url: string }[];
-}
-type Reply = { type: 'text'; text: string; easyRead?: string } | { type: 'quick_replies'; options: { label: string; payload: string }[] } | { type: 'card'; card: Card };
+type Reply = ApiResponse<'/api/v1/conversations/{id}/messages', 'post'>['replies'][number];
 
 function pickLang(script: HTMLScriptElement): Lang {
   const wanted = (script.dataset.lang ?? document.documentElement.lang ?? navigator.language ?? 'es').toLowerCase().slice(0, 2);
@@ -80,16 +75,12 @@ export function mountWidget(script: HTMLScriptElement): HTMLElement | null {
   let token = '';
   let isBusy = false;
 
-  const post = async (path: string, body: unknown): Promise<unknown> => {
-    const res = await fetch(`${base}${path}`, {
-      method: 'POST',
-      // Cross-site: no cookies; the conversation id is the only state.
-      credentials: 'omit',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': lang, ...(token ? { 'x-conversation-token': token } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw Object.assign(new Error(String(res.status)), { status: res.status });
-    return res.json();
+  // Cross-site: no cookies; the conversation id and its token are the only state.
+  const client = createClient<paths, 'application/json'>({ baseUrl: base, credentials: 'omit', headers: { accept: 'application/json', 'accept-language': lang } });
+  const ok = async <T>(pending: Promise<{ data?: T; response: Response }>): Promise<T> => {
+    const { data, response } = await pending;
+    if (!response.ok || data === undefined) throw Object.assign(new Error(String(response.status)), { status: response.status });
+    return data;
   };
 
   const abs = (url: string) => (/^https?:\/\//.test(url) ? url : url.startsWith('/t/') ? `${origin}${url}` : `${base}${url}`);
@@ -134,12 +125,13 @@ export function mountWidget(script: HTMLScriptElement): HTMLElement | null {
     status.textContent = tx.sending;
     try {
       if (!conversationId) {
-        const created = (await post('/api/v1/conversations', { lang, channel: 'widget' })) as { id: string; token?: string };
+        const created = await ok(client.POST('/api/v1/conversations', { body: { lang, channel: 'widget' } }));
         conversationId = created.id;
         token = created.token ?? '';
       }
-      const res = await post(`/api/v1/conversations/${encodeURIComponent(conversationId)}/messages`, body);
-      const replies = Array.isArray(res) ? (res as Reply[]) : ((res as { replies?: Reply[] }).replies ?? []);
+      const { replies } = await ok(
+        client.POST('/api/v1/conversations/{id}/messages', { params: { path: { id: conversationId } }, body, headers: token ? { 'x-conversation-token': token } : {} }),
+      );
       addMessage('bot', replies);
       status.textContent = '';
     } catch (err) {

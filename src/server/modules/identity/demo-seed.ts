@@ -4,9 +4,9 @@
  * Only into empty tables per council, so a restart never resets a PIN or a password someone changed.
  */
 import { randomUUID } from 'node:crypto';
-import { hash as argonHash } from '@node-rs/argon2';
 import type { Db } from '../../db/db.ts';
 import { DEMO_FILE, readDemoFile, type DemoFile } from '../../demo/demo-file.ts';
+import { hashPassword } from '../../sessions/index.ts';
 import { IdentityRepository } from './identity.repository.ts';
 
 export const DEMO_CITIZENS_PATH = DEMO_FILE;
@@ -36,7 +36,7 @@ export async function seedDemoIdentities(db: Db, demoFile: string = DEMO_CITIZEN
   for (const tenantId of tenantsIn(demo.citizens)) {
     if ((await repo.countCitizens(tenantId)) > 0) continue;
     const rows = demo.citizens.filter((c) => c.tenant === tenantId);
-    const hashed = await Promise.all(rows.map(async (c) => ({ c, pinHash: await argonHash(c.pin) })));
+    const hashed = await Promise.all(rows.map(async (c) => ({ c, pinHash: await hashPassword(c.pin) })));
     await db.transaction(async (tx) => {
       const txRepo = new IdentityRepository(tx);
       for (const { c, pinHash } of hashed) {
@@ -49,7 +49,7 @@ export async function seedDemoIdentities(db: Db, demoFile: string = DEMO_CITIZEN
   for (const tenantId of tenantsIn(demo.staff)) {
     if ((await repo.countStaff(tenantId)) > 0) continue;
     const rows = demo.staff.filter((s) => s.tenant === tenantId);
-    const hashed = await Promise.all(rows.map(async (s) => ({ s, hash: await argonHash(s.password) })));
+    const hashed = await Promise.all(rows.map(async (s) => ({ s, hash: await hashPassword(s.password) })));
     await db.transaction(async (tx) => {
       const txRepo = new IdentityRepository(tx);
       for (const { s, hash } of hashed) {

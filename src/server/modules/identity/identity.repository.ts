@@ -1,6 +1,7 @@
 /** The only file with SQL for identity: citizens, cards, staff, sessions, OIDC state, audit log. */
 import type { Queryable } from '../../db/db.ts';
 import type { Channel, StaffRole } from '../../http-types.ts';
+import type { SessionStore } from '../../sessions/index.ts';
 
 export interface CitizenRow {
   tenant_id: string;
@@ -43,6 +44,18 @@ export interface SessionRow {
   last_seen_at: Date;
   ended_at: Date | null;
 }
+
+/** What identity keeps beside the kernel's fields: whose session it is, where it started, what it shows. */
+export interface CouncilSessionFields {
+  tenantId: string;
+  subjectType: 'citizen' | 'staff';
+  subjectId: string;
+  data: Record<string, unknown>;
+  kioskId: string | undefined;
+}
+
+/** Rows written before the idle lifetime was stored in `data` idle as a citizen's (20 min). */
+const DEFAULT_IDLE_MS = 20 * 60_000;
 
 export interface OidcStateRow {
   state: string;
@@ -273,41 +286,42 @@ export class IdentityRepository {
 
   // ---- sessions ----
 
-  async insertSession(s: {
-    id: string;
-    tenantId: string;
-    subjectType: 'citizen' | 'staff';
-    subjectId: string;
-    data: Record<string, unknown>;
-    kioskId: string | undefined;
-    expiresAt: Date;
-    idleExpiresAt: Date;
-  }): Promise<void> {
-    await this.db.query(
-      `INSERT INTO sessions (id, tenant_id, subject_type, subject_id, data, kiosk_id, expires_at, idle_expires_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
-      [s.id, s.tenantId, s.subjectType, s.subjectId, JSON.stringify(s.data), s.kioskId ?? null, s.expiresAt, s.idleExpiresAt],
-    );
-  }
-
-  /** A live session: not ended, neither expiry passed. */
-  async findLiveSession(id: string): Promise<SessionRow | undefined> {
-    const r = await this.db.query<SessionRow>(
-      `SELECT id, tenant_id, subject_type, subject_id, data, kiosk_id, created_at, expires_at, idle_expires_at, last_seen_at, ended_at
-       FROM sessions
-       WHERE id = $1 AND ended_at IS NULL AND expires_at > now() AND (idle_expires_at IS NULL OR idle_expires_at > now())`,
-      [id],
-    );
-    return r.rows[0];
-  }
-
-  async touchSession(id: string, idleExpiresAt: Date): Promise<void> {
-    await this.db.query('UPDATE sessions SET last_seen_at = now(), idle_expires_at = $2 WHERE id = $1 AND ended_at IS NULL', [id, idleExpiresAt]);
-  }
-
-  async endSession(id: string): Promise<boolean> {
-    const r = await this.db.query('UPDATE sessions SET ended_at = now() WHERE id = $1 AND ended_at IS NULL', [id]);
-    return r.rowCount > 0;
+  /**
+   * Council sessions as the session kernel's store (src/server/sessions/). A row belongs to one council; the idle
+   * lifetime (citizen, kiosk or staff) rides in `data.idleMs`, so the kernel can push the idle expiry forward.
+   */
+  sessionStore(): SessionStore<CouncilSessionFields, SessionRow> {
+    const db = this.db;
+    return {
+      async insert(s) {
+        await db.query(
+          `INSERT INTO sessions (id, tenant_id, subject_type, subject_id, data, kiosk_id, created_at, expires_at, idle_expires_at, last_seen_at)
+           VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $7)`,
+          [s.id, s.fields.tenantId, s.fields.subjectType, s.fields.subjectId, JSON.stringify({ ...s.fields.data, idleMs: s.idleMs }),
+           s.fields.kioskId ?? null, s.now, s.expiresAt, s.idleExpiresAt],
+        );
+      },
+      async findLive(id, now) {
+        // Live: not ended, neither expiry passed.
+        const r = await db.query<SessionRow>(
+          `SELECT id, tenant_id, subject_type, subject_id, data, kiosk_id, created_at, expires_at, idle_expires_at, last_seen_at, ended_at
+           FROM sessions
+           WHERE id = $1 AND ended_at IS NULL AND expires_at > $2 AND (idle_expires_at IS NULL OR idle_expires_at > $2)`,
+          [id, now],
+        );
+        const row = r.rows[0];
+        if (!row) return undefined;
+        const idleMs = typeof row.data.idleMs === 'number' ? row.data.idleMs : DEFAULT_IDLE_MS;
+        return { id: row.id, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at, idleMs, record: row };
+      },
+      async touch(id, idleExpiresAt, now) {
+        await db.query('UPDATE sessions SET last_seen_at = $3, idle_expires_at = $2 WHERE id = $1 AND ended_at IS NULL', [id, idleExpiresAt, now]);
+      },
+      async end(id, now) {
+        const r = await db.query('UPDATE sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL', [id, now]);
+        return r.rowCount > 0;
+      },
+    };
   }
 
   async endSessionsForKiosk(tenantId: string, kioskId: string): Promise<number> {

@@ -2,14 +2,14 @@
  * Identity: sign-in by card + PIN, citizen certificate, OpenID Connect and staff password; server-side
  * sessions; CSRF tokens bound to the session. Never imports Fastify: the kiosk, the CLI and jobs use it too.
  */
-import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual, type X509Certificate } from 'node:crypto';
-import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import { randomUUID, type X509Certificate } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Auth, AuthMethod, Channel, CitizenAuth, StaffAuth, StaffRole } from '../../http-types.ts';
 import { isValidDniOrNie, normalizeDocumentId } from '../../../shared/validators.ts';
-import { IdentityRepository, type AuditEntry, type SessionRow } from './identity.repository.ts';
+import { csrfTokens, hashPassword, SessionKernel, verifyPassword, type CsrfTokens, type SessionTtl } from '../../sessions/index.ts';
+import { IdentityRepository, type AuditEntry, type CouncilSessionFields, type SessionRow } from './identity.repository.ts';
 import { CertificateError, verifyCitizenCertificate, type TrustStore } from './x509.ts';
 
 /** Consecutive wrong PINs that lock a card (issue 5: locked after 3 failures). */
@@ -33,9 +33,6 @@ export const STAFF_MAX_FAILURES_PER_ADDRESS = 50;
 export const STAFF_LOCK_MS = 15 * 60_000;
 /** The client_ip of the row counting an address's attempts from all clients (never a real address). */
 const ANY_CLIENT = '*';
-
-/** Idle expiry is pushed forward at most once a minute, so most requests cost one read, not a write. */
-const TOUCH_EVERY_MS = 60_000;
 
 export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'agent', 'editor', 'analyst'];
 
@@ -70,17 +67,15 @@ interface CitizenSessionData {
   method: AuthMethod;
 }
 
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
-}
-
 function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
 export class IdentityService {
   readonly repo: IdentityRepository;
-  private dummyHash: Promise<string> | undefined;
+  /** Tokens, row ids, idle and absolute expiry: the kernel shared with the observatory (src/server/sessions/). */
+  private readonly sessions: SessionKernel<CouncilSessionFields, SessionRow>;
+  private readonly csrf: CsrfTokens;
 
   constructor(
     private readonly deps: {
@@ -91,19 +86,18 @@ export class IdentityService {
     },
   ) {
     this.repo = new IdentityRepository(deps.db);
+    this.sessions = new SessionKernel(this.repo.sessionStore());
+    this.csrf = csrfTokens(deps.config.SESSION_SECRET, 'csrf');
   }
 
   /** Password/PIN hash (argon2id, library defaults: 19 MiB, t=2, p=1 — OWASP's minimum). */
   hashSecret(secret: string): Promise<string> {
-    return argonHash(secret);
+    return hashPassword(secret);
   }
 
   /** Verifying against a fixed hash when the account is unknown keeps the timing the same (no enumeration). */
-  private async verifyOrBurn(hash: string | undefined, secret: string): Promise<boolean> {
-    if (hash) return argonVerify(hash, secret).catch(() => false);
-    this.dummyHash ??= argonHash(randomBytes(16).toString('hex'));
-    await argonVerify(await this.dummyHash, secret).catch(() => false);
-    return false;
+  private verifyOrBurn(hash: string | undefined, secret: string): Promise<boolean> {
+    return verifyPassword(hash, secret);
   }
 
   async audit(entry: AuditEntry): Promise<void> {
@@ -276,38 +270,23 @@ export class IdentityService {
     subjectType: 'citizen' | 'staff',
     subjectId: string,
     data: Record<string, unknown>,
-    ttl: { idleMs: number; absoluteMs: number },
+    ttl: SessionTtl,
   ): Promise<{ id: string; token: string; expiresAt: Date }> {
-    const token = randomBytes(32).toString('base64url');
-    const id = sha256(token);
-    const now = Date.now();
-    const expiresAt = new Date(now + ttl.absoluteMs);
-    await this.repo.insertSession({
-      id,
-      tenantId: ctx.tenantId,
-      subjectType,
-      subjectId,
-      data: { ...data, idleMs: ttl.idleMs },
-      kioskId: ctx.kioskId,
-      expiresAt,
-      idleExpiresAt: new Date(Math.min(now + ttl.idleMs, expiresAt.getTime())),
-    });
-    return { id, token, expiresAt };
+    return this.sessions.start({ tenantId: ctx.tenantId, subjectType, subjectId, data, kioskId: ctx.kioskId }, ttl);
   }
 
-  /** The signed-in person for a cookie value, or undefined when the session is unknown, ended or expired. */
   /**
-   * The live session behind a cookie value. `touch: false` reads without extending the idle expiry: a watcher
-   * re-checking an open staff socket on a timer is not the person doing anything, and must not keep an unattended
-   * tab signed in for ever.
+   * The signed-in person behind a cookie value, or undefined when the session is unknown, ended or expired.
+   * `touch: false` reads without extending the idle expiry: a watcher re-checking an open staff socket on a timer is
+   * not the person doing anything, and must not keep an unattended tab signed in for ever.
    */
   async resolveSession(token: string, opts: { touch?: boolean } = {}): Promise<Auth | undefined> {
-    if (!token || token.length > 128) return undefined;
-    const row = await this.repo.findLiveSession(sha256(token));
-    if (!row) return undefined;
-    const auth = await this.authFromRow(row);
+    // Who it is is checked before the idle expiry moves: a disabled account's session is not kept alive.
+    const live = await this.sessions.resolve(token, { touch: false });
+    if (!live) return undefined;
+    const auth = await this.authFromRow(live.record);
     if (!auth) return undefined;
-    if (opts.touch !== false) await this.maybeTouch(row);
+    if (opts.touch !== false) await this.sessions.touchIfDue(live);
     return auth;
   }
 
@@ -333,16 +312,9 @@ export class IdentityService {
     return undefined;
   }
 
-  private async maybeTouch(row: SessionRow): Promise<void> {
-    const idleMs = typeof row.data.idleMs === 'number' ? row.data.idleMs : SESSION_TTL.citizen.idleMs;
-    const now = Date.now();
-    if (now - row.last_seen_at.getTime() < TOUCH_EVERY_MS) return;
-    await this.repo.touchSession(row.id, new Date(Math.min(now + idleMs, row.expires_at.getTime())));
-  }
-
   /** Ends one session (sign-out; `id` is `auth.sessionId`). */
   async endSession(sessionId: string): Promise<boolean> {
-    return this.repo.endSession(sessionId);
+    return this.sessions.end(sessionId);
   }
 
   /** Ends every open session started at a kiosk (the kiosk's wipe between citizens). Returns how many. */
@@ -354,13 +326,10 @@ export class IdentityService {
 
   /** The CSRF token of a session: an HMAC of its id, so it needs no storage and dies with the session. */
   csrfTokenFor(sessionId: string): string {
-    return createHmac('sha256', this.deps.config.SESSION_SECRET).update(`csrf:${sessionId}`).digest('base64url');
+    return this.csrf.tokenFor(sessionId);
   }
 
   isCsrfTokenValid(sessionId: string, token: string | undefined): boolean {
-    if (!token) return false;
-    const expected = Buffer.from(this.csrfTokenFor(sessionId));
-    const given = Buffer.from(token);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return this.csrf.isValid(sessionId, token);
   }
 }

@@ -7,16 +7,18 @@
  * Requests without a live session carry no ambient authority and are not checked. A route that is public
  * and sessionless by nature (a payment gateway's server-to-server notification) opts out with
  * `config: { csrf: false }`; sign-in routes opt out too (they require credentials and replace the session).
+ *
+ * The cookie and the CSRF check are the shared session kernel's (src/server/sessions/), as the observatory's are;
+ * only the names and the store (council-scoped rows of `sessions`) are identity's.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from '../../errors.ts';
 import '../../http-types.ts';
+import { requireCsrf, sessionCookie } from '../../sessions/index.ts';
 import type { IdentityService, SignedIn } from './identity.service.ts';
 
 export const SESSION_COOKIE = 'vt_session';
 export const CSRF_HEADER = 'x-csrf-token';
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,19 +34,17 @@ export interface SessionPluginOptions {
 
 /** The cookie value, when the signature holds. */
 export function readSessionToken(req: FastifyRequest): string | undefined {
-  const raw = req.cookies[SESSION_COOKIE];
-  if (!raw) return undefined;
-  const u = req.unsignCookie(raw);
-  return u.valid && u.value ? u.value : undefined;
+  // Reading does not depend on Secure.
+  return sessionCookie({ name: SESSION_COOKIE, isHttpsOnly: false }).read(req);
 }
 
 /** httpOnly, SameSite=Lax, Secure in production, path '/', no Max-Age: it dies with the browser too. */
 export function setSessionCookie(reply: FastifyReply, signedIn: SignedIn, isHttpsOnly: boolean): void {
-  reply.setCookie(SESSION_COOKIE, signedIn.token, { httpOnly: true, sameSite: 'lax', secure: isHttpsOnly, path: '/', signed: true });
+  sessionCookie({ name: SESSION_COOKIE, isHttpsOnly }).set(reply, signedIn.token);
 }
 
 export function clearSessionCookie(reply: FastifyReply, isHttpsOnly: boolean): void {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: isHttpsOnly, path: '/' });
+  sessionCookie({ name: SESSION_COOKIE, isHttpsOnly }).clear(reply);
 }
 
 export const sessionPlugin = fp(
@@ -56,12 +56,7 @@ export const sessionPlugin = fp(
       // Another council's session is simply not a session here.
       if (!auth || (req.tenant && req.tenant.id !== auth.tenantId)) return;
       req.auth = auth;
-      if (UNSAFE_METHODS.has(req.method) && req.routeOptions.config.csrf !== false) {
-        const header = req.headers[CSRF_HEADER];
-        if (!opts.identity.isCsrfTokenValid(auth.sessionId, typeof header === 'string' ? header : undefined)) {
-          throw new AppError('common.csrf', { status: 403 });
-        }
-      }
+      if (req.routeOptions.config.csrf !== false) requireCsrf(req, CSRF_HEADER, (given) => opts.identity.isCsrfTokenValid(auth.sessionId, given));
     });
     // The one place that binds a session to its council (HIGH-3 of the 2026-12-04 review). A JSON body may
     // name the council ({ "tenant": … }); that is only known after parsing, when preValidation has run, so the

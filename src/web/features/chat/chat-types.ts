@@ -1,19 +1,14 @@
-import type { Reply } from '../../../shared/api/chat.ts';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
 
-/** The assistant's structured replies, as the server defines them. */
-export type { Reply, QuickReply, Card } from '../../../shared/api/chat.ts';
+/** One of the assistant's structured replies, as the server's contract describes a turn's answer. */
+export type Reply = ApiResponse<'/api/v1/conversations/{id}/messages', 'post'>['replies'][number];
+export type QuickReply = Extract<Reply, { type: 'quick_replies' }>['options'][number];
+export type Card = Extract<Reply, { type: 'card' }>['card'];
 
 export interface ChatMessage {
   id: string;
   from: 'user' | 'assistant';
   replies: Reply[];
-}
-
-/** The server answers a turn with { replies } (older drafts: a bare array); accept both. */
-export function readReplies(body: unknown): Reply[] {
-  if (Array.isArray(body)) return body as Reply[];
-  if (body && typeof body === 'object' && Array.isArray((body as { replies?: unknown }).replies)) return (body as { replies: Reply[] }).replies;
-  return [];
 }
 
 /** The plain text of a message, for reading aloud. */

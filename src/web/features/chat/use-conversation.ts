@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { Language } from '../../../shared/languages.ts';
-import { api, ApiError } from '../../api.ts';
-import { readReplies, type ChatMessage, type Reply } from './chat-types.ts';
+import { ApiError, client, ok } from '../../api.ts';
+import type { ChatMessage } from './chat-types.ts';
 
 export type ChatStatus = 'idle' | 'sending' | 'unavailable' | 'error';
 
@@ -56,11 +56,11 @@ export function useConversation(opts: { lang: Language; channel: 'web' | 'kiosk'
 
   const ensureConversation = useCallback(async (): Promise<string> => {
     if (idRef.current) return idRef.current;
-    const created = await api<{ id: string; token?: string; replies?: unknown }>('/api/v1/conversations', { body: { lang: opts.lang, channel: opts.channel } });
+    const created = await ok(client.POST('/api/v1/conversations', { body: { lang: opts.lang, channel: opts.channel } }));
     idRef.current = created.id;
     tokenRef.current = created.token ?? '';
     setConversationId(created.id);
-    const welcome = readReplies(created.replies);
+    const welcome = created.replies;
     if (welcome.length) setMessages((cur) => [{ id: nextId(), from: 'assistant', replies: welcome }, ...cur]);
     return created.id;
   }, [opts.lang, opts.channel]);
@@ -75,8 +75,7 @@ export function useConversation(opts: { lang: Language; channel: 'web' | 'kiosk'
       try {
         const id = await ensureConversation();
         const body = 'action' in input ? { action: input.action } : { text: input.text };
-        const res = await api<unknown>(`/api/v1/conversations/${encodeURIComponent(id)}/messages`, { body, headers: tokenHeader() });
-        const replies: Reply[] = readReplies(res);
+        const { replies } = await ok(client.POST('/api/v1/conversations/{id}/messages', { params: { path: { id } }, body, headers: tokenHeader() }));
         const theirs: ChatMessage = { id: nextId(), from: 'assistant', replies };
         setMessages((cur) => {
           const all = [...cur, theirs];
