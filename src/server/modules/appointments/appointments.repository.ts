@@ -1,7 +1,14 @@
 import type { Queryable } from '../../db/db.ts';
 import { outboxTable, type FailedOutboxRow, type OutboxBacklogRow, type OutboxOutcome } from '../../db/outbox.ts';
 
-const appointmentExports = outboxTable('appointment_exports', 'event_id', ['appointment_id', 'kind']);
+const appointmentExports = outboxTable('appointment_exports', 'event_id', {
+  describe: ['appointment_id', 'kind'],
+  claimColumns: ['appointment_id', 'payload'],
+  // The other system hears of a booking before its cancellation: an event waits while an earlier one of its chain is
+  // still pending (due later, or held by another sender).
+  due: `NOT EXISTS (SELECT 1 FROM appointment_exports p WHERE p.chain_id = e.chain_id AND p.seq < e.seq AND p.status = 'pending')`,
+  tiebreak: 'seq',
+});
 
 export interface SlotKey {
   tenantId: string;
@@ -222,23 +229,9 @@ export const appointmentsRepository = {
     );
   },
 
-  /**
-   * Claims up to `limit` due events for `leaseSeconds` and counts the attempt. SKIP LOCKED: several instances share
-   * the work without sending one twice at the same time. An event waits while an earlier one of its chain is still
-   * pending (due later, or held by another sender), so the other system hears of a booking before its cancellation.
-   */
-  async claimExports(q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<ClaimedAppointmentExport[]> {
-    const res = await q.query<ClaimedAppointmentExport>(
-      `UPDATE appointment_exports SET attempts = attempts + 1, leased_until = $1::timestamptz + make_interval(secs => $3)
-        WHERE seq IN (SELECT e.seq FROM appointment_exports e
-                       WHERE e.status = 'pending' AND e.next_attempt_at <= $1 AND (e.leased_until IS NULL OR e.leased_until <= $1)
-                         AND NOT EXISTS (SELECT 1 FROM appointment_exports p WHERE p.chain_id = e.chain_id AND p.seq < e.seq AND p.status = 'pending')
-                       ORDER BY e.next_attempt_at, e.seq LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING event_id, tenant_id, appointment_id, attempts, payload`,
-      [now, limit, leaseSeconds],
-    );
-    return res.rows;
-  },
+  /** Claims up to `limit` due events for `leaseSeconds`, in order within each reschedule chain (see appointmentExports). */
+  claimExports: (q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<ClaimedAppointmentExport[]> =>
+    appointmentExports.claim<ClaimedAppointmentExport>(q, now, limit, leaseSeconds),
 
   /** Records how one delivery of an event went. */
   finishExport: (q: Queryable, eventId: string, now: Date, outcome: OutboxOutcome): Promise<void> => appointmentExports.finish(q, eventId, now, outcome),

@@ -171,22 +171,8 @@ export const filingsRepository = {
     await q.query(`INSERT INTO filing_exports (filing_id, tenant_id, next_attempt_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [filingId, tenantId, now]);
   },
 
-  /**
-   * Claims up to `limit` due exports for `leaseSeconds` (a sender that dies leaves them due again after that) and
-   * counts the attempt. SKIP LOCKED: several instances share the work without sending one twice at the same time.
-   * Times come from the service's clock, so retries can be tested without waiting.
-   */
-  async claimExports(q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<ClaimedFilingExport[]> {
-    const res = await q.query<ClaimedFilingExport>(
-      `UPDATE filing_exports SET attempts = attempts + 1, leased_until = $1::timestamptz + make_interval(secs => $3)
-        WHERE filing_id IN (SELECT filing_id FROM filing_exports
-                             WHERE status = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
-                             ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING filing_id, tenant_id, attempts`,
-      [now, limit, leaseSeconds],
-    );
-    return res.rows;
-  },
+  /** Claims up to `limit` due exports for `leaseSeconds` and counts the attempt (the shared outbox claim). */
+  claimExports: (q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<ClaimedFilingExport[]> => filingExports.claim<ClaimedFilingExport>(q, now, limit, leaseSeconds),
 
   /** Records how one delivery to the registry went. */
   finishExport: (q: Queryable, filingId: string, now: Date, outcome: OutboxOutcome): Promise<void> => filingExports.finish(q, filingId, now, outcome),

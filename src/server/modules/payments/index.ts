@@ -8,19 +8,15 @@ import { paymentsRoutes } from './payments.routes.ts';
 import { createPaymentsService, type PaymentReceiptIssuer } from './payments.service.ts';
 
 /** The service (listPending, getDebt, startPayment, handleNotification, receiptPdf, sendReminders...): free of Fastify. */
-export {
-  createPaymentsService,
-  OPEN_ORDER_TTL_MS,
-  REMINDER_DAYS_BEFORE_END,
-  type PaymentsService,
-  type PendingItem,
-  type PaymentView,
-  type StartedPayment,
-  type NotificationOutcome,
-  type PaymentReceiptIssuer,
-  type RefundCaseView,
-  type CitizenRefundView,
-} from './payments.service.ts';
+export { createPaymentsService, OPEN_ORDER_TTL_MS, type PaymentsService, type PendingItem, type StartedPayment, type PaymentReceiptIssuer } from './payments.service.ts';
+/** What a gateway's notification did to its order. */
+export type { NotificationOutcome } from './payments.notifications.ts';
+/** What leaves the module: a payment in the citizen's history, its refund, a refund case for staff. */
+export type { PaymentView, RefundCaseView, CitizenRefundView } from './payments.presenters.ts';
+/** Days before the end of a voluntary period when the "ending soon" reminder goes out. */
+export { REMINDER_DAYS_BEFORE_END } from './payments.reminders.ts';
+/** For operators: the payments a council's tax system refused for good, and sending one again (`ventanilla exports`). */
+export { paymentExportOperations } from './payments.export.ts';
 /** Refund cases on /metrics (register on the app's registry with the service's refundCounts). */
 export { registerRefundMetrics } from './payments.metrics.ts';
 /** Integer-cent rules: the fine reduction inside the voluntary period. */

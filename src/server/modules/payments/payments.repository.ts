@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
-import { outboxTable, type OutboxBacklogRow } from '../../db/outbox.ts';
+import { outboxTable, type FailedOutboxRow, type OutboxBacklogRow, type OutboxOutcome } from '../../db/outbox.ts';
 import type { ExternalDebt } from '../connectors/connectors.types.ts';
 import type { RedirectForm } from './gateway/payment-gateway.ts';
 import type { DebtKind } from '../../../shared/api/payments.ts';
@@ -94,7 +94,14 @@ const PAYMENT_COLS = `id, tenant_id, debt_id, dni, order_id, gateway, amount_cen
 const REFUND_COLS = `r.id, r.tenant_id, r.gateway, r.order_id, r.payment_id, r.debt_id, r.dni, r.amount_cents, r.reason, r.status, r.refund_mode,
   r.gateway_response, r.attempts, r.last_error, r.resolved_by, r.created_at, r.resolved_at, d.reference`;
 
-// Its statuses differ (pending | sending | done: a payment is never refused for good), but the backlog query fits.
+/** A payment_exports row as a sender claims it. */
+export interface ClaimedPaymentExport {
+  payment_id: string;
+  tenant_id: string;
+  attempts: number;
+}
+
+// The shape shared with the registry and calendar outboxes since migration 0610.
 const paymentExports = outboxTable('payment_exports', 'payment_id');
 
 /** The only SQL for receipts, fines and payments. */
@@ -302,37 +309,33 @@ export const paymentsRepository = {
   /** Payments still to record in the tax systems, per council and status (for /metrics). */
   exportBacklog: (q: Queryable, now: Date): Promise<OutboxBacklogRow[]> => paymentExports.backlog(q, now),
 
-  /** Queues a paid payment for the tax system, in the payment's transaction. */
-  async queueExport(q: Queryable, tenantId: string, paymentId: string): Promise<void> {
-    await q.query(`INSERT INTO payment_exports (payment_id, tenant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [paymentId, tenantId]);
+  /** Queues a paid payment for the tax system, in the payment's transaction; due at `now`. */
+  async queueExport(q: Queryable, tenantId: string, paymentId: string, now: Date): Promise<void> {
+    await q.query(`INSERT INTO payment_exports (payment_id, tenant_id, next_attempt_at, created_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING`, [paymentId, tenantId, now]);
   },
 
-  /**
-   * Claims up to `limit` exports that are due, for `leaseSeconds` (a sender that dies leaves them due again after
-   * that). SKIP LOCKED: several instances share the work without sending one twice at the same time.
-   */
-  async claimExports(q: Queryable, limit: number, leaseSeconds: number): Promise<{ payment_id: string; tenant_id: string; attempts: number }[]> {
-    const res = await q.query<{ payment_id: string; tenant_id: string; attempts: number }>(
-      `UPDATE payment_exports SET status = 'sending', attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
-        WHERE payment_id IN (SELECT payment_id FROM payment_exports WHERE status <> 'done' AND next_attempt_at <= now()
-                              ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING payment_id, tenant_id, attempts`,
-      [limit, leaseSeconds],
+  /** Claims up to `limit` due exports for `leaseSeconds` and counts the attempt (the shared outbox claim). */
+  claimExports: (q: Queryable, now: Date, limit: number, leaseSeconds: number): Promise<ClaimedPaymentExport[]> => paymentExports.claim<ClaimedPaymentExport>(q, now, limit, leaseSeconds),
+
+  /** Records how one delivery to the tax system went. */
+  finishExport: (q: Queryable, paymentId: string, now: Date, outcome: OutboxOutcome): Promise<void> => paymentExports.finish(q, paymentId, now, outcome),
+
+  /** The payments the council's tax system refused for good (key: the payment id). */
+  async failedExports(q: Queryable, tenantId: string): Promise<FailedOutboxRow[]> {
+    // With the receipt's reference, the order and the amount: what staff find the payment by in both systems.
+    const res = await q.query<FailedOutboxRow>(
+      `SELECT e.payment_id AS key, e.attempts, e.last_error, e.created_at,
+              jsonb_build_object('reference', d.reference, 'order_id', p.order_id, 'amount_cents', p.amount_cents) AS about
+         FROM payment_exports e JOIN payments p ON p.id = e.payment_id AND p.tenant_id = e.tenant_id
+              LEFT JOIN tax_debts d ON d.id = p.debt_id AND d.tenant_id = p.tenant_id
+        WHERE e.tenant_id = $1 AND e.status = 'failed' ORDER BY e.created_at, e.payment_id`,
+      [tenantId],
     );
     return res.rows;
   },
 
-  async finishExport(q: Queryable, paymentId: string, outcome: { isDone: true } | { isDone: false; error: string; retryInSeconds: number }): Promise<void> {
-    if (outcome.isDone) {
-      await q.query(`UPDATE payment_exports SET status = 'done', done_at = now(), last_error = NULL WHERE payment_id = $1`, [paymentId]);
-    } else {
-      await q.query(`UPDATE payment_exports SET status = 'pending', last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE payment_id = $1`, [
-        paymentId,
-        outcome.error.slice(0, 500),
-        outcome.retryInSeconds,
-      ]);
-    }
-  },
+  /** Sends a refused payment again; false when it is not a failed export of this council. */
+  requeueExport: (q: Queryable, tenantId: string, paymentId: string, now: Date): Promise<boolean> => paymentExports.requeue(q, tenantId, paymentId, now),
 
   /**
    * Opens the refund case of an order, in the notification's transaction; undefined when the order already has one

@@ -12,6 +12,8 @@ import { runPoppler } from '../certificates/certificates.test-helpers.ts';
 import { createSealProvider } from '../certificates/seal-provider.ts';
 import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { createRestTaxConnector } from '../connectors/index.ts';
+import { paymentExportOperations } from './payments.export.ts';
+import { paymentsRepository } from './payments.repository.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { SandboxGateway } from './gateway/sandbox.gateway.ts';
 import { amountDueCents } from './payments.amounts.ts';
@@ -168,8 +170,12 @@ describe("payments against the council's own tax system (REST connector)", () =>
     { reference: 'SUMA-BASURA-0', kind: 'receipt', taxCode: 'BASURA', concept: 'Basuras 2025', fiscalYear: 2025, amountCents: 8_000, reductionPercent: 0, voluntaryStart: '2025-09-01', voluntaryEnd: '2025-12-05', status: 'paid' },
   ];
   const recorded: { key: string | undefined; body: { reference: string; paymentId: string; amountCents: number } }[] = [];
-  const sw = { isListDown: false, isRecordDown: false };
+  // refused: references the tax system answers 422 for (it does not know them), as a refusal of the payment itself.
+  const sw = { isListDown: false, isRecordDown: false, refused: new Set<string>() };
   const DNI = 'X1234567L';
+  // The service's clock: the outbox claims, leases and retries follow it, never the database's.
+  let clock = NOW;
+  const later = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
 
   beforeAll(async () => {
     t = await createTestDb();
@@ -185,10 +191,12 @@ describe("payments against the council's own tax system (REST connector)", () =>
         req.on('data', (c: Buffer) => (raw += c.toString()));
         req.on('end', () => {
           if (sw.isRecordDown) return void res.writeHead(503).end();
+          const body = JSON.parse(raw) as (typeof recorded)[number]['body'];
+          if (sw.refused.has(body.reference)) return void res.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"unknown reference"}');
           const key = req.headers['idempotency-key'] as string | undefined;
           // Idempotent on its side too: the same key again is "already recorded".
           if (recorded.some((r) => r.key === key)) return void res.writeHead(409).end();
-          recorded.push({ key, body: JSON.parse(raw) as (typeof recorded)[number]['body'] });
+          recorded.push({ key, body });
           res.writeHead(201).end();
         });
         return;
@@ -204,7 +212,7 @@ describe("payments against the council's own tax system (REST connector)", () =>
       gateways: { sandbox },
       defaultGateway: 'sandbox',
       publicUrl: 'http://127.0.0.1:3000',
-      now: () => NOW,
+      now: () => clock,
       taxConnectorFor: (tenantId) => (tenantId === 'alacant' ? connector : undefined),
     });
   }, 60_000);
@@ -221,7 +229,12 @@ describe("payments against the council's own tax system (REST connector)", () =>
     return { started, fields };
   }
   const exportsOf = async (paymentId: string) =>
-    (await t.db.query<{ status: string; attempts: number; last_error: string | null }>(`SELECT status, attempts, last_error FROM payment_exports WHERE payment_id = $1`, [paymentId])).rows[0];
+    (
+      await t.db.query<{ status: string; attempts: number; last_error: string | null; next_attempt_at: Date; leased_until: Date | null }>(
+        `SELECT status, attempts, last_error, next_attempt_at, leased_until FROM payment_exports WHERE payment_id = $1`,
+        [paymentId],
+      )
+    ).rows[0];
   const until = async (check: () => Promise<boolean>) => {
     for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
   };
@@ -240,7 +253,7 @@ describe("payments against the council's own tax system (REST connector)", () =>
     const { started, fields } = await pay(ibi?.id ?? '');
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => svc.handleNotification('alacant', 'sandbox', fields)));
     expect(outcomes.filter((o) => o.outcome === 'paid')).toHaveLength(1);
-    await until(async () => (await exportsOf(started.paymentId))?.status === 'done');
+    await until(async () => (await exportsOf(started.paymentId))?.status === 'delivered');
     expect(await svc.deliverPaymentExports()).toBe(0);
     expect(recorded.filter((r) => r.body.reference === 'SUMA-IBI-1')).toEqual([{ key: started.paymentId, body: expect.objectContaining({ paymentId: started.paymentId, amountCents: 31_250 }) }]);
     const audit = await t.db.query(`SELECT 1 FROM audit_log WHERE action = 'payment.exported' AND subject_id = $1`, [started.paymentId]);
@@ -252,12 +265,17 @@ describe("payments against the council's own tax system (REST connector)", () =>
     sw.isRecordDown = true;
     const { started, fields } = await pay(fine?.id ?? '');
     expect((await svc.handleNotification('alacant', 'sandbox', fields)).outcome).toBe('paid');
-    await until(async () => (await exportsOf(started.paymentId))?.attempts === 1 && (await exportsOf(started.paymentId))?.status === 'pending');
-    expect(await exportsOf(started.paymentId)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'tax REST payments: HTTP 503' });
+    // Until the first attempt is over (the row is pending while it is leased, too).
+    await until(async () => (await exportsOf(started.paymentId))?.attempts === 1 && (await exportsOf(started.paymentId))?.leased_until === null);
+    expect(await exportsOf(started.paymentId)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'tax REST payments: HTTP 503', leased_until: null });
+    expect((await exportsOf(started.paymentId))?.next_attempt_at).toEqual(new Date(clock.getTime() + 60_000));
     expect(await svc.deliverPaymentExports()).toBe(0); // not due yet: it waits a minute before retrying
+    later(59);
+    expect(await svc.deliverPaymentExports()).toBe(0);
     sw.isRecordDown = false;
-    await t.db.query(`UPDATE payment_exports SET next_attempt_at = now() WHERE payment_id = $1`, [started.paymentId]);
+    later(1);
     expect(await svc.deliverPaymentExports()).toBe(1);
+    expect(await exportsOf(started.paymentId)).toMatchObject({ status: 'delivered', attempts: 2, last_error: null });
     expect(recorded.filter((r) => r.body.reference === 'SUMA-MULTA-7')).toHaveLength(1);
     expect(recorded.at(-1)?.body.amountCents).toBe(10_000);
   });
@@ -283,5 +301,59 @@ describe("payments against the council's own tax system (REST connector)", () =>
     } finally {
       sw.isListDown = false;
     }
+  });
+
+  it('marks a payment the tax system refuses (422) failed, audited, for operators to list and send again once fixed', async () => {
+    debts.push({ reference: 'SUMA-ICIO-3', kind: 'self_assessment', taxCode: 'ICIO', concept: 'Obra menor', fiscalYear: 2026, amountCents: 4_500, reductionPercent: 0, voluntaryStart: '2026-11-01', voluntaryEnd: '2026-12-31', status: 'pending' });
+    sw.refused.add('SUMA-ICIO-3');
+    const icio = (await svc.listPending('alacant', DNI, 'es')).find((p) => p.reference === 'SUMA-ICIO-3');
+    const { started, fields } = await pay(icio?.id ?? '');
+    expect((await svc.handleNotification('alacant', 'sandbox', fields)).outcome).toBe('paid');
+    await until(async () => (await exportsOf(started.paymentId))?.status === 'failed');
+    const refusal = 'tax REST payments: HTTP 422 {"error":"unknown reference"}';
+    expect(await exportsOf(started.paymentId)).toMatchObject({ status: 'failed', attempts: 1, last_error: refusal, leased_until: null });
+    const audit = await t.db.query(`SELECT details FROM audit_log WHERE action = 'payment.export_failed' AND subject_id = $1`, [started.paymentId]);
+    expect(audit.rows).toEqual([{ details: { attempts: 1, error: refusal } }]);
+    // Never retried on its own, however much time passes.
+    later(7 * 3600);
+    expect(await svc.deliverPaymentExports()).toBe(0);
+    expect((await exportsOf(started.paymentId))?.attempts).toBe(1);
+
+    const ops = paymentExportOperations(t.db, () => clock);
+    expect(await ops.failed('alacant')).toEqual([
+      { key: started.paymentId, attempts: 1, last_error: refusal, created_at: expect.any(Date), about: { reference: 'SUMA-ICIO-3', order_id: started.orderId, amount_cents: 4_500 } },
+    ]);
+    expect(await ops.failed('medina-rioseco')).toEqual([]);
+    expect((await ops.backlog()).filter((r) => r.tenant_id === 'alacant' && r.status === 'failed')).toEqual([{ tenant_id: 'alacant', status: 'failed', rows: 1, oldest_seconds: 7 * 3600 }]);
+    // The reference fixed in the tax system: sent again, once.
+    sw.refused.delete('SUMA-ICIO-3');
+    await ops.requeue('alacant', started.paymentId);
+    await expect(ops.requeue('alacant', started.paymentId)).rejects.toMatchObject({ code: 'connectors.export_not_failed', status: 404 });
+    expect(await svc.deliverPaymentExports()).toBe(1);
+    expect(await exportsOf(started.paymentId)).toMatchObject({ status: 'delivered', attempts: 2, last_error: null });
+    expect(recorded.filter((r) => r.body.reference === 'SUMA-ICIO-3')).toHaveLength(1);
+    debts.pop();
+  });
+
+  it('leaves a payment held by a sender that died alone until its lease has passed, then sends it', async () => {
+    debts.push({ reference: 'SUMA-TASA-4', kind: 'receipt', taxCode: 'VADO', concept: 'Tasa 2026', fiscalYear: 2026, amountCents: 1_500, reductionPercent: 0, voluntaryStart: '2026-11-01', voluntaryEnd: '2026-12-31', status: 'pending' });
+    sw.isRecordDown = true;
+    const tasa = (await svc.listPending('alacant', DNI, 'es')).find((p) => p.reference === 'SUMA-TASA-4');
+    const { started, fields } = await pay(tasa?.id ?? '');
+    expect((await svc.handleNotification('alacant', 'sandbox', fields)).outcome).toBe('paid');
+    await until(async () => (await exportsOf(started.paymentId))?.attempts === 1 && (await exportsOf(started.paymentId))?.leased_until === null);
+    sw.isRecordDown = false;
+    later(60);
+    // Another instance claims it (the production claim) and dies before it finishes: the row stays leased for 120 s.
+    expect(await paymentsRepository.claimExports(t.db, clock, 10, 120)).toEqual([{ payment_id: started.paymentId, tenant_id: 'alacant', attempts: 2 }]);
+    expect((await exportsOf(started.paymentId))?.leased_until).toEqual(new Date(clock.getTime() + 120_000));
+    later(119);
+    expect(await svc.deliverPaymentExports()).toBe(0);
+    expect(recorded.filter((r) => r.body.reference === 'SUMA-TASA-4')).toHaveLength(0);
+    later(1);
+    expect(await svc.deliverPaymentExports()).toBe(1);
+    expect(await exportsOf(started.paymentId)).toMatchObject({ status: 'delivered', attempts: 3, leased_until: null });
+    expect(recorded.filter((r) => r.body.reference === 'SUMA-TASA-4')).toHaveLength(1);
+    debts.pop();
   });
 });
