@@ -17,7 +17,7 @@ const later = (ms: number) => {
 
 beforeAll(async () => {
   t = await createTestDb();
-  tenantId = t.tenants[0]?.id ?? 'alacant';
+  tenantId = t.tenants[0]?.profile.id ?? 'alacant';
   clock = new Date('2026-12-04T10:00:00Z');
   council = new SessionKernel(new IdentityRepository(t.db).sessionStore(), { now: () => clock });
 }, 120_000);
