@@ -3,15 +3,12 @@ import type { Db } from '../../db/db.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import { knowledgeRoutes } from './knowledge.routes.ts';
 import { AskService, KnowledgeService } from './knowledge.service.ts';
-import type { EmbeddingRetriever } from './knowledge.index.ts';
 import type { Translator } from './knowledge.translator.ts';
 
 /** The crawl/FAQ service and the question answering service (the assistant's `question` turns use `ask`). */
 export { AskService, KnowledgeService, MIN_CONFIDENCE } from './knowledge.service.ts';
 /** Query translation adapters: Apertium (default), none; and the built-in keyword map. */
 export { ApertiumTranslator, noTranslator, keywordsToSpanish, type Translator } from './knowledge.translator.ts';
-/** The embedding retrieval adapter interface (off by default). */
-export type { EmbeddingRetriever } from './knowledge.index.ts';
 /** Response shapes of the knowledge API. */
 export type { AskResponse, CrawlReport, Faq, FaqInput, Source } from './knowledge.schemas.ts';
 /** The CLI's `crawl` command body (progress bar + report). */
@@ -23,7 +20,6 @@ export interface KnowledgeModuleDeps {
   db: Db;
   tenants: TenantRegistry;
   translator?: Translator;
-  embeddings?: EmbeddingRetriever;
 }
 
 /** Builds the knowledge services and the routes plugin. */

@@ -42,14 +42,6 @@ export interface PageResult {
   termStrength: number[];
 }
 
-/**
- * Optional embedding retrieval. Off by default: no model can be downloaded here, and the lexical index
- * meets the targets. An adapter returns page ids with a similarity in 0..1 to blend into the ranking.
- */
-export interface EmbeddingRetriever {
-  search(tenantId: string, question: string, limit: number): Promise<{ pageId: number; similarity: number }[]>;
-}
-
 /** One rank of ts_rank('{0.1,0.2,0.5,1.0}') for a single term: title (A) ~0.61, heading (B) ~0.30, body (D) ~0.06+. */
 function strength(rank: number): number {
   if (rank >= 0.55) return 1;
@@ -78,7 +70,6 @@ export class KnowledgeIndex {
   constructor(
     private readonly repo: KnowledgeRepository,
     private readonly translator: Translator,
-    private readonly embeddings?: EmbeddingRetriever,
   ) {}
 
   /** Forget cached statistics after a crawl or an FAQ change. */
@@ -184,17 +175,13 @@ export class KnowledgeIndex {
     }
     // Every term counts, known or not: a question about something the site never mentions stays uncovered.
     const totalIdf = q.terms.reduce((s, t) => s + (t.isUnknown ? averageIdf(active) : t.idf), 0) || 1;
-    const extra = new Map<number, number>();
-    if (this.embeddings) {
-      for (const e of await this.embeddings.search(tenantId, '', limit * 3)) extra.set(e.pageId, e.similarity);
-    }
     const pages: PageResult[] = [];
     for (const [pageId, entry] of byPage) {
       const covered = entry.strengths.reduce((s, v, i) => s + v * (active[i]?.idf ?? 0), 0);
       entry.chunks.sort((a, b) => b.score - a.score);
       const best = entry.chunks[0]?.score ?? 0;
       // Page-level coverage first; the best single section breaks ties between similar pages.
-      const score = covered + 0.25 * best + (extra.get(pageId) ?? 0);
+      const score = covered + 0.25 * best;
       pages.push({
         pageId,
         url: entry.hit.url,

@@ -13,7 +13,7 @@ import type { TenantProfile, TenantRegistry } from '../tenants/index.ts';
 import { tenantLanguage } from '../tenants/index.ts';
 import { answerHints, snippetOf, summarize } from './knowledge.answerer.ts';
 import { crawlSite, normalizeUrl, type CrawlCounts, type CrawlSink } from './knowledge.crawler.ts';
-import { KnowledgeIndex, type EmbeddingRetriever, type PageResult, type QueryTerm } from './knowledge.index.ts';
+import { KnowledgeIndex, type PageResult, type QueryTerm } from './knowledge.index.ts';
 import { KnowledgeRepository, type CrawlRow, type FaqRow } from './knowledge.repository.ts';
 import type { AskResponse, CrawlReport, Faq, FaqInput, Source } from './knowledge.schemas.ts';
 import { detectLanguage, fold, words } from './knowledge.text.ts';
@@ -24,8 +24,6 @@ export interface KnowledgeDeps {
   tenants: TenantRegistry;
   /** Query translation; Apertium by default (degrades to the keyword map when it is not installed). */
   translator?: Translator;
-  /** Embedding retrieval adapter; off (undefined) by default. */
-  embeddings?: EmbeddingRetriever;
 }
 
 export interface CrawlRunOptions {
@@ -74,7 +72,7 @@ export class KnowledgeService {
 
   constructor(private readonly deps: KnowledgeDeps) {
     this.repo = new KnowledgeRepository(deps.db);
-    this.index = new KnowledgeIndex(this.repo, deps.translator ?? new ApertiumTranslator(), deps.embeddings);
+    this.index = new KnowledgeIndex(this.repo, deps.translator ?? new ApertiumTranslator());
   }
 
   /** Crawls one site for a council and stores the report; returns it. */
