@@ -22,10 +22,6 @@ export class ApiError extends Error {
     this.code = code;
     this.details = details;
   }
-  /** A route that this deployment does not have yet (another module still being built). */
-  get isNotAvailable(): boolean {
-    return this.status === 404 && (this.code === 'common.not_found' || this.code === 'common.route_not_found' || this.code === 'not_found');
-  }
   /** The message for one form field (body.<field>), if the server named it. */
   fieldMessage(field: string): string | undefined {
     return this.details.find((d) => d.path === `body.${field}` || d.path.endsWith(`.${field}`))?.message;

@@ -27,6 +27,15 @@ export function describedBy(id: string, opts: { hint?: boolean; error?: string |
   return ids.length ? ids.join(' ') : undefined;
 }
 
+/**
+ * The server's translated message; an answer without our error body (a proxy's page) has only its status, so a
+ * 404 there still reads as "not found" in the person's language.
+ */
+function apiErrorMessage(error: ApiError, t: (key: string) => string): string {
+  if (error.code === 'http.404') return t('errors.not_found');
+  return error.message;
+}
+
 /** The form's error summary: an alert that takes focus so keyboard and screen-reader users land on it. */
 export function ErrorAlert({ error }: { error: unknown }) {
   const { t } = useTranslation('web');
@@ -35,7 +44,7 @@ export function ErrorAlert({ error }: { error: unknown }) {
     if (error) ref.current?.focus();
   }, [error]);
   if (!error) return null;
-  const message = error instanceof ApiError ? (error.isNotAvailable ? t('errors.not_available') : error.message) : t('errors.network');
+  const message = error instanceof ApiError ? apiErrorMessage(error, t) : t('errors.network');
   return (
     <div className="alert alert--error" role="alert" tabIndex={-1} ref={ref}>
       <p>{message}</p>
@@ -43,14 +52,6 @@ export function ErrorAlert({ error }: { error: unknown }) {
   );
 }
 
-export function NotAvailable() {
-  const { t } = useTranslation('web');
-  return (
-    <p className="notice" role="note">
-      {t('errors.not_available')}
-    </p>
-  );
-}
 
 export function Loading() {
   const { t } = useTranslation('web');

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
-import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useSession } from '../../session.tsx';
 import { useApi } from '../../use-api.ts';
@@ -70,7 +70,6 @@ function Certificates() {
   const { lang, timeZone } = useApp();
   const list = useApi<{ certificates: { code: string; kind: string; issuedAt: string }[] }>('/api/v1/certificates/padron');
   if (list.isLoading) return <Loading />;
-  if (list.error instanceof ApiError && list.error.isNotAvailable) return <NotAvailable />;
   if (list.error) return <ErrorAlert error={list.error} />;
   const items = list.data?.certificates ?? [];
   if (!items.length) return <p>{t('my.no_certificates')}</p>;
@@ -96,7 +95,6 @@ function Appointments() {
   const [message, setMessage] = useState('');
   const [moving, setMoving] = useState<Appointment | null>(null);
   if (list.isLoading) return <Loading />;
-  if (list.error instanceof ApiError && list.error.isNotAvailable) return <NotAvailable />;
   const items = (list.data?.appointments ?? []).filter((a) => a.status === 'booked');
   const cancel = async (a: Appointment) => {
     if (!window.confirm(t('my.cancel_confirm', { when: formatDateTime(a.startsAt, lang, timeZone) }))) return;
@@ -196,7 +194,6 @@ function RescheduleForm({ appointment, onDone }: { appointment: Appointment; onD
 function Filings() {
   const list = useApi<{ filings: FilingSummary[] }>('/api/v1/filings');
   if (list.isLoading) return <Loading />;
-  if (list.error instanceof ApiError && list.error.isNotAvailable) return <NotAvailable />;
   if (list.error) return <ErrorAlert error={list.error} />;
   return <FilingTable filings={list.data?.filings ?? []} />;
 }

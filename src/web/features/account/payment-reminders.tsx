@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { normalizePhone, type ReminderPrefs } from '../../../shared/api/payments.ts';
 import { api, ApiError } from '../../api.ts';
-import { describedBy, ErrorAlert, Field, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { describedBy, ErrorAlert, Field, Loading } from '../../components/form-bits.tsx';
 import { useApi } from '../../use-api.ts';
 
 /** `.form fieldset input` stretches inputs to the full width; a checkbox keeps its own size. */
@@ -34,7 +34,6 @@ export function PaymentReminders() {
   }, [current.data]);
 
   if (current.isLoading) return <Loading />;
-  if (current.error instanceof ApiError && current.error.isNotAvailable) return <NotAvailable />;
   const isSmsAvailable = current.data?.isSmsAvailable ?? false;
 
   const submit = async (e: FormEvent) => {

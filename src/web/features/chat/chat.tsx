@@ -38,11 +38,6 @@ export function Chat({ conversation, lang, onSpeak, headingLevel = 2 }: { conver
   return (
     <section className="chat" aria-labelledby={`${inputId}-title`}>
       <Heading id={`${inputId}-title`}>{t('title')}</Heading>
-      {status === 'unavailable' ? (
-        <p className="notice" role="alert">
-          {t('unavailable')}
-        </p>
-      ) : null}
       <div className="chat__log" role="log" aria-live="polite" aria-relevant="additions" aria-label={t('log_label')} ref={logRef} tabIndex={0}>
         {messages.length === 0 ? <p className="chat__empty">{t('empty')}</p> : null}
         {messages.map((m) => (

@@ -3,7 +3,7 @@ import type { Language } from '../../../shared/languages.ts';
 import { ApiError, client, ok } from '../../api.ts';
 import type { ChatMessage } from './chat-types.ts';
 
-export type ChatStatus = 'idle' | 'sending' | 'unavailable' | 'error';
+export type ChatStatus = 'idle' | 'sending' | 'error';
 
 const STORE_KEY = 'conversation';
 
@@ -85,12 +85,8 @@ export function useConversation(opts: { lang: Language; channel: 'web' | 'kiosk'
         setStatus('idle');
         return theirs;
       } catch (err) {
-        if (err instanceof ApiError && err.isNotAvailable && !idRef.current) {
-          setStatus('unavailable');
-        } else {
-          setStatus('error');
-          setError(err instanceof ApiError ? err.message : null);
-        }
+        setStatus('error');
+        setError(err instanceof ApiError ? err.message : null);
         return null;
       }
     },

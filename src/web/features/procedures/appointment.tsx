@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
-import { ErrorAlert, Field, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { ErrorAlert, Field, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
@@ -66,7 +66,6 @@ function AppointmentForm() {
   }, [service]);
 
   if (services.isLoading) return <Loading />;
-  if (services.error instanceof ApiError && services.error.isNotAvailable) return <NotAvailable />;
   if (booked) {
     return (
       <div className="alert alert--success" role="status">

@@ -4,7 +4,7 @@ import { useSearch } from 'wouter';
 import { api, ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { localized } from '../../boot.ts';
-import { describedBy, ErrorAlert, Field, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { describedBy, ErrorAlert, Field, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
@@ -189,7 +189,7 @@ function FilingStatusForm({ initial }: { initial: string }) {
       ) : null}
       <h2>{t('filing_status.mine')}</h2>
       {mine.isLoading ? <Loading /> : null}
-      {mine.error instanceof ApiError && mine.error.isNotAvailable ? <NotAvailable /> : null}
+      <ErrorAlert error={mine.error} />
       {mine.data ? <FilingTable filings={mine.data.filings} /> : null}
     </>
   );

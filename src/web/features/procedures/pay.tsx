@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PendingItem } from '../../../shared/api/payments.ts';
-import { api, ApiError } from '../../api.ts';
+import { api } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
-import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDate, formatDateTime, formatMoney } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
@@ -54,7 +54,6 @@ export function DebtList() {
   const [error, setError] = useState<unknown>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   if (pending.isLoading) return <Loading />;
-  if (pending.error instanceof ApiError && pending.error.isNotAvailable) return <NotAvailable />;
   const items = (pending.data?.items ?? []).filter((d) => d.status === 'pending');
   const pay = async (debt: Debt) => {
     setBusyId(debt.id);
@@ -166,7 +165,6 @@ export function PaymentHistory() {
   const list = useApi<{ payments: Payment[] }>('/api/v1/payments');
   const outcome = useOutcomeText();
   if (list.isLoading) return <Loading />;
-  if (list.error instanceof ApiError && list.error.isNotAvailable) return <NotAvailable />;
   if (list.error) return <ErrorAlert error={list.error} />;
   const items = list.data?.payments ?? [];
   return (

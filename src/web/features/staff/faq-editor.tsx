@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../../shared/languages.ts';
-import { api, ApiError } from '../../api.ts';
-import { ErrorAlert, NotAvailable } from '../../components/form-bits.tsx';
+import { api } from '../../api.ts';
+import { ErrorAlert } from '../../components/form-bits.tsx';
 import { useApi } from '../../use-api.ts';
 
 type Texts = Partial<Record<Language, string>>;
@@ -61,11 +61,10 @@ export function FaqEditor({ languages }: { languages: Language[] }) {
       setError(err);
     }
   };
-  if (faqs.error instanceof ApiError && faqs.error.isNotAvailable) return <NotAvailable />;
   const first = languages[0] ?? 'es';
   return (
     <div>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error ?? faqs.error} />
       <p role="status">{status}</p>
       <ul className="item-list">
         {faqs.data?.faqs.map((f) => (

@@ -1,9 +1,9 @@
 /** Mentored learning, knowledge and settings pages of the staff console. */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../api.ts';
+import { api } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
-import { ErrorAlert, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { FaqEditor } from './faq-editor.tsx';
@@ -196,7 +196,6 @@ export function KnowledgePage() {
       setError(err);
     }
   };
-  const isSitesMissing = sites.error instanceof ApiError && sites.error.isNotAvailable;
   return (
     <section aria-labelledby="knowledge-title">
       <h1 id="knowledge-title" tabIndex={-1} ref={heading}>
@@ -204,7 +203,7 @@ export function KnowledgePage() {
       </h1>
       <ErrorAlert error={error} />
       <h2>{t('knowledge.sites')}</h2>
-      {isSitesMissing ? <NotAvailable /> : null}
+      <ErrorAlert error={sites.error} />
       <ul className="item-list">
         {sites.data?.sites?.map((s) => (
           <li key={s.id} className="card">

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
 import { api, ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
-import { ErrorAlert, Field, Loading, NotAvailable } from '../../components/form-bits.tsx';
+import { ErrorAlert, Field, Loading } from '../../components/form-bits.tsx';
 import { useSession, type Me } from '../../session.tsx';
 import { usePageTitle } from '../../use-page-title.ts';
 import './staff.css';
@@ -85,7 +85,13 @@ function StaffSignIn() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [isBusy, setBusy] = useState(false);
-  if (!boot.tenant) return <NotAvailable />;
+  if (!boot.tenant) {
+    return (
+      <p className="notice" role="note">
+        {t('signin.no_council')}
+      </p>
+    );
+  }
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
