@@ -21,7 +21,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoRegisters } from './demo/demo-seed.ts';
-import { EXE_NAMED_PDF, TINY_PNG, tinyPdf } from './modules/filings/filings.test-support.ts';
+import { EXE_NAMED_PDF, TINY_PNG, tinyPdf } from './testing/files.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from './modules/identity/index.ts';
 import { multipartBody } from './testing/multipart.ts';
 import { createTestApp, type TestApp } from './testing/test-app.ts';

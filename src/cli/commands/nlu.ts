@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { isLanguage } from '../../shared/languages.ts';
 import { boot } from '../../server/boot.ts';
 import { loadConfig } from '../../server/config.ts';
-import { NluRepository } from '../../server/modules/nlu/nlu.repository.ts';
-import { NluService, nluCliEval, nluCliParse, nluCliTrain } from '../../server/modules/nlu/index.ts';
+import { createNluModule, NluService, nluCliEval, nluCliParse, nluCliTrain } from '../../server/modules/nlu/index.ts';
 import { TenantRegistry, loadTenantsDir } from '../../server/modules/tenants/index.ts';
 
 /** nlu parse | train | eval. parse and eval need no database; train with --tenant stores a model version. */
@@ -32,7 +31,7 @@ export function registerNluCommands(program: Command): void {
       }
       const booted = await boot(loadConfig());
       try {
-        const service = new NluService({ repository: new NluRepository(booted.db), tenants: new TenantRegistry(booted.tenants) });
+        const service = createNluModule({ db: booted.db, tenants: new TenantRegistry(booted.tenants) }).service;
         process.stdout.write(await nluCliTrain(service, { tenant: opts.tenant }));
       } finally {
         await booted.db.close();

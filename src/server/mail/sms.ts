@@ -3,7 +3,7 @@
  * providers (and any small relay a council runs in front of its own) accept this shape; a provider with another
  * body is a small relay or a new adapter, not a change to the callers.
  */
-import { createJsonClient } from '../modules/connectors/http-json.ts';
+import { createJsonClient } from '../modules/connectors/index.ts';
 import type { SmsSender } from './mailer.ts';
 
 export interface HttpSmsOptions {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { startWithoutConnectorSecrets } from '../../testing/procedures.ts';
-import { ConnectorConfigError, createConfiguredAppointmentCalendars } from '../connectors/connectors.config.ts';
+import { ConnectorConfigError, createConfiguredAppointmentCalendars } from '../connectors/index.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant, type TenantProfile } from '../tenants/index.ts';
 import { appointmentExportOperations } from './appointments.export.ts';
 import { createAppointmentsService, type AppointmentsService } from './appointments.service.ts';

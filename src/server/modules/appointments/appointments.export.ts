@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
-import type { AppointmentCalendarConnector, AppointmentCalendarEvent } from '../connectors/connectors.types.ts';
+import type { AppointmentCalendarConnector, AppointmentCalendarEvent } from '../connectors/index.ts';
 import { createOutboxSender, outboxOperations, type OutboxOperations } from '../../procedures/index.ts';
 import { appointmentsRepository as repo, type ClaimedAppointmentExport } from './appointments.repository.ts';
 

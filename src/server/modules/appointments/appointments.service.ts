@@ -13,7 +13,7 @@ import { citizenActor, recordEvent, recordStep, systemActor, systemContext, type
 import { localize, type AppointmentService, type Office, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { slotsForDay, type SlotSpec } from './appointments.calendar.ts';
 import { appointmentIcs } from './appointments.ics.ts';
-import type { AppointmentCalendarConnector } from '../connectors/connectors.types.ts';
+import type { AppointmentCalendarConnector } from '../connectors/index.ts';
 import { createAppointmentExporter } from './appointments.export.ts';
 import { appointmentsRepository as repo, type AppointmentExportKind, type AppointmentRow } from './appointments.repository.ts';
 import { addDays, toLocal } from './appointments.time.ts';

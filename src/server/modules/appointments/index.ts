@@ -1,7 +1,7 @@
 /** Appointments: calendars per service and office, exactly-once booking, cancel, reschedule, e-mails, reminders. */
 import type { Db } from '../../db/db.ts';
 import type { Mailer } from '../../mail/index.ts';
-import type { AppointmentCalendarConnector } from '../connectors/connectors.types.ts';
+import type { AppointmentCalendarConnector } from '../connectors/index.ts';
 import type { TenantRegistry } from '../tenants/index.ts';
 import { appointmentsRoutes } from './appointments.routes.ts';
 import { createAppointmentsService } from './appointments.service.ts';

@@ -25,21 +25,8 @@ export function sampleHousehold(council: LoadedTenant, kind: 'individual' | 'col
   };
 }
 
-/** Writes the PDF to a temporary file and runs a poppler tool on it (pdfsig, pdftotext). */
-export function runPoppler(tool: 'pdfsig' | 'pdftotext', pdf: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vt-cert-'));
-  const file = path.join(dir, 'doc.pdf');
-  writeFileSync(file, pdf);
-  const args = tool === 'pdftotext' ? ['-layout', file, '-'] : [file];
-  try {
-    return execFileSync(tool, args, { encoding: 'utf8' });
-  } catch (err) {
-    // pdfsig exits non-zero when the certificate is untrusted; its report is still on stdout.
-    const out = (err as { stdout?: unknown }).stdout;
-    if (typeof out === 'string' && out) return out;
-    throw err;
-  }
-}
+/** Moved to src/server/testing/poppler.ts (tests of other modules use it too); kept here for the certificates tests. */
+export { runPoppler } from '../../testing/poppler.ts';
 
 /** Renders the first page (pdftoppm, 150 dpi) and reads the QR code on it, as a phone camera would. */
 export function readQrCode(pdf: Buffer): string | undefined {

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { runPoppler } from '../certificates/certificates.test-helpers.ts';
+import { runPoppler } from '../../testing/poppler.ts';
 import { createTestCertificates } from '../../testing/certificates.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant } from '../tenants/index.ts';
 import { ConnectorConfigError, createConfiguredPadronConnector } from './connectors.config.ts';

@@ -27,6 +27,8 @@ export { createRestTaxConnector, type RestTaxConnectorOptions } from './taxes.re
 export { createRestFilingsConnector, type RestFilingsConnectorOptions } from './filings.rest.ts';
 /** The one error of the REST connectors: the HTTP status, and whether retrying can help (isPermanent). */
 export { HttpJsonError } from './http-json.ts';
+/** The JSON-over-HTTP client the REST connectors share (base URL, bearer token, timeout, 4xx/5xx classification); the SMS sender uses it too. */
+export { createJsonClient, type JsonClient, type JsonClientOptions } from './http-json.ts';
 /** A padrón behind a REST/JSON service. */
 export { createRestPadronConnector, type RestConnectorOptions } from './padron.rest.ts';
 /** A padrón behind a legacy web application, driven with headless Chromium. */

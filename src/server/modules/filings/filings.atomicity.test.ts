@@ -10,7 +10,7 @@ import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { pendingFilesJournal, type FileStorage } from '../storage/index.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { createFilingsService, type CreateFilingInput, type FilingsService } from './filings.service.ts';
-import { TINY_JPEG, TINY_PNG, tinyPdf } from './filings.test-support.ts';
+import { TINY_JPEG, TINY_PNG, tinyPdf } from '../../testing/files.ts';
 
 const ctx = { channel: 'web' as const, lang: 'es' as const };
 const DNI = '12345678Z';

@@ -7,12 +7,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { startWithoutConnectorSecrets } from '../../testing/procedures.ts';
-import { ConnectorConfigError, createConfiguredFilingsRegistries } from '../connectors/connectors.config.ts';
+import { ConnectorConfigError, createConfiguredFilingsRegistries } from '../connectors/index.ts';
 import { createLocalFileStorage } from '../storage/index.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant, type TenantProfile } from '../tenants/index.ts';
 import { filingExportOperations } from './filings.export.ts';
 import { createFilingsService, type FilingsService } from './filings.service.ts';
-import { TINY_PNG, tinyPdf } from './filings.test-support.ts';
+import { TINY_PNG, tinyPdf } from '../../testing/files.ts';
 
 const ctx = { channel: 'web' as const, lang: 'es' as const };
 const DNI = '12345678Z';

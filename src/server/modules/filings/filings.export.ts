@@ -4,7 +4,7 @@
  * later, at most every 6 hours; one that refuses a filing (a 4xx) marks it failed, audited, for a person to look at.
  */
 import type { Db } from '../../db/db.ts';
-import type { FilingsRegistryConnector } from '../connectors/connectors.types.ts';
+import type { FilingsRegistryConnector } from '../connectors/index.ts';
 import { createOutboxSender, outboxOperations, type OutboxOperations } from '../../procedures/index.ts';
 import type { FileStorage } from '../storage/index.ts';
 import { filingsRepository as repo, type ClaimedFilingExport } from './filings.repository.ts';

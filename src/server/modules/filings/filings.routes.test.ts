@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../identity/index.ts';
-import { TINY_PNG, tinyPdf } from './filings.test-support.ts';
+import { TINY_PNG, tinyPdf } from '../../testing/files.ts';
 
 interface ErrorBody {
   error: { code: string; message: string };

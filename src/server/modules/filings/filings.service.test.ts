@@ -3,16 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { CertificatesRepository } from '../certificates/certificates.repository.ts';
-import { CertificatesService } from '../certificates/certificates.service.ts';
-import { runPoppler } from '../certificates/certificates.test-helpers.ts';
-import { createSealProvider } from '../certificates/seal-provider.ts';
+import { createTestCertificates } from '../../testing/certificates.ts';
+import { runPoppler } from '../../testing/poppler.ts';
 import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { createFilingsService, type FilingsService } from './filings.service.ts';
 import { createLocalFileStorage, createS3FileStorage, type FileStorage } from '../storage/index.ts';
 import { startTestS3, type TestS3 } from '../../testing/s3-server.ts';
-import { EXE_NAMED_PDF, TINY_JPEG, TINY_PNG, tinyPdf } from './filings.test-support.ts';
+import { EXE_NAMED_PDF, TINY_JPEG, TINY_PNG, tinyPdf } from '../../testing/files.ts';
 
 const ctx = { channel: 'web' as const, lang: 'es' as const };
 const NOW = new Date('2026-11-25T09:00:00Z');
@@ -28,7 +26,7 @@ describe('filings service', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'vt-filings-'));
     filesRoot = path.join(dataDir, 'files');
     const registry = new TenantRegistry(t.tenants);
-    const receipts = new CertificatesService({ repository: new CertificatesRepository(t.db), tenants: registry, seals: createSealProvider(dataDir), publicUrl: 'http://127.0.0.1:3000', dataDir });
+    const receipts = createTestCertificates(t.db, registry, dataDir);
     svc = createFilingsService({ db: t.db, tenants: registry, storage: createLocalFileStorage(filesRoot), receipts, now: () => NOW, limits: { maxFiles: 3, maxFileBytes: 200_000 } });
   }, 60_000);
   afterAll(async () => t.close());

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { isUniqueViolation, type Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
-import type { FilingReceiptData } from '../certificates/filing-receipt.renderer.ts';
+import type { FilingReceiptData } from '../certificates/index.ts';
 import { citizenActor, recordEvent, recordStep, type Actor, type ProcedureContext } from '../../procedures/index.ts';
 import { localize, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import { filingsRepository as repo, type AttachmentRow, type FilingRow, type FilingStatus } from './filings.repository.ts';

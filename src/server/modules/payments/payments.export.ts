@@ -6,7 +6,7 @@
  */
 import type { Db } from '../../db/db.ts';
 import { createOutboxSender, outboxOperations, type OutboxOperations } from '../../procedures/index.ts';
-import type { TaxConnector } from '../connectors/connectors.types.ts';
+import type { TaxConnector } from '../connectors/index.ts';
 import { paymentsRepository as repo, type ClaimedPaymentExport } from './payments.repository.ts';
 
 /** How long one sender holds an export before another may retry it: far longer than the tax system's timeout. */

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.ts';
 import { recordEvent, recordStep, systemActor, systemContext } from '../../procedures/index.ts';
-import type { TaxConnector } from '../connectors/connectors.types.ts';
+import type { TaxConnector } from '../connectors/index.ts';
 import type { PaymentGateway } from './gateway/payment-gateway.ts';
 import { paymentsRepository as repo, type RefundReason } from './payments.repository.ts';
 

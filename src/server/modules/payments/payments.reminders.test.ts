@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpSmsSender, createMailer, type Mailer } from '../../mail/index.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { startSmtpSink, type SmtpSink } from '../appointments/appointments.test-support.ts';
+import { startSmtpSink, type SmtpSink } from '../../testing/smtp-sink.ts';
 import { TenantRegistry } from '../tenants/index.ts';
 import { SandboxGateway } from './gateway/sandbox.gateway.ts';
 import { createPaymentsService, type PaymentsService } from './payments.service.ts';

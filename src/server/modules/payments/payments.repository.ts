@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/db.ts';
 import { outboxTable, type FailedOutboxRow, type OutboxBacklogRow, type OutboxOutcome } from '../../db/outbox.ts';
-import type { ExternalDebt } from '../connectors/connectors.types.ts';
+import type { ExternalDebt } from '../connectors/index.ts';
 import type { RedirectForm } from './gateway/payment-gateway.ts';
 import type { DebtKind } from '../../../shared/api/payments.ts';
 export type { DebtKind };

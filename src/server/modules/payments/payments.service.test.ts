@@ -6,10 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../mail/index.ts';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
-import { CertificatesRepository } from '../certificates/certificates.repository.ts';
-import { CertificatesService } from '../certificates/certificates.service.ts';
-import { runPoppler } from '../certificates/certificates.test-helpers.ts';
-import { createSealProvider } from '../certificates/seal-provider.ts';
+import { createTestCertificates } from '../../testing/certificates.ts';
+import { runPoppler } from '../../testing/poppler.ts';
 import { seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { createRestTaxConnector } from '../connectors/index.ts';
 import { paymentExportOperations } from './payments.export.ts';
@@ -45,7 +43,7 @@ describe('payments service', () => {
     outbox = path.join(dataDir, 'outbox');
     const registry = new TenantRegistry(t.tenants);
     sandbox = new SandboxGateway({ secret: 'x'.repeat(40), publicUrl: 'http://127.0.0.1:3000', deliver: async (_url, fields) => void delivered.push(fields), now: () => NOW.getTime() });
-    const receipts = new CertificatesService({ repository: new CertificatesRepository(t.db), tenants: registry, seals: createSealProvider(dataDir), publicUrl: 'http://127.0.0.1:3000', dataDir });
+    const receipts = createTestCertificates(t.db, registry, dataDir);
     svc = createPaymentsService({
       db: t.db,
       tenants: registry,

@@ -18,8 +18,8 @@ import { citizenActor, recordStep, systemActor, type ProcedureContext } from '..
 import type { PendingItem } from '../../../shared/api/payments.ts';
 import type { Language } from '../../../shared/languages.ts';
 import { localDateOf } from '../../../shared/zoned-time.ts';
-import type { PaymentReceiptData } from '../certificates/payment-receipt.renderer.ts';
-import type { TaxConnector } from '../connectors/connectors.types.ts';
+import type { PaymentReceiptData } from '../certificates/index.ts';
+import type { TaxConnector } from '../connectors/index.ts';
 import { localize, type LoadedTenant, type TenantProfile, type TenantRegistry } from '../tenants/index.ts';
 import type { PaymentGateway, RedirectForm } from './gateway/payment-gateway.ts';
 import { createPaymentExporter } from './payments.export.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tinyPdf, TINY_JPEG, TINY_PNG } from '../filings/filings.test-support.ts';
+import { tinyPdf, TINY_JPEG, TINY_PNG } from '../../testing/files.ts';
 import { cleanFileName, contentDisposition, inspectUploads } from './index.ts';
 
 const limits = { maxFiles: 5, maxFileBytes: 1_000_000, accepted: ['application/pdf', 'image/jpeg', 'image/png'] };

@@ -3,7 +3,7 @@
  * sandbox get undefined and keep the process-wide gateways; a Redsys council gets its own merchant, whose secret
  * comes from the CONNECTOR_* variable the profile names, like the connectors' secrets.
  */
-import { ConnectorConfigError } from '../../connectors/connectors.config.ts';
+import { ConnectorConfigError } from '../../connectors/index.ts';
 import type { TenantProfile } from '../../tenants/index.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
 import { RedsysGateway } from './redsys.gateway.ts';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../testing/test-db.ts';
-import { ZIdParamsSchema } from '../modules/filings/filings.schemas.ts';
-import { demoFilingId, demoUuid } from '../modules/filings/index.ts';
-import { seedDemoRegisters } from './demo-seed.ts';
+import { seedDemoRegisters } from '../../demo/demo-seed.ts';
+import { createTestDb, type TestDb } from '../../testing/test-db.ts';
+import { demoFilingId, demoUuid } from './filings.demo.ts';
+import { ZIdParamsSchema } from './filings.schemas.ts';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
 

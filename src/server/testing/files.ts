@@ -1,4 +1,4 @@
-/** Small real files for the filings tests: a PDF from pdf-lib, a 1x1 PNG, a JPEG header, and impostors. */
+/** Small real files for upload tests (filings, storage, security probes): a PDF from pdf-lib, a 1x1 PNG, a JPEG header, and impostors. */
 import { PDFDocument } from 'pdf-lib';
 
 export async function tinyPdf(text = 'Documento adjunto'): Promise<Buffer> {
