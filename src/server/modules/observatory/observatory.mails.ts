@@ -1,4 +1,8 @@
-/** The observatory's e-mails: verification, "someone registered your address again" and the daily digest. */
+/**
+ * The observatory's e-mails: verification, "someone registered your address again" and the daily digest. Their HTML is
+ * built with the escaping html`` template (a display name or a project title cannot inject markup).
+ */
+import { html } from '../../http/html.ts';
 import { t } from '../../i18n.ts';
 import type { Language } from '../../../shared/languages.ts';
 import type { DigestRow, NotificationRow } from './notifications.repository.ts';
@@ -6,18 +10,13 @@ import type { Account } from './observatory.schemas.ts';
 import { pickText } from './observatory.text.ts';
 import type { Mail } from './observatory.types.ts';
 
-// TODO(H6): use the shared escapeHtml once it exists (the review counts three copies).
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
 /** The e-mail to an existing account when someone registers its address again (in the owner's language). */
 export function registrationAttemptMail(publicUrl: string, account: Account): Mail {
   const lang = account.language;
   const link = `${publicUrl}/observatory/signin`;
   const subject = t(lang, 'observatory:mail.register_again_subject');
   const body = t(lang, 'observatory:mail.register_again_body');
-  return { to: account.email, subject, text: `${body}\n${link}\n`, html: `<p>${escapeHtml(body)}</p><p><a href="${link}">${link}</a></p>` };
+  return { to: account.email, subject, text: `${body}\n${link}\n`, html: html`<p>${body}</p><p><a href="${link}">${link}</a></p>`.value };
 }
 
 /** The verification e-mail for a new account. */
@@ -25,7 +24,7 @@ export function verificationMail(publicUrl: string, account: Account, token: str
   const link = `${publicUrl}/observatory/verify?token=${encodeURIComponent(token)}`;
   const subject = { es: 'Confirma tu correo en el Observatorio', ca: 'Confirma el teu correu a l\'Observatori', en: 'Confirm your e-mail for the Observatory' }[account.language];
   const body = { es: 'Abre este enlace para confirmar tu cuenta:', ca: 'Obri este enllaç per a confirmar el teu compte:', en: 'Open this link to confirm your account:' }[account.language];
-  return { to: account.email, subject, text: `${body}\n${link}\n`, html: `<p>${body}</p><p><a href="${link}">${link}</a></p>` };
+  return { to: account.email, subject, text: `${body}\n${link}\n`, html: html`<p>${body}</p><p><a href="${link}">${link}</a></p>`.value };
 }
 
 /** One account's digest of unread notifications (all rows are the same account's); undefined for none. */
@@ -46,7 +45,7 @@ export function digestMail(publicUrl: string, list: readonly DigestRow[]): Mail 
   return {
     to: first.email, subject,
     text: `${hello}\n\n${lines.map((l) => `- ${l.text} ${l.url}`).join('\n')}\n\n${optOut}\n`,
-    html: `<p>${escapeHtml(hello)}</p><ul>${lines.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.text)}</a></li>`).join('')}</ul><p>${escapeHtml(optOut)}</p>`,
+    html: html`<p>${hello}</p><ul>${lines.map((l) => html`<li><a href="${l.url}">${l.text}</a></li>`)}</ul><p>${optOut}</p>`.value,
   };
 }
 
