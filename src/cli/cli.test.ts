@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../server/app.ts';
 import { openPglite } from '../server/db/pglite.ts';
-import { runPoppler } from '../server/testing/poppler.ts';
+import { runPoppler } from '../server/modules/certificates/certificates.test-helpers.ts';
+import { refusedPayment } from '../server/testing/payments.ts';
 import { BIN, cli } from './cli.test-support.ts';
 
 // These run the real command in a child process on the embedded database (DATABASE_URL is blanked where a database
@@ -107,17 +108,24 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the ventanilla command', () 
     const env = { DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
     const empty = await cli(['exports', 'failed', '--tenant', 'alacant'], env);
     expect(empty.stderr).toBe('');
-    expect(JSON.parse(empty.stdout)).toEqual({ filings: [], appointments: [] });
+    expect(JSON.parse(empty.stdout)).toEqual({ filings: [], appointments: [], payments: [] });
     // A demo filing the council's registry refused (what the sender writes on a 422).
     let db = await openPglite(dataDir);
     const filingId = (await db.query<{ id: string }>(`SELECT id FROM filings WHERE tenant_id = 'alacant' ORDER BY registry_number LIMIT 1`)).rows[0]?.id ?? '';
+    let payment: Awaited<ReturnType<typeof refusedPayment>> | undefined;
     try {
       await db.query(`INSERT INTO filing_exports (filing_id, tenant_id, status, attempts, last_error) VALUES ($1, 'alacant', 'failed', 1, 'HTTP 422: departmentId unknown')`, [filingId]);
+      // And a payment the council's tax system refused (what the payments sender writes on a 422).
+      payment = await refusedPayment(db, 'tax REST payments: HTTP 422 unknown reference');
     } finally {
       await db.close();
     }
-    const listed = JSON.parse((await cli(['exports', 'failed', '--tenant', 'alacant'], env)).stdout) as { filings: { key: string; last_error: string }[] };
+    const listed = JSON.parse((await cli(['exports', 'failed', '--tenant', 'alacant'], env)).stdout) as { filings: { key: string; last_error: string }[]; payments: unknown[] };
     expect(listed.filings).toEqual([expect.objectContaining({ key: filingId, attempts: 1, last_error: 'HTTP 422: departmentId unknown' })]);
+    if (!payment) throw new Error('no refused payment');
+    expect(listed.payments).toEqual([
+      { key: payment.id, attempts: 1, last_error: 'tax REST payments: HTTP 422 unknown reference', created_at: expect.any(String), about: { reference: payment.reference, order_id: payment.orderId, amount_cents: payment.amountCents } },
+    ]);
     const retried = await cli(['exports', 'retry', '--tenant', 'alacant', 'filings', filingId], env);
     expect(retried.code).toBe(0);
     expect(JSON.parse(retried.stdout)).toEqual({ outbox: 'filings', key: filingId, status: 'pending' });

@@ -23,7 +23,7 @@ import {
 import { createFilingsModule, filingExportOperations, type FilingsService } from './filings/index.ts';
 import { createEmbeddedPadronConnector, createPadronModule, padronNames, type PadronService } from './padron/index.ts';
 import { createConfiguredGateways, SandboxGateway, sandboxGatewayRoutes, type PaymentGateway } from './payments/gateway/index.ts';
-import { createPaymentsModule, registerRefundMetrics, type PaymentsService } from './payments/index.ts';
+import { createPaymentsModule, paymentExportOperations, registerRefundMetrics, type PaymentsService } from './payments/index.ts';
 import { createFileStorage, type FileStorage } from './storage/index.ts';
 import type { TenantRegistry } from './tenants/index.ts';
 
@@ -121,8 +121,8 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
     applicants: padronNames(deps.db),
   });
   late.payments = paymentsModule.service;
-  // What operators see of the registry and calendar outboxes: the staff routes and the /metrics gauges share them.
-  const outboxes = { filings: filingExportOperations(deps.db), appointments: appointmentExportOperations(deps.db) };
+  // What operators see of the registry, calendar and tax-system outboxes: the staff routes and the /metrics gauges share them.
+  const outboxes = { filings: filingExportOperations(deps.db), appointments: appointmentExportOperations(deps.db), payments: paymentExportOperations(deps.db) };
   return {
     padron: padron.service,
     appointments: appointments.service,
@@ -180,6 +180,7 @@ export function createProcedureModules(deps: ProcedureModulesDeps): ProcedureMod
         exportsRoutes(outboxes, {
           filings: () => filings.service.deliverFilingExports(),
           appointments: () => appointments.service.deliverAppointmentExports(),
+          payments: () => paymentsModule.service.deliverPaymentExports(),
         }),
       );
     },

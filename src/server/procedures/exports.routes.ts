@@ -8,8 +8,8 @@ import { ZFailedExportListSchema, ZRetryParamsSchema, type FailedExport, type Ou
 const TAGS = ['staff'];
 
 /**
- * Staff (admin): the filings and appointment events the council's own registry or calendar refused for good, and
- * sending one again once the cause is fixed. The same operations as `ventanilla exports`.
+ * Staff (admin): the filings, appointment events and payments the council's own registry, calendar or tax system
+ * refused for good, and sending one again once the cause is fixed. The same operations as `ventanilla exports`.
  */
 export function exportsRoutes(
   outboxes: Record<OutboxName, OutboxOperations>,

@@ -10,8 +10,8 @@ interface Entry {
 }
 
 /**
- * The sender on a table of the shared outbox shape, with a scripted other system: each id answers from a queue of
- * outcomes ('ok', 'down', 'refused'), then 'ok'.
+ * The sender and the shared table helper (outboxTable: claim, finish) on a table of the shared outbox shape, with a
+ * scripted other system: each id answers from a queue of outcomes ('ok', 'down', 'refused'), then 'ok'.
  */
 describe('an outbox sender', () => {
   let t: TestDb;
@@ -28,16 +28,8 @@ describe('an outbox sender', () => {
       onError: (_err, what) => void errors.push(what),
       batchSize: 2,
       leaseSeconds: 60,
-      claim: async (q, now, limit, leaseSeconds) =>
-        (
-          await q.query<Entry>(
-            `UPDATE test_outbox SET attempts = attempts + 1, leased_until = $1::timestamptz + make_interval(secs => $3)
-              WHERE id IN (SELECT id FROM test_outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
-                           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-              RETURNING id, tenant_id, attempts`,
-            [now, limit, leaseSeconds],
-          )
-        ).rows,
+      // The claim every production outbox uses (filings, appointments, payments), not one of the test's own.
+      claim: (q, now, limit, leaseSeconds) => table.claim<Entry>(q, now, limit, leaseSeconds),
       async deliver(e) {
         const next = script.get(e.id)?.shift() ?? 'ok';
         if (next === 'down') throw new Error('HTTP 503 from the other system');
@@ -107,7 +99,49 @@ describe('an outbox sender', () => {
     expect(await audits('c2')).toEqual([]);
   });
 
+  it('leaves a claimed row to its sender until the lease has passed, by the clock it is given', async () => {
+    // Rows the earlier tests left due later are sent first, so only d1 is in play.
+    clock = new Date(clock.getTime() + 24 * 3600_000);
+    await sender({ isRefusalFinal: true })();
+    await enqueue('d1');
+    // A sender that claims the row and dies before it finishes.
+    expect(await table.claim<Entry>(t.db, clock, 10, 60)).toEqual([{ id: 'd1', tenant_id: 'alacant', attempts: 1 }]);
+    expect((await row('d1'))?.leased_until).toEqual(new Date(clock.getTime() + 60_000));
+    clock = new Date(clock.getTime() + 59_000);
+    expect(await sender({ isRefusalFinal: true })()).toBe(0);
+    clock = new Date(clock.getTime() + 1_000);
+    expect(await sender({ isRefusalFinal: true })()).toBe(1);
+    expect(await row('d1')).toMatchObject({ status: 'delivered', attempts: 2, leased_until: null });
+  });
+
+  it('holds back a row its due condition refuses and takes rows due together in tie-break order', async () => {
+    await t.db.exec(`CREATE TABLE test_chain_outbox (
+      seq integer PRIMARY KEY, id text NOT NULL UNIQUE, chain text NOT NULL, tenant_id text NOT NULL, status text NOT NULL DEFAULT 'pending',
+      attempts integer NOT NULL DEFAULT 0, next_attempt_at timestamptz NOT NULL, leased_until timestamptz, last_error text, external_ref text,
+      created_at timestamptz NOT NULL DEFAULT now(), delivered_at timestamptz)`);
+    const chained = outboxTable('test_chain_outbox', 'id', {
+      claimColumns: ['chain'],
+      due: `NOT EXISTS (SELECT 1 FROM test_chain_outbox p WHERE p.chain = e.chain AND p.seq < e.seq AND p.status = 'pending')`,
+      tiebreak: 'seq',
+    });
+    // Inserted out of key order: seq, not the id, says which goes first.
+    for (const [seq, id, chain] of [[1, 'z-first', 'A'], [2, 'y-second', 'A'], [3, 'x-other', 'B']] as const) {
+      await t.db.query(`INSERT INTO test_chain_outbox (seq, id, chain, tenant_id, next_attempt_at) VALUES ($1, $2, $3, 'alacant', $4)`, [seq, id, chain, clock]);
+    }
+    const first = await chained.claim<{ id: string; chain: string }>(t.db, clock, 10, 60);
+    expect(first.map((r) => r.id).sort()).toEqual(['x-other', 'z-first']);
+    expect(first.find((r) => r.id === 'x-other')).toMatchObject({ chain: 'B', tenant_id: 'alacant', attempts: 1 });
+    await chained.finish(t.db, 'z-first', clock, { status: 'delivered', externalRef: undefined });
+    expect((await chained.claim<{ id: string }>(t.db, clock, 10, 60)).map((r) => r.id)).toEqual(['y-second']);
+    // A refused row no longer holds its chain back (a person settles it), but stays out of every claim.
+    await t.db.query(`INSERT INTO test_chain_outbox (seq, id, chain, tenant_id, next_attempt_at) VALUES (4, 'w-third', 'A', 'alacant', $1)`, [clock]);
+    await chained.finish(t.db, 'y-second', clock, { status: 'failed', error: 'HTTP 422' });
+    expect((await chained.claim<{ id: string }>(t.db, clock, 10, 60)).map((r) => r.id)).toEqual(['w-third']);
+    expect(await chained.failed(t.db, 'alacant')).toEqual([{ key: 'y-second', attempts: 1, last_error: 'HTTP 422', created_at: expect.any(Date), about: {} }]);
+  });
+
   it('refuses an outbox table name that is not a plain SQL identifier', () => {
     expect(() => outboxTable('filing_exports; DROP TABLE filings', 'id')).toThrow('not an SQL identifier');
+    expect(() => outboxTable('filing_exports', 'id', { claimColumns: ['payload, (SELECT 1)'] })).toThrow('not an SQL identifier');
   });
 });

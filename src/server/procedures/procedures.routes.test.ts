@@ -3,10 +3,11 @@
  * and every citizen endpoint called with another citizen's ids answers 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPoppler } from '../testing/poppler.ts';
-import { TINY_PNG, tinyPdf } from '../testing/files.ts';
+import { runPoppler } from '../modules/certificates/certificates.test-helpers.ts';
+import { TINY_PNG, tinyPdf } from '../modules/filings/filings.test-support.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../modules/identity/index.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { refusedPayment } from '../testing/payments.ts';
 import { seedDemoRegisters } from '../demo/demo-seed.ts';
 
 interface Session {
@@ -210,12 +211,14 @@ describe("lists never mix citizens' records", () => {
 });
 
 describe('refused deliveries over HTTP (staff)', () => {
-  it('lists what a registry or calendar refused to admins only, and sends one again, audited with the staff member', async () => {
+  it('lists what a registry, calendar or tax system refused to admins only, and sends one again, audited with the staff member', async () => {
     const admin = await signIn('/api/v1/auth/staff', { email: 'admin@alacant.example.org', password: 'demo-admin-alacant' });
     // What the senders write on a 422: a demo filing and an appointment event of Alacant, refused.
     const filing = (await ta.t.db.query<{ id: string; registry_number: string }>(`SELECT id, registry_number FROM filings WHERE tenant_id = 'alacant' ORDER BY registry_number LIMIT 1`)).rows[0];
     if (!filing) throw new Error('no demo filing');
     await ta.t.db.query(`INSERT INTO filing_exports (filing_id, tenant_id, status, attempts, last_error) VALUES ($1, 'alacant', 'failed', 1, 'HTTP 422: departmentId unknown')`, [filing.id]);
+    // And a payment the tax system refused (what the payments sender writes on a 422).
+    const payment = await refusedPayment(ta.t.db, 'tax REST payments: HTTP 422 {"error":"unknown reference"}');
     const url = '/api/v1/staff/exports/failed';
 
     expect((await ta.app.inject({ method: 'GET', url, headers: { 'x-tenant': 'alacant' } })).statusCode).toBe(401);
@@ -224,7 +227,10 @@ describe('refused deliveries over HTTP (staff)', () => {
     const listed = await ta.app.inject({ method: 'GET', url, headers: admin.headers });
     expect(listed.statusCode).toBe(200);
     expect(listed.json()).toEqual({
-      items: [{ outbox: 'filings', key: filing.id, attempts: 1, lastError: 'HTTP 422: departmentId unknown', createdAt: expect.any(String), about: { registry_number: filing.registry_number, department_id: expect.any(String) } }],
+      items: [
+        { outbox: 'filings', key: filing.id, attempts: 1, lastError: 'HTTP 422: departmentId unknown', createdAt: expect.any(String), about: { registry_number: filing.registry_number, department_id: expect.any(String) } },
+        { outbox: 'payments', key: payment.id, attempts: 1, lastError: 'tax REST payments: HTTP 422 {"error":"unknown reference"}', createdAt: expect.any(String), about: { reference: payment.reference, order_id: payment.orderId, amount_cents: payment.amountCents } },
+      ],
     });
 
     // Monitoring sees it too: the backlog on /metrics, per outbox, council and status.
@@ -232,10 +238,11 @@ describe('refused deliveries over HTTP (staff)', () => {
     const before = await metrics();
     expect(before).toContain('ventanilla_outbox_rows{outbox="filings",tenant="alacant",status="failed"} 1');
     expect(before).toMatch(/ventanilla_outbox_oldest_seconds\{outbox="filings",tenant="alacant",status="failed"\} \d+/);
+    expect(before).toContain('ventanilla_outbox_rows{outbox="payments",tenant="alacant",status="failed"} 1');
 
     const retry = `/api/v1/staff/exports/filings/${filing.id}/retry`;
     expect((await ta.app.inject({ method: 'POST', url: retry, headers: agent.headers })).statusCode).toBe(403);
-    const bad = await ta.app.inject({ method: 'POST', url: `/api/v1/staff/exports/payments/${filing.id}/retry?lang=en`, headers: admin.headers });
+    const bad = await ta.app.inject({ method: 'POST', url: `/api/v1/staff/exports/refunds/${filing.id}/retry?lang=en`, headers: admin.headers });
     expect(bad.statusCode).toBe(400);
     expect((await ta.app.inject({ method: 'POST', url: retry, headers: admin.headers })).statusCode).toBe(204);
     // Sent at once, not at the job's next run: a second attempt is recorded (this demo council has no registry to
@@ -246,6 +253,12 @@ describe('refused deliveries over HTTP (staff)', () => {
     const again = await ta.app.inject({ method: 'POST', url: `${retry}?lang=ca`, headers: admin.headers });
     expect(again.statusCode).toBe(404);
     expect(again.json()).toEqual({ error: { code: 'connectors.export_not_failed', message: 'No hi ha cap enviament rebutjat amb eixa referència en este ajuntament.' } });
+    // The refused payment, sent again the same way (this demo council has no tax system to take it either).
+    expect((await ta.app.inject({ method: 'POST', url: `/api/v1/staff/exports/payments/${payment.id}/retry`, headers: admin.headers })).statusCode).toBe(204);
+    const paymentAttempts = async () => (await ta.t.db.query<{ attempts: number }>(`SELECT attempts FROM payment_exports WHERE payment_id = $1`, [payment.id])).rows[0]?.attempts;
+    for (let i = 0; i < 100 && (await paymentAttempts()) !== 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await paymentAttempts()).toBe(2);
+    expect((await ta.t.db.query(`SELECT actor_type FROM audit_log WHERE action = 'payment.export_requeued' AND subject_id = $1`, [payment.id])).rows).toEqual([{ actor_type: 'staff' }]);
     expect((await ta.app.inject({ method: 'GET', url, headers: admin.headers })).json()).toEqual({ items: [] });
     const audit = await ta.t.db.query(`SELECT actor_type, channel FROM audit_log WHERE action = 'filing.export_requeued' AND subject_id = $1`, [filing.id]);
     expect(audit.rows).toEqual([{ actor_type: 'staff', channel: 'web' }]);

@@ -1,18 +1,18 @@
 /**
- * Deliveries a council's own registry or calendar refused for good (connectors: rest): what was refused, the answer
- * it gave, and "Send again" once the cause is fixed. Admins only; the same operations as `ventanilla exports`.
+ * Deliveries a council's own registry, calendar or tax system refused for good (connectors: rest): what was refused,
+ * the answer it gave, and "Send again" once the cause is fixed. Admins only; the same operations as `ventanilla exports`.
  */
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
-import { formatDateTime } from '../../format.ts';
+import { formatDateTime, formatMoney } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { ActionListPage, useRowAction } from './action-list.tsx';
 import { useHeadingFocus } from './staff-app.tsx';
 
 interface FailedExport {
-  outbox: 'filings' | 'appointments';
+  outbox: 'filings' | 'appointments' | 'payments';
   key: string;
   attempts: number;
   lastError: string | null;
@@ -32,14 +32,21 @@ export function DeliveriesPage() {
   const busyKey = action.busyKey;
   const items = list.data?.items ?? [];
 
-  // A filing by its registry number; an appointment event by its kind (the appointment id is long, shown as a code).
-  const describe = (e: FailedExport): string =>
-    e.outbox === 'filings'
-      ? t('deliveries.filing', { number: text(e.about.registry_number) || e.key })
-      : t('deliveries.event', {
-          kind: t(`deliveries.kind.${text(e.about.kind) || 'booked'}`),
-          id: text(e.about.appointment_id).slice(0, 8),
+  // A filing by its registry number; an appointment event by its kind (the appointment id is long, shown as a code);
+  // a payment by its receipt's reference and amount, as the tax system knows it.
+  const describe = (e: FailedExport): string => {
+    switch (e.outbox) {
+      case 'filings':
+        return t('deliveries.filing', { number: text(e.about.registry_number) || e.key });
+      case 'appointments':
+        return t('deliveries.event', { kind: t(`deliveries.kind.${text(e.about.kind) || 'booked'}`), id: text(e.about.appointment_id).slice(0, 8) });
+      case 'payments':
+        return t('deliveries.payment', {
+          reference: text(e.about.reference) || e.key.slice(0, 8),
+          amount: typeof e.about.amount_cents === 'number' ? formatMoney(e.about.amount_cents, lang) : '',
         });
+    }
+  };
 
   const retry = (e: FailedExport) =>
     action.run(
