@@ -183,6 +183,17 @@ describe('conversations', () => {
     expect(texts(r)).toContain('con la reducción del 50 %');
   });
 
+  it('carries on a conversation stored before the dialog flows (JSON strings inside slots): the next message starts afresh', async () => {
+    const maria = await signIn('4000000000000001', '1234');
+    const conv = await start({ lang: 'es', session: maria });
+    const old = { misunderstandings: 0, active: { intent: 'appointment.book', step: 'slot', slots: { serviceId: 'padron', offered: '[{"value":"2026-12-03T09:00:00+01:00","label":"x"}]' }, history: [] } };
+    await ta.t.db.query(`UPDATE conversations SET state = $2::jsonb WHERE id = $1`, [conv.id, JSON.stringify(old)]);
+    const r = await send(conv, { text: '1' });
+    expect(texts(r)).toContain('no le he entendido');
+    const row = await ta.t.db.query<{ state: { active?: unknown; misunderstandings: number } }>(`SELECT state FROM conversations WHERE id = $1`, [conv.id]);
+    expect(row.rows[0]?.state).toEqual({ misunderstandings: 1 });
+  });
+
   it('says "I do not know" and offers a person when the Q&A has no confident answer', async () => {
     const conv = await start({ lang: 'es' });
     const r = await send(conv, { text: '¿a qué hora abre la biblioteca municipal los sábados?' });

@@ -7,11 +7,9 @@
  */
 import type { Language } from '../../../../shared/languages.ts';
 import { isProcedureIntent, type ProcedureIntent } from '../../../../shared/procedures.ts';
-import { AppError } from '../../../errors.ts';
 import { t } from '../../../i18n.ts';
-import type { ModerationResult } from '../../moderation/index.ts';
 import { localize, type TenantProfile } from '../../tenants/index.ts';
-import type { HandoffReason, NluParse, Reply } from '../assistant.ports.ts';
+import type { NluParse, Reply } from '../assistant.ports.ts';
 import { card, commandOf, intentLabel, isCommand, matchOption, menuOptions, pushMenu, quick, say, text, tr, wordCount, yesNoOf, type Command } from './dialog.text.ts';
 import {
   DISAMBIGUATION_MARGIN,
@@ -31,6 +29,7 @@ import {
   type TurnInput,
   type TurnOutcome,
 } from './dialog.types.ts';
+import { answerModeration, answerQuestion, misunderstood, requestHandoff } from './dialog-answers.ts';
 import { FLOWS } from './flows/index.ts';
 import { FlowRun } from './slot-engine.ts';
 
@@ -79,7 +78,7 @@ export class DialogManager {
     turn.handledAs = parse.intent.name;
     this.maybeSwitchLanguage(turn, raw, parse);
     if (verdict.category !== 'ok') {
-      await this.answerModeration(turn, verdict, moderationLang);
+      answerModeration(turn, verdict, moderationLang);
       return;
     }
 
@@ -114,7 +113,7 @@ export class DialogManager {
         return;
       }
       if (answer === 'none' && top.name === 'handoff.human' && top.confidence >= TOPIC_SWITCH_MIN) {
-        await this.requestHandoff(turn, 'asked');
+        requestHandoff(turn, 'asked');
         return;
       }
       turn.handledAs = active.intent;
@@ -123,41 +122,6 @@ export class DialogManager {
     }
 
     await this.fresh(turn, parse);
-  }
-
-  /**
-   * A message moderation stopped: its reply (and links: emergency numbers, where to go) instead of the dialog.
-   * A crisis calls a person at once; the abuse that moderation says ends the chat closes the conversation.
-   */
-  private async answerModeration(turn: Turn, verdict: ModerationResult, lang: Language): Promise<void> {
-    turn.isResolved = false;
-    turn.handledAs = `moderation.${verdict.category}`;
-    const reply = verdict.reply;
-    const links = () => {
-      if (!reply?.links?.length) return;
-      const title = t(lang, verdict.category === 'crisis' ? 'assistant:help_links.crisis' : 'assistant:help_links.elsewhere');
-      turn.replies.push(card({ kind: 'link', title, links: reply.links.map((l) => ({ title: l.label, url: l.url })) }));
-    };
-    switch (verdict.category) {
-      case 'crisis':
-        turn.replies.push(text(reply?.text ?? tr(turn, 'crisis'), reply?.easyRead ?? tr(turn, 'crisis_easy')));
-        links();
-        // A person is called at once, not merely offered: the emergency numbers come first, then the queue.
-        await this.requestHandoff(turn, 'crisis');
-        turn.handledAs = 'moderation.crisis';
-        return;
-      case 'abuse':
-        turn.state.abuseCount = (turn.state.abuseCount ?? 0) + 1;
-        turn.replies.push(text(reply?.text ?? tr(turn, 'abuse')));
-        if (verdict.shouldEndConversation) turn.isClosing = true;
-        return;
-      case 'out_of_scope':
-        turn.replies.push(text(reply?.text ?? tr(turn, 'out_of_scope', { phone: turn.ctx.tenant.contact.phone ?? '010' })));
-        links();
-        return;
-      case 'ok':
-        return;
-    }
   }
 
   private maybeSwitchLanguage(turn: Turn, raw: string, parse: NluParse): void {
@@ -175,7 +139,7 @@ export class DialogManager {
     }
     if (action === 'handoff') {
       turn.state.pending = undefined;
-      await this.requestHandoff(turn, turn.state.misunderstandings >= 2 ? 'misunderstood' : 'asked');
+      requestHandoff(turn, turn.state.misunderstandings >= 2 ? 'misunderstood' : 'asked');
       return;
     }
     if (action.startsWith('intent:')) {
@@ -261,7 +225,7 @@ export class DialogManager {
       case 'handoff_offer': {
         turn.state.pending = undefined;
         if (yn === 'yes') {
-          await this.requestHandoff(turn, 'misunderstood');
+          requestHandoff(turn, 'misunderstood');
           return true;
         }
         if (yn === 'no') {
@@ -289,25 +253,10 @@ export class DialogManager {
       return;
     }
     if (top.confidence < MISUNDERSTOOD_BELOW) {
-      this.misunderstood(turn);
+      misunderstood(turn);
       return;
     }
     await this.startIntent(turn, top.name, parse);
-  }
-
-  private misunderstood(turn: Turn): void {
-    turn.isMisunderstood = true;
-    turn.isResolved = false;
-    turn.handledAs = 'misunderstood';
-    turn.state.misunderstandings += 1;
-    if (turn.state.misunderstandings >= 2) {
-      turn.state.pending = { kind: 'handoff_offer' };
-      say(turn, 'offer_person');
-      turn.replies.push(quick([{ label: tr(turn, 'offer_person_yes'), payload: 'handoff' }, { label: tr(turn, 'offer_person_no'), payload: 'no' }]));
-      return;
-    }
-    say(turn, 'not_understood');
-    pushMenu(turn);
   }
 
   private async startIntent(turn: Turn, name: string, parse: NluParse | undefined): Promise<void> {
@@ -325,59 +274,21 @@ export class DialogManager {
         say(turn, 'goodbye');
         return;
       case 'handoff.human':
-        await this.requestHandoff(turn, 'asked');
+        requestHandoff(turn, 'asked');
         return;
       case 'question':
-        await this.answerQuestion(turn);
+        await answerQuestion(turn, this.deps.ask);
         return;
       default: {
         const custom = this.deps.nlu.customAnswer?.(turn.ctx.tenant.id, name, turn.lang);
         if (!custom) {
-          this.misunderstood(turn);
+          misunderstood(turn);
           return;
         }
         turn.replies.push(text(custom.text));
         if (custom.link) turn.replies.push(card({ kind: 'link', title: tr(turn, 'more_info'), url: custom.link }));
       }
     }
-  }
-
-  private async answerQuestion(turn: Turn): Promise<void> {
-    let answer;
-    try {
-      answer = this.deps.ask ? await this.deps.ask.ask({ question: turn.input.text ?? '', lang: turn.lang, tenantId: turn.ctx.tenant.id }) : undefined;
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-    }
-    if (!answer) {
-      turn.isResolved = false;
-      say(turn, 'qa_unavailable');
-      this.offerPerson(turn);
-      return;
-    }
-    const sources = answer.sources.length > 0 ? card({ kind: 'sources', title: tr(turn, 'sources'), links: answer.sources.map((s) => ({ title: s.title, url: s.url })) }) : undefined;
-    if (answer.handoffSuggested || answer.confidence < MISUNDERSTOOD_BELOW) {
-      turn.isResolved = false;
-      say(turn, 'dont_know');
-      if (sources) turn.replies.push(sources);
-      this.offerPerson(turn);
-      return;
-    }
-    turn.replies.push(text(answer.answer));
-    if (sources) turn.replies.push(sources);
-  }
-
-  private offerPerson(turn: Turn): void {
-    turn.replies.push(quick([{ label: tr(turn, 'offer_person_yes'), payload: 'handoff' }]));
-  }
-
-  private async requestHandoff(turn: Turn, reason: HandoffReason): Promise<void> {
-    turn.handoff = reason;
-    turn.handledAs = 'handoff.human';
-    turn.isResolved = false;
-    turn.state.pending = undefined;
-    turn.state.misunderstandings = 0;
-    turn.replies.push(text(tr(turn, 'handoff_requested', { phone: turn.ctx.tenant.contact.phone ?? '010' }), tr(turn, 'handoff_requested_easy')));
   }
 
   private async startProcedure(turn: Turn, intent: ProcedureIntent, parse?: NluParse): Promise<void> {
