@@ -1,14 +1,13 @@
-/** HTTP and WebSocket for the staff inbox (agents) and for callback requests and office hours (citizens). */
+/** HTTP for the staff inbox (agents) and for callback requests and office hours (citizens); the socket is handoff.socket.ts. */
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../errors.ts';
-import type { StaffAuth } from '../../http-types.ts';
-import { auditActor, requireStaff, SESSION_COOKIE } from '../identity/index.ts';
-import type { HandoffService, StaffActor } from './handoff.service.ts';
-import { EVENT_RECHECK_MS, guardSocketSession, SESSION_ENDED_CLOSE_CODE, type SessionResolver } from './handoff.socket-session.ts';
+import { auditActor, requireStaff } from '../identity/index.ts';
+import { staffActorOf, type HandoffService, type StaffActor } from './handoff.service.ts';
+import { registerInboxSocket } from './handoff.socket.ts';
+import type { SessionResolver } from './handoff.socket-session.ts';
 import {
   ZAcceptedSchema,
   ZCallbackRequestSchema,
@@ -18,45 +17,13 @@ import {
   ZOfficeHoursSchema,
   ZRequestParamsSchema,
   ZSendSchema,
-  ZSocketInSchema,
   ZTranscriptSchema,
   ZTurnSchema,
 } from './handoff.schemas.ts';
 
-/** The inbox socket sends a ping this often, ms, so proxies keep it open. */
-const PING_MS = 25_000;
-
-function actorOf(staff: StaffAuth, req: FastifyRequest): StaffActor {
-  return {
-    tenantId: staff.tenantId,
-    staffId: staff.staffId,
-    name: staff.name,
-    isAdmin: staff.roles.includes('admin'),
-    actor: auditActor(req),
-  };
-}
-
+/** The agent behind a request (401/403 unless signed in as an agent or admin). */
 function staffActor(req: FastifyRequest): StaffActor {
-  return actorOf(requireStaff(req, 'agent'), req);
-}
-
-/** The session cookie's value when its signature holds (the socket re-reads the session with it). */
-function sessionToken(req: FastifyRequest): string | undefined {
-  const raw = req.cookies[SESSION_COOKIE];
-  if (!raw) return undefined;
-  const u = req.unsignCookie(raw);
-  return u.valid && u.value ? u.value : undefined;
-}
-
-/** A browser socket must come from our own pages: the cookie alone would let another site open it. */
-function isSameOrigin(req: FastifyRequest): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true; // Non-browser clients send no Origin; the session cookie still decides.
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
+  return staffActorOf(requireStaff(req, 'agent'), auditActor(req));
 }
 
 /**
@@ -109,20 +76,7 @@ export function handoffRoutes(service: HandoffService, sessions: SessionResolver
           response: { 200: z.object({ items: z.array(ZCallbackSchema) }) },
         },
       },
-      async (req) => {
-        const rows = await service.callbacks(staffActor(req), req.query.status);
-        return {
-          items: rows.map((c) => ({
-            id: c.id,
-            name: c.name,
-            phone: c.phone,
-            preferredTime: c.preferred_time,
-            language: c.language,
-            status: c.status,
-            createdAt: new Date(c.created_at).toISOString(),
-          })),
-        };
-      },
+      async (req) => ({ items: await service.callbacks(staffActor(req), req.query.status) }),
     );
 
     r.post(
@@ -213,96 +167,6 @@ export function handoffRoutes(service: HandoffService, sessions: SessionResolver
     );
 
     // Live: inbox events and the turns of watched conversations; messages can be sent on it too.
-    // Refused before the upgrade (plain 401/403), so a socket only ever opens for a signed-in agent.
-    const checkSocket = async (req: FastifyRequest) => {
-      if (!isSameOrigin(req)) throw new AppError('common.forbidden');
-      staffActor(req);
-    };
-    app.get(
-      '/api/v1/handoff/ws',
-      {
-        websocket: true,
-        preValidation: checkSocket,
-        schema: { tags, summary: 'WebSocket: inbox events, live turns, agent messages' },
-      },
-      async (socket, req) => {
-        const opened = requireStaff(req, 'agent');
-        const send = (m: object) => {
-          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
-        };
-        // The session is read again before anything is accepted or forwarded: a signed-out, disabled or demoted
-        // agent's socket is closed with 4401 instead of acting on the captured sign-in (MEDIUM-4).
-        const guard = guardSocketSession({
-          sessions,
-          token: sessionToken(req),
-          opened,
-          ...(opts.recheckMs ? { recheckMs: opts.recheckMs } : {}),
-          onEnded: (reason) => {
-            if (reason === 'check_failed') req.log.warn('handoff socket closed: its session could not be read');
-            if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(SESSION_ENDED_CLOSE_CODE, 'session_ended');
-          },
-        });
-        const staffNow = () => actorOf(guard.current(), req);
-        // Events go out in order, each after a recent enough check (one read serves a burst).
-        let outgoing = Promise.resolve();
-        const forward = (m: object) => {
-          outgoing = outgoing.then(async () => {
-            if (await guard.isLive(EVENT_RECHECK_MS)) send(m);
-          });
-        };
-        const watches = new Map<number, () => void>();
-        // Listeners are attached before any await: a message sent right after the upgrade must not be lost.
-        const stopInbox = service.subscribeInbox(opened.tenantId, (e) => forward({ type: 'inbox', event: e }));
-        const ping = setInterval(() => socket.ping(), PING_MS);
-        socket.on('message', (raw: Buffer) => {
-          void (async () => {
-            if (!(await guard.isLive(0, true))) return;
-            const staff = staffNow();
-            let msg: z.infer<typeof ZSocketInSchema>;
-            try {
-              msg = ZSocketInSchema.parse(JSON.parse(raw.toString('utf8')));
-            } catch {
-              send({ type: 'error', code: 'handoff.bad_message' });
-              return;
-            }
-            try {
-              switch (msg.type) {
-                case 'watch': {
-                  if (watches.has(msg.requestId)) return;
-                  const requestId = msg.requestId;
-                  watches.set(requestId, () => undefined);
-                  const stop = await service.watch(staff, requestId, msg.after, (turn) =>
-                    forward({ type: 'turn', requestId, turn }),
-                  );
-                  watches.set(requestId, stop);
-                  // Through the same queue as the turns it announces, so the order on the wire is kept.
-                  forward({ type: 'watching', requestId });
-                  return;
-                }
-                case 'send': {
-                  await service.send(staff, msg.requestId, msg.text);
-                  return;
-                }
-                default: {
-                  const exhaustive: never = msg;
-                  return exhaustive;
-                }
-              }
-            } catch (err) {
-              if (msg.type === 'watch') watches.delete(msg.requestId);
-              send({ type: 'error', code: err instanceof AppError ? err.code : 'common.unexpected', requestId: msg.requestId });
-            }
-          })();
-        });
-        socket.on('close', () => {
-          clearInterval(ping);
-          guard.stop();
-          for (const stop of watches.values()) stop();
-          watches.clear();
-          void stopInbox.then((stop) => stop()).catch(() => undefined);
-        });
-        await stopInbox;
-      },
-    );
+    registerInboxSocket(app, service, sessions, opts);
   });
 }

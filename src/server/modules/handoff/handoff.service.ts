@@ -12,6 +12,7 @@ import { localDateOf, localTimeOf, weekdayOf } from '../../../shared/zoned-time.
 import type { Bus } from '../../bus/bus.ts';
 import { busChannel } from '../../bus/bus.ts';
 import type { Db } from '../../db/db.ts';
+import type { StaffAuth } from '../../http-types.ts';
 import { AppError } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import type { Language } from '../../../shared/languages.ts';
@@ -39,6 +40,23 @@ export interface StaffActor {
 }
 
 export type { InboxItem } from '../../../shared/api/handoff.ts';
+
+/** A callback request as staff see it. */
+export interface Callback {
+  id: number;
+  name: string;
+  phone: string;
+  preferredTime: string | null;
+  language: string;
+  status: 'pending' | 'done';
+  /** ISO 8601 */
+  createdAt: string;
+}
+
+/** The inbox's view of a signed-in agent (`staff`: the session's staff member, `actor`: who to audit). */
+export function staffActorOf(staff: Pick<StaffAuth, 'tenantId' | 'staffId' | 'name' | 'roles'>, actor: AuditActor): StaffActor {
+  return { tenantId: staff.tenantId, staffId: staff.staffId, name: staff.name, isAdmin: staff.roles.includes('admin'), actor };
+}
 
 export type InboxEvent = { type: 'queued' | 'accepted' | 'closed'; requestId: number };
 
@@ -276,14 +294,15 @@ export class HandoffService {
     });
   }
 
-  async callbacks(staff: StaffActor, status: 'pending' | 'done'): Promise<CallbackRow[]> {
+  /** Callback requests with the citizen's name and phone; reading them is audited (personal data). */
+  async callbacks(staff: StaffActor, status: 'pending' | 'done'): Promise<Callback[]> {
     const rows = await this.repo.listCallbacks(staff.tenantId, status);
     await audit(this.deps.db, staff.actor, {
       action: 'handoff.callbacks_viewed',
       subjectType: 'callback',
       details: { status, count: rows.length },
     });
-    return rows;
+    return rows.map(toCallback);
   }
 
   async markCallbackDone(staff: StaffActor, id: number): Promise<void> {
@@ -317,6 +336,18 @@ export class HandoffService {
   private lang(row: HandoffRow): Language {
     return isLanguage(row.language) ? row.language : this.deps.tenants.get(row.tenant_id).defaultLanguage;
   }
+}
+
+function toCallback(c: CallbackRow): Callback {
+  return {
+    id: c.id,
+    name: c.name,
+    phone: c.phone,
+    preferredTime: c.preferred_time,
+    language: c.language,
+    status: c.status,
+    createdAt: new Date(c.created_at).toISOString(),
+  };
 }
 
 /** Citizens see the agent's first name only. */

@@ -7,9 +7,12 @@ type WebSocket = Awaited<ReturnType<FastifyInstance['injectWS']>>;
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { openPostgres } from '../../db/postgres.ts';
-import { createTestDb } from '../../testing/test-db.ts';
-import { seedDemoIdentities } from '../identity/index.ts';
-import { isWithinHours } from './handoff.service.ts';
+import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { createTestDb, type TestDb } from '../../testing/test-db.ts';
+import { seedDemoIdentities, SESSION_COOKIE } from '../identity/index.ts';
+import { createBus, type Bus } from '../../bus/bus.ts';
+import { TenantRegistry } from '../tenants/index.ts';
+import { HandoffService, isWithinHours } from './handoff.service.ts';
 
 type Json = Record<string, unknown>;
 interface Turn {
@@ -19,22 +22,19 @@ interface Turn {
 }
 
 const TENANT = { 'x-tenant': 'alacant' };
+/** Both instances use Redis for the inbox bus when the CI provides one. */
+const REDIS = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {};
 
-async function buildTestApp(
+/**
+ * A second server instance on the same PostgreSQL database, for the two-instance test: createTestApp opens a
+ * database of its own, and this one must share the first instance's.
+ */
+async function buildSecondInstance(
   db: Awaited<ReturnType<typeof createTestDb>>['db'],
   tenants: Awaited<ReturnType<typeof createTestDb>>['tenants'],
   dataDir: string,
 ): Promise<FastifyInstance> {
-  const config = loadConfig(
-    {},
-    {
-      DATA_DIR: dataDir,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_PER_MINUTE: 10_000,
-      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-    },
-  );
+  const config = loadConfig({}, { DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: 10_000, ...REDIS });
   const app = await buildApp({ config, db, tenants, logger: false });
   await app.ready();
   return app;
@@ -43,11 +43,12 @@ async function buildTestApp(
 async function signInStaff(app: FastifyInstance, email: string, password: string): Promise<{ cookie: string; csrf: string }> {
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/staff', headers: TENANT, payload: { email, password } });
   expect(res.statusCode).toBe(200);
-  const c = res.cookies.find((x) => x.name === 'vt_session');
-  const body = res.json<{ csrfToken?: string; csrf?: string }>();
-  const csrf = body.csrfToken ?? body.csrf ?? '';
+  const c = res.cookies.find((x) => x.name === SESSION_COOKIE);
   if (!c) throw new Error('no staff session');
-  return { cookie: `vt_session=${c.value}`, csrf };
+  // The sign-in answer carries the session's CSRF token (identity.routes: csrfToken).
+  const { csrfToken } = res.json<{ csrfToken: string }>();
+  expect(csrfToken).toMatch(/^[\w-]{20,}$/);
+  return { cookie: `${SESSION_COOKIE}=${c.value}`, csrf: csrfToken };
 }
 
 /** A citizen conversation that has asked for a person: returns its id, owner token and the queued request id. */
@@ -115,17 +116,17 @@ function openSocket(app: FastifyInstance, headers: Record<string, string>): Prom
 const isTurnWith = (text: string) => (m: Json) => m.type === 'turn' && (m.turn as Turn).text.includes(text);
 
 describe('the staff inbox on one instance', () => {
+  let ta: TestApp;
   let app: FastifyInstance;
-  let t: Awaited<ReturnType<typeof createTestDb>>;
+  let t: TestDb;
 
   beforeAll(async () => {
-    t = await createTestDb();
+    ta = await createTestApp({ env: REDIS });
+    ({ app, t } = ta);
     await seedDemoIdentities(t.db);
-    app = await buildTestApp(t.db, t.tenants, (await import('node:fs')).mkdtempSync('/tmp/vt-handoff-'));
   }, 60_000);
   afterAll(async () => {
-    await app.close();
-    await t.close().catch(() => undefined);
+    await ta.close();
   });
 
   it('lets exactly one of two agents accept the same conversation; the other gets 409 handoff.already_taken', async () => {
@@ -228,6 +229,114 @@ describe('the staff inbox on one instance', () => {
       expect.objectContaining({ name: 'Pepa', phone: '600 123 456', status: 'pending' }),
     );
   });
+  it('marks a callback as made: it moves from the pending list to the done list, once, and is audited for this council', async () => {
+    const asked = await app.inject({ method: 'POST', url: '/api/v1/handoff/callbacks', headers: TENANT, payload: { name: 'Vicent', phone: '+34 611 222 333' } });
+    expect(asked.statusCode).toBe(201);
+    const { id } = asked.json<{ id: number }>();
+    const agent = await signInStaff(app, 'agent@alacant.example.org', 'demo-agent-alacant');
+    const done = (callbackId: number, headers: Record<string, string>) => app.inject({ method: 'POST', url: `/api/v1/handoff/callbacks/${callbackId}/done`, headers: { ...TENANT, ...headers } });
+    const list = async (status: 'pending' | 'done') =>
+      (await app.inject({ url: `/api/v1/handoff/callbacks?status=${status}`, headers: { ...TENANT, cookie: agent.cookie } })).json<{ items: { id: number; name: string; status: string }[] }>().items;
+
+    expect((await list('pending')).map((c) => c.id)).toContain(id);
+    expect((await done(id, {})).statusCode).toBe(401);
+    const first = await done(id, { cookie: agent.cookie, 'x-csrf-token': agent.csrf });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ ok: true });
+    expect((await list('pending')).map((c) => c.id)).not.toContain(id);
+    expect((await list('done')).find((c) => c.id === id)).toMatchObject({ name: 'Vicent', status: 'done' });
+    // Made once: a second "done" finds nothing left to do.
+    const again = await done(id, { cookie: agent.cookie, 'x-csrf-token': agent.csrf });
+    expect(again.statusCode).toBe(404);
+    expect(again.json<{ error: Json }>().error.code).toBe('handoff.not_found');
+    const audit = await t.db.query<{ action: string; actor_type: string }>(
+      "SELECT action, actor_type FROM audit_log WHERE tenant_id = 'alacant' AND subject_type = 'callback' AND subject_id = $1 ORDER BY id",
+      [String(id)],
+    );
+    expect(audit.rows).toEqual([
+      { action: 'handoff.callback_requested', actor_type: 'anonymous' },
+      { action: 'handoff.callback_done', actor_type: 'staff' },
+    ]);
+  });
+
+  it('shows staff the transcript with the citizen\'s personal data redacted', async () => {
+    const conv = await citizenAsksForPerson(app);
+    const agent = await signInStaff(app, 'agent@alacant.example.org', 'demo-agent-alacant');
+    const requestId = await requestIdFor(app, agent, conv.id);
+    const acc = await app.inject({ method: 'POST', url: `/api/v1/handoff/requests/${requestId}/accept`, headers: { ...TENANT, cookie: agent.cookie, 'x-csrf-token': agent.csrf } });
+    expect(acc.statusCode).toBe(200);
+    const said = await app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${conv.id}/messages`,
+      headers: { ...TENANT, 'x-conversation-token': conv.token },
+      payload: { text: 'Soy Pepa, DNI 12345678Z, correo pepa.garcia@example.com, cuenta ES91 2100 0418 4502 0005 1332' },
+    });
+    expect(said.statusCode).toBe(200);
+    const tr = await app.inject({ url: `/api/v1/handoff/requests/${requestId}/transcript`, headers: { ...TENANT, cookie: agent.cookie } });
+    expect(tr.statusCode).toBe(200);
+    const turns = tr.json<{ conversationId: string; turns: Turn[] }>().turns;
+    expect(turns.map((x) => x.role)).toEqual(expect.arrayContaining(['citizen', 'staff']));
+    const mine = turns.filter((x) => x.role === 'citizen').at(-1);
+    expect(mine?.text).toBe('Soy Pepa, DNI [DNI], correo [EMAIL], cuenta [IBAN]');
+    // Nothing of it anywhere in what staff receive.
+    for (const secret of ['12345678Z', 'pepa.garcia@example.com', '2100 0418']) expect(tr.body).not.toContain(secret);
+    // Someone else's transcript is not theirs to read: a staff member without the agent role is refused.
+    const editor = await signInStaff(app, 'editor@alacant.example.org', 'demo-editor-alacant');
+    expect((await app.inject({ url: `/api/v1/handoff/requests/${requestId}/transcript`, headers: { ...TENANT, cookie: editor.cookie } })).statusCode).toBe(403);
+  });
+});
+
+describe('office hours replies', () => {
+  let t: TestDb;
+  let bus: Bus;
+  beforeAll(async () => {
+    t = await createTestDb();
+    bus = await createBus(t.db, undefined);
+  }, 60_000);
+  afterAll(async () => {
+    await bus.close();
+    await t.close();
+  });
+
+  /** The inbox as it answers at `now`; office hours never touch a conversation. */
+  const inboxAt = (now: string) =>
+    new HandoffService({
+      db: t.db,
+      bus,
+      tenants: new TenantRegistry(t.tenants),
+      conversations: () => {
+        throw new Error('office hours read no conversation');
+      },
+      now: () => new Date(now),
+    });
+
+  it('says staff answer now on a weekday morning in Alicante, with no message', () => {
+    const tenant = new TenantRegistry(t.tenants).get('alacant');
+    // Tuesday 11:30 in Madrid (summer time, +02:00).
+    expect(inboxAt('2026-06-09T09:30:00Z').officeHours(tenant, 'es')).toEqual({
+      isOpen: true,
+      timeZone: 'Europe/Madrid',
+      hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '10:00', close: '13:00' }],
+      message: null,
+    });
+  });
+
+  it('answers out of hours with the callback offer in the asked language', () => {
+    const tenant = new TenantRegistry(t.tenants).get('alacant');
+    // Tuesday 13:00 (closing time) and Saturday 11:00 in Madrid.
+    for (const now of ['2026-06-09T11:00:00Z', '2026-06-13T09:00:00Z']) {
+      const inbox = inboxAt(now);
+      expect(inbox.officeHours(tenant, 'es')).toMatchObject({ isOpen: false, message: 'Ahora no hay personal atendiendo. Puede dejar su teléfono y le llamaremos en horario de atención.' });
+      expect(inbox.officeHours(tenant, 'ca').message).toBe("Ara no hi ha personal atenent. Pot deixar el seu telèfon i el cridarem en horari d'atenció.");
+      expect(inbox.officeHours(tenant, 'en').message).toBe('No staff are answering right now. Leave your phone number and we will call you back during opening hours.');
+    }
+  });
+
+  it('keeps each council\'s own hours: Medina de Rioseco answers on Monday, Wednesday and Friday, not on the Tuesday Alicante is open', () => {
+    const medina = new TenantRegistry(t.tenants).get('medina-rioseco');
+    expect(inboxAt('2026-06-09T09:30:00Z').officeHours(medina, 'en')).toMatchObject({ isOpen: false, timeZone: 'Europe/Madrid' });
+    expect(inboxAt('2026-06-10T09:30:00Z').officeHours(medina, 'en')).toMatchObject({ isOpen: true, message: null });
+  });
 });
 
 describe('office hours', () => {
@@ -255,8 +364,8 @@ describe.skipIf(!process.env.DATABASE_URL)('the staff inbox across two instances
     url.pathname = `/${dbName}`;
     const dbB = await openPostgres(url.toString(), { max: 5 });
     const dir = (await import('node:fs')).mkdtempSync('/tmp/vt-handoff-');
-    appA = await buildTestApp(t.db, t.tenants, dir);
-    appB = await buildTestApp(dbB, t.tenants, dir);
+    appA = await buildSecondInstance(t.db, t.tenants, dir);
+    appB = await buildSecondInstance(dbB, t.tenants, dir);
   }, 60_000);
   afterAll(async () => {
     await appB.close();
