@@ -65,9 +65,10 @@ describe('filings service', () => {
   it('writes all attachments or none: a failed insert leaves no file, no row and no gap', async () => {
     const before = await countersFor('alacant');
     // PostgreSQL refuses NUL in text: the insert fails inside the transaction, after the files were written.
+    // The database's own error (22021) proves the rollback path ran; a check before the writes would answer otherwise.
     await expect(
       svc.create('alacant', '23456789D', { subject: 'Falla', body: 'texto\u0000roto', departmentId: 'hacienda', attachments: [{ fileName: 'a.pdf', data: await tinyPdf() }, { fileName: 'b.png', data: TINY_PNG }] }, ctx),
-    ).rejects.toBeTruthy();
+    ).rejects.toMatchObject({ code: '22021' });
     expect(await countersFor('alacant')).toBe(before);
     expect(readdirSync(path.join(filesRoot, '.tmp'))).toEqual([]);
     const orphans = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM filing_attachments a LEFT JOIN filings f ON f.id = a.filing_id WHERE f.id IS NULL`);
@@ -138,9 +139,10 @@ describe('filings on S3-compatible storage', () => {
 
   it('leaves no object behind when the filing cannot be written', async () => {
     const before = await storage.list('');
+    // As above: the database refuses the NUL (22021) after the objects were put.
     await expect(
       svc.create('alacant', '23456789D', { subject: 'Falla', body: 'texto\u0000roto', departmentId: 'hacienda', attachments: [{ fileName: 'a.png', data: TINY_PNG }, { fileName: 'b.jpg', data: TINY_JPEG }] }, ctx),
-    ).rejects.toBeTruthy();
+    ).rejects.toMatchObject({ code: '22021' });
     expect(await storage.list('')).toEqual(before);
   }, 30_000);
 });
