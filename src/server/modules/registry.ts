@@ -80,7 +80,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   const nlu = createNluModule({ db: deps.db, tenants: deps.tenants });
   await app.register(nlu.routes);
   // Assistant (issue 3): conversations over the NLU, carrying out the procedures through the same service instances
-  // the forms use; a procedure left out here makes its dialog say "not available yet".
+  // the forms use (all of them are required; a council's profile chooses which it offers).
   // Hand-off inbox (issue 7): its port queues the assistant's requests; it answers through the assistant (late-bound).
   const handoff = createHandoffModule({ db: deps.db, bus: deps.bus, tenants: deps.tenants, conversations: () => assistant.service, sessions: identity.service });
   const assistant = createAssistantModule({

@@ -83,7 +83,8 @@ export function mountWidget(script: HTMLScriptElement): HTMLElement | null {
     return data;
   };
 
-  const abs = (url: string) => (/^https?:\/\//.test(url) ? url : url.startsWith('/t/') ? `${origin}${url}` : `${base}${url}`);
+  // tel: links (emergency numbers in a crisis reply) are left as they are, like absolute URLs.
+  const abs = (url: string) => (/^(https?:\/\/|tel:)/.test(url) ? url : url.startsWith('/t/') ? `${origin}${url}` : `${base}${url}`);
 
   const addMessage = (from: 'me' | 'bot', replies: Reply[]) => {
     for (const old of log.querySelectorAll('.quick button')) (old as HTMLButtonElement).disabled = true;
