@@ -10,7 +10,7 @@ import { seedDemoFiling } from '../modules/filings/index.ts';
 import { seedDemoPadron } from '../modules/padron/index.ts';
 import { seedDemoPayments } from '../modules/payments/index.ts';
 import type { TenantProfile } from '../modules/tenants/index.ts';
-import { DEMO_FILE, readDemoFile, type DemoFile } from './demo-file.ts';
+import { DEMO_FILE, readDemoFile, type DemoFile } from '../demo-file.ts';
 
 export const DEMO_CITIZENS_FILE = DEMO_FILE;
 export type DemoData = DemoFile;

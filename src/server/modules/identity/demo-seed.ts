@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.ts';
-import { DEMO_FILE, readDemoFile, type DemoFile } from '../../demo/demo-file.ts';
+import { DEMO_FILE, readDemoFile, type DemoFile } from '../../demo-file.ts';
 import { hashPassword } from '../../sessions/index.ts';
 import { IdentityRepository } from './identity.repository.ts';
 

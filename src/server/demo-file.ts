@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-export const DEMO_FILE = fileURLToPath(new URL('../../../data/demo/citizens.yaml', import.meta.url));
+export const DEMO_FILE = fileURLToPath(new URL('../../data/demo/citizens.yaml', import.meta.url));
 
 // YAML reads unquoted 1948-03-12 as a Date; both forms are accepted.
 const DateLike = z.union([z.string(), z.date()]);
