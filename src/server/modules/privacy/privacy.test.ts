@@ -120,6 +120,18 @@ describe('data protection over the procedure registers', () => {
   it("exports a citizen's appointments, filings, receipts and certificates, and keeps them as public records on erasure", async () => {
     const { seedDemoRegisters } = await import('../../demo/demo-seed.ts');
     await seedDemoRegisters(ta.t.db, ta.t.tenants.map((x) => x.profile));
+    // An appointment and a certificate of this citizen, and one of each for someone else that must not appear.
+    // (The export lists appointments still to come: listMine's window.)
+    await ta.t.db.query(
+      `INSERT INTO appointments (id, tenant_id, code, dni, service_id, office_id, starts_at, ends_at, status, language)
+       VALUES ('apt-privacy-1', 'alacant', 'CITA-PRIV-1', '23456789D', 'padron', 'centre', '2030-03-05T09:00:00Z', '2030-03-05T09:15:00Z', 'booked', 'es'),
+              ('apt-privacy-2', 'alacant', 'CITA-PRIV-2', '87654321X', 'padron', 'centre', '2030-03-05T09:15:00Z', '2030-03-05T09:30:00Z', 'booked', 'es')`,
+    );
+    await ta.t.db.query(
+      `INSERT INTO padron_certificate_requests (id, tenant_id, dni, collective, language, code, created_at)
+       VALUES ('cert-privacy-1', 'alacant', '23456789D', false, 'ca', 'CSV-PRIVACY-0001', '2026-11-20T10:00:00Z'),
+              ('cert-privacy-2', 'alacant', '87654321X', true, 'es', 'CSV-PRIVACY-0002', '2026-11-21T10:00:00Z')`,
+    );
     const exp = await app.inject({
       method: 'POST',
       url: '/api/v1/privacy/export',
@@ -127,8 +139,35 @@ describe('data protection over the procedure registers', () => {
       payload: { dni: '23456789D' },
     });
     expect(exp.statusCode).toBe(200);
-    const body = exp.json<{ domains: { filings: { registryNumber: string }[]; taxes: { receiptsAndFines: unknown[] } } }>();
-    expect(body.domains.filings.length).toBeGreaterThan(0);
+    const body = exp.json<{
+      domains: {
+        appointments: unknown[];
+        certificates: unknown[];
+        filings: { registryNumber: string }[];
+        taxes: { receiptsAndFines: unknown[] };
+      };
+    }>();
+    expect(body.domains.appointments).toEqual([
+      {
+        id: 'apt-privacy-1',
+        code: 'CITA-PRIV-1',
+        serviceId: 'padron',
+        serviceName: 'Padrón y certificados',
+        kind: 'individual',
+        officeId: 'centre',
+        officeName: 'Oficina de Atención Ciudadana Centro',
+        officeAddress: 'Plaza del Ayuntamiento 1, 03002 Alicante',
+        startsAt: '2030-03-05T09:00:00.000Z',
+        endsAt: '2030-03-05T09:15:00.000Z',
+        localDate: '2030-03-05',
+        localTime: '10:00',
+        status: 'booked',
+        rescheduledFrom: null,
+      },
+    ]);
+    expect(body.domains.certificates).toEqual([{ code: 'CSV-PRIVACY-0001', kind: 'individual', language: 'ca', issuedAt: '2026-11-20T10:00:00.000Z' }]);
+    // The demo seed files one filing per demo citizen.
+    expect(body.domains.filings).toHaveLength(1);
     expect(body.domains.filings[0]?.registryNumber).toMatch(/^REG-\d{4}-\d{6}$/);
     expect(body.domains.taxes.receiptsAndFines.length).toBeGreaterThan(0);
     const erase = await app.inject({
@@ -138,7 +177,13 @@ describe('data protection over the procedure registers', () => {
       payload: { dni: '23456789D' },
     });
     expect(erase.statusCode).toBe(200);
-    const left = await ta.t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM filings WHERE tenant_id = 'alacant' AND dni = '23456789D'");
-    expect(left.rows[0]?.n).toBeGreaterThan(0);
+    const retained = { erased: 0, retained: expect.stringContaining('Ley 39/2015') };
+    expect(erase.json()).toMatchObject({ dni: '23456789D', domains: { appointments: retained, certificates: retained, filings: retained, taxes: retained } });
+    const left = await ta.t.db.query<{ appointments: number; certificates: number; filings: number }>(
+      `SELECT (SELECT count(*)::int FROM appointments WHERE tenant_id = 'alacant' AND dni = '23456789D') AS appointments,
+              (SELECT count(*)::int FROM padron_certificate_requests WHERE tenant_id = 'alacant' AND dni = '23456789D') AS certificates,
+              (SELECT count(*)::int FROM filings WHERE tenant_id = 'alacant' AND dni = '23456789D') AS filings`,
+    );
+    expect(left.rows).toEqual([{ appointments: 1, certificates: 1, filings: 1 }]);
   });
 });
