@@ -34,6 +34,11 @@ describe('kiosks', () => {
     expect(wrong.json<{ error: { code: string } }>().error.code).toBe('kiosks.invalid_token');
     const me = await ta.app.inject({ url: '/api/v1/kiosks/me', headers: { ...TENANT, cookie: cookie(ok, KIOSK_COOKIE) } });
     expect(me.json()).toMatchObject({ id: 'alacant-mercat' });
+    // Only the accepted activation is audited, for this council and this kiosk.
+    const audit = await ta.t.db.query<{ tenant_id: string; kiosk_id: string; channel: string }>(
+      "SELECT tenant_id, kiosk_id, channel FROM audit_log WHERE action = 'kiosk.activated' AND subject_id = 'alacant-mercat'",
+    );
+    expect(audit.rows).toEqual([{ tenant_id: 'alacant', kiosk_id: 'alacant-mercat', channel: 'kiosk' }]);
   });
 
   it('does not accept a kiosk cookie of one council at another', async () => {
@@ -72,8 +77,10 @@ describe('kiosks', () => {
     expect(wipe.statusCode).toBe(204);
     // Even if the browser kept the old cookie, the server no longer honours it.
     expect((await ta.app.inject({ url: '/api/v1/me', headers: { ...TENANT, cookie: both } })).statusCode).toBe(401);
-    const audit = await ta.t.db.query<{ action: string; kiosk_id: string }>("SELECT action, kiosk_id FROM audit_log WHERE action = 'kiosk.wiped'");
-    expect(audit.rows).toContainEqual({ action: 'kiosk.wiped', kiosk_id: 'alacant-mercat' });
+    const audit = await ta.t.db.query<{ actor_type: string; kiosk_id: string; channel: string; details: unknown }>(
+      "SELECT actor_type, kiosk_id, channel, details FROM audit_log WHERE tenant_id = 'alacant' AND action = 'kiosk.wiped' ORDER BY id DESC LIMIT 1",
+    );
+    expect(audit.rows).toEqual([{ actor_type: 'system', kiosk_id: 'alacant-mercat', channel: 'kiosk', details: { sessionsEnded: 1 } }]);
   });
 });
 
