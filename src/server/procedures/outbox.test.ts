@@ -128,15 +128,15 @@ describe('an outbox sender', () => {
     for (const [seq, id, chain] of [[1, 'z-first', 'A'], [2, 'y-second', 'A'], [3, 'x-other', 'B']] as const) {
       await t.db.query(`INSERT INTO test_chain_outbox (seq, id, chain, tenant_id, next_attempt_at) VALUES ($1, $2, $3, 'alacant', $4)`, [seq, id, chain, clock]);
     }
-    const first = await chained.claim<{ id: string; chain: string }>(t.db, clock, 10, 60);
+    const first = await chained.claim<Entry & { chain: string }>(t.db, clock, 10, 60);
     expect(first.map((r) => r.id).sort()).toEqual(['x-other', 'z-first']);
     expect(first.find((r) => r.id === 'x-other')).toMatchObject({ chain: 'B', tenant_id: 'alacant', attempts: 1 });
     await chained.finish(t.db, 'z-first', clock, { status: 'delivered', externalRef: undefined });
-    expect((await chained.claim<{ id: string }>(t.db, clock, 10, 60)).map((r) => r.id)).toEqual(['y-second']);
+    expect((await chained.claim<Entry>(t.db, clock, 10, 60)).map((r) => r.id)).toEqual(['y-second']);
     // A refused row no longer holds its chain back (a person settles it), but stays out of every claim.
     await t.db.query(`INSERT INTO test_chain_outbox (seq, id, chain, tenant_id, next_attempt_at) VALUES (4, 'w-third', 'A', 'alacant', $1)`, [clock]);
     await chained.finish(t.db, 'y-second', clock, { status: 'failed', error: 'HTTP 422' });
-    expect((await chained.claim<{ id: string }>(t.db, clock, 10, 60)).map((r) => r.id)).toEqual(['w-third']);
+    expect((await chained.claim<Entry>(t.db, clock, 10, 60)).map((r) => r.id)).toEqual(['w-third']);
     expect(await chained.failed(t.db, 'alacant')).toEqual([{ key: 'y-second', attempts: 1, last_error: 'HTTP 422', created_at: expect.any(Date), about: {} }]);
   });
 
