@@ -79,6 +79,32 @@ describe('analytics', () => {
     expect(audit.rows[0]?.n).toBe(1);
   });
 
+  it('exports questions so that no cell runs as a spreadsheet formula, quoting commas and quotes (RFC 4180)', async () => {
+    // Citizens type the questions: a leading = + - @ would be a formula in Excel or LibreOffice (CSV injection).
+    const questions = ['=HYPERLINK("http://evil.example","clic")', '+34 600 000 000', '-5 euros de multa', '@SUM(A1:A9)', 'hola, "vecino"'];
+    for (const question of questions) {
+      await ta.t.db.query("INSERT INTO events (tenant_id, at, type, language, data) VALUES ('alacant', '2026-05-04T10:00:00Z', 'assistant.query', 'es', $1::jsonb)", [
+        JSON.stringify({ resolved: false, question }),
+      ]);
+    }
+    const res = await ta.app.inject({ url: '/api/v1/analytics/export.csv?from=2026-05-04&to=2026-05-04&table=unanswered', headers: { ...T, cookie: analyst } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="alacant-unanswered-2026-05-04-2026-05-04.csv"');
+    const [header, ...rows] = res.body.split('\r\n');
+    expect(header).toBe('question,count');
+    // Questions are grouped lower-cased; the order among equal counts is the database's collation, so compare as a set.
+    expect(rows.sort()).toEqual(
+      [
+        '"\'=hyperlink(""http://evil.example"",""clic"")",1',
+        "'+34 600 000 000,1",
+        "'-5 euros de multa,1",
+        "'@sum(a1:a9),1",
+        '"hola, ""vecino""",1',
+        '',
+      ].sort(),
+    );
+  });
+
   it('is for analysts and admins only, and rejects a reversed range with a translated error', async () => {
     const agent = await signIn('agent@alacant.example.org', 'demo-agent-alacant');
     expect((await ta.app.inject({ url: '/api/v1/analytics', headers: { ...T, cookie: agent } })).statusCode).toBe(403);
