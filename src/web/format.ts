@@ -1,11 +1,8 @@
+import { INTL_LOCALES as LOCALES } from '../shared/format.ts';
 import type { Language } from '../shared/languages.ts';
 
-const LOCALES: Record<Language, string> = { es: 'es-ES', ca: 'ca-ES', en: 'en-GB' };
-
-/** Money is integer cents on the wire; shown in euros in the page's language. */
-export function formatMoney(cents: number, lang: Language): string {
-  return new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency: 'EUR' }).format(cents / 100);
-}
+/** Money is integer cents on the wire; shown in euros in the page's language (the assistant's replies use the same). */
+export { formatMoney } from '../shared/format.ts';
 
 /** An instant shown in the council's time zone (a kiosk's clock may be wrong; the council's zone is not). */
 export function formatDateTime(iso: string, lang: Language, timeZone: string): string {
