@@ -4,8 +4,9 @@
  * header when signed in, and the server's error shape ({ error: { code, message, details? } }) turned into an
  * ApiError by `ok()`.
  */
-import createClient, { type Client, type ClientPathsWithMethod, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
+import createClient, { createQuerySerializer, type Client, type ClientPathsWithMethod, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { ApiResponse, paths } from '../shared/api/contract.ts';
+import type { Language } from '../shared/languages.ts';
 
 export interface ApiErrorDetail {
   path: string;
@@ -110,16 +111,32 @@ export async function ok<T>(pending: Promise<{ data?: T; error?: unknown; respon
   return data as T;
 }
 
+const defaultQuery = createQuerySerializer();
+
+/**
+ * Asks for the answer in `lang` (`?lang=`, which the server's context reads on every route although the route
+ * schemas do not declare it): the page's language wins over a lang cookie another tab or a kiosk visitor left.
+ */
+export function inLanguage(lang: Language): { querySerializer: (query: Record<string, unknown>) => string } {
+  return {
+    querySerializer: (query) => {
+      const rest = defaultQuery(query);
+      return rest ? `${rest}&lang=${lang}` : `lang=${lang}`;
+    },
+  };
+}
+
 /** Paths that answer GET. */
 export type GetPath = ClientPathsWithMethod<typeof client, 'get'>;
-/** The parameters of `GET path` (path, query), and an abort signal. */
-export type GetInit<P extends GetPath> = MaybeOptionalInit<paths[P], 'get'>;
+/** The parameters of `GET path` (path, query), an abort signal, and the language of the answer. */
+export type GetInit<P extends GetPath> = MaybeOptionalInit<paths[P], 'get'> & { lang?: Language };
 
 /** A typed GET, for loaders that take a path chosen at run time (useGet). */
 export function get<P extends GetPath>(path: P, init?: GetInit<P>): Promise<ApiResponse<P>> {
   // openapi-fetch's overloads cannot follow a path that is itself generic; P gives the answer its type back.
   const untyped = client.GET as (p: string, i?: object) => Promise<{ data?: ApiResponse<P>; error?: unknown; response: Response }>;
-  return ok(untyped(path, init));
+  const { lang, ...rest } = init ?? {};
+  return ok(untyped(path, lang ? { ...rest, ...inLanguage(lang) } : rest));
 }
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<T> {

@@ -1,9 +1,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, setCsrfToken, trackSessionLoad } from './api.ts';
+import type { ApiResponse } from '../shared/api/contract.ts';
+import { ApiError, client, ok, setCsrfToken, trackSessionLoad } from './api.ts';
 
-export type Me =
-  | { kind: 'citizen'; tenantId: string; dni: string; givenName: string; surname: string; method: string }
-  | { kind: 'staff'; tenantId: string; staffId: string; name: string; roles: string[] };
+/** Who is signed in: a citizen or a member of staff. */
+export type Me = ApiResponse<'/api/v1/me'>;
 
 interface SessionValue {
   me: Me | null;
@@ -28,8 +28,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       }),
     );
     try {
-      const who = await api<Me>('/api/v1/me');
-      const csrf = await api<{ token: string | null }>('/api/v1/auth/csrf');
+      const who = await ok(client.GET('/api/v1/me'));
+      const csrf = await ok(client.GET('/api/v1/auth/csrf'));
       setCsrfToken(csrf.token);
       setMe(who);
     } catch (err) {
@@ -55,7 +55,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       signOut: async () => {
         try {
-          await api('/api/v1/auth/logout', { method: 'POST' });
+          await ok(client.POST('/api/v1/auth/logout'));
         } finally {
           setCsrfToken(null);
           setMe(null);

@@ -43,8 +43,8 @@ function useLoad<T>(key: string | null, load: (signal: AbortSignal) => Promise<T
  * has the type the server documents; a change of parameters loads again.
  */
 export function useGet<P extends GetPath>(path: P | null, init?: GetInit<P>): Loaded<ApiResponse<P>> {
-  const params = (init as { params?: unknown } | undefined)?.params;
-  const key = path === null ? null : `${path} ${JSON.stringify(params ?? null)}`;
+  const { params, lang } = (init ?? {}) as { params?: unknown; lang?: string };
+  const key = path === null ? null : `${path} ${JSON.stringify(params ?? null)} ${lang ?? ''}`;
   return useLoad(key, (signal) => (path === null ? Promise.reject(new Error('waiting')) : get(path, { ...init, signal } as GetInit<P>)));
 }
 

@@ -1,17 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { api, ApiError } from '../../api.ts';
+import { ApiError, client, ok } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useSession } from '../../session.tsx';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { resolveUrl } from '../chat/card-view.tsx';
-import type { Appointment, Availability } from '../procedures/appointment.tsx';
+import type { Appointment } from '../procedures/appointment.tsx';
 import { SlotPicker } from '../procedures/slot-picker.tsx';
-import { FilingTable, type FilingSummary } from '../procedures/filing.tsx';
+import { FilingTable } from '../procedures/filing.tsx';
 import { DebtList, PaymentHistory } from '../procedures/pay.tsx';
 import { PaymentReminders } from './payment-reminders.tsx';
 import { RequireCitizen } from './signin.tsx';
@@ -68,7 +68,7 @@ function MyArea() {
 function Certificates() {
   const { t } = useTranslation('web');
   const { lang, timeZone } = useApp();
-  const list = useApi<{ certificates: { code: string; kind: string; issuedAt: string }[] }>('/api/v1/certificates/padron');
+  const list = useGet('/api/v1/certificates/padron');
   if (list.isLoading) return <Loading />;
   if (list.error) return <ErrorAlert error={list.error} />;
   const items = list.data?.certificates ?? [];
@@ -90,7 +90,7 @@ function Certificates() {
 function Appointments() {
   const { t } = useTranslation('web');
   const { lang, timeZone } = useApp();
-  const list = useApi<{ appointments: Appointment[] }>(`/api/v1/appointments?lang=${lang}`);
+  const list = useGet('/api/v1/appointments', { lang });
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState('');
   const [moving, setMoving] = useState<Appointment | null>(null);
@@ -100,7 +100,7 @@ function Appointments() {
     if (!window.confirm(t('my.cancel_confirm', { when: formatDateTime(a.startsAt, lang, timeZone) }))) return;
     setError(null);
     try {
-      await api(`/api/v1/appointments/${encodeURIComponent(a.id)}/cancel`, { method: 'POST', body: {} });
+      await ok(client.POST('/api/v1/appointments/{id}/cancel', { params: { path: { id: a.id } } }));
       setMessage(t('my.cancelled'));
       list.reload();
     } catch (err) {
@@ -151,9 +151,9 @@ function Appointments() {
 function RescheduleForm({ appointment, onDone }: { appointment: Appointment; onDone: () => void }) {
   const { t } = useTranslation('web');
   const { lang, timeZone } = useApp();
-  const availability = useApi<Availability>(
-    `/api/v1/appointments/availability?serviceId=${encodeURIComponent(appointment.serviceId)}&officeId=${encodeURIComponent(appointment.officeId)}&days=14`,
-  );
+  const availability = useGet('/api/v1/appointments/availability', {
+    params: { query: { serviceId: appointment.serviceId, officeId: appointment.officeId, days: 14 } },
+  });
   const [startsAt, setStartsAt] = useState('');
   const [error, setError] = useState<unknown>(null);
   const submit = async (e: FormEvent) => {
@@ -164,7 +164,7 @@ function RescheduleForm({ appointment, onDone }: { appointment: Appointment; onD
       return;
     }
     try {
-      await api(`/api/v1/appointments/${encodeURIComponent(appointment.id)}/reschedule`, { body: { startsAt } });
+      await ok(client.POST('/api/v1/appointments/{id}/reschedule', { params: { path: { id: appointment.id } }, body: { startsAt } }));
       onDone();
     } catch (err) {
       setError(err);
@@ -192,7 +192,7 @@ function RescheduleForm({ appointment, onDone }: { appointment: Appointment; onD
 }
 
 function Filings() {
-  const list = useApi<{ filings: FilingSummary[] }>('/api/v1/filings');
+  const list = useGet('/api/v1/filings');
   if (list.isLoading) return <Loading />;
   if (list.error) return <ErrorAlert error={list.error} />;
   return <FilingTable filings={list.data?.filings ?? []} />;

@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { normalizePhone, type ReminderPrefs } from '../../../shared/api/payments.ts';
-import { api, ApiError } from '../../api.ts';
+import { normalizePhone } from '../../../shared/api/payments.ts';
+import { ApiError, client, ok } from '../../api.ts';
 import { describedBy, ErrorAlert, Field, Loading } from '../../components/form-bits.tsx';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 
 /** `.form fieldset input` stretches inputs to the full width; a checkbox keeps its own size. */
 const CHECKBOX = { width: 'auto' } as const;
@@ -14,7 +14,7 @@ const CHECKBOX = { width: 'auto' } as const;
  */
 export function PaymentReminders() {
   const { t } = useTranslation('web');
-  const current = useApi<ReminderPrefs>('/api/v1/payments/reminders');
+  const current = useGet('/api/v1/payments/reminders');
   const [isEmail, setIsEmail] = useState(false);
   const [isSms, setIsSms] = useState(false);
   const [email, setEmail] = useState('');
@@ -50,7 +50,7 @@ export function PaymentReminders() {
     setIsBusy(true);
     try {
       const body = { isEmail, isSms: isSmsAvailable && isSms, ...(email.trim() ? { email: email.trim() } : {}), ...(isSmsAvailable ? { phone: phone.trim() || null } : {}) };
-      const next = await api<ReminderPrefs>('/api/v1/payments/reminders', { method: 'PUT', body });
+      const next = await ok(client.PUT('/api/v1/payments/reminders', { body }));
       setPhone(next.phone ?? '');
       setEmail(next.email ?? '');
       setSaved(next.isEmail || next.isSms ? t('reminders.saved_on') : t('reminders.saved_off'));

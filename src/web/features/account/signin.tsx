@@ -1,18 +1,11 @@
 import { createContext, useContext, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearch } from 'wouter';
-import { api, apiUrl, ApiError } from '../../api.ts';
+import { apiUrl, ApiError, client, ok } from '../../api.ts';
 import { describedBy, ErrorAlert, Field, Loading } from '../../components/form-bits.tsx';
-import { useSession, type Me } from '../../session.tsx';
-import { useApi } from '../../use-api.ts';
+import { useSession } from '../../session.tsx';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
-
-interface Methods {
-  card: boolean;
-  certificateUrl: string | null;
-  isCertificateHeaderTrusted: boolean;
-  oidc: boolean;
-}
 
 /** Only paths on this site, never another site (the server checks the same). */
 function safeReturnTo(value: string | null): string {
@@ -34,7 +27,7 @@ export function CardSignInForm({ onDone, idPrefix = 'signin' }: { onDone: () => 
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ me: Me; csrfToken: string }>('/api/v1/auth/card', { body: { card: card.replace(/[\s-]/g, ''), pin } });
+      const res = await ok(client.POST('/api/v1/auth/card', { body: { card: card.replace(/[\s-]/g, ''), pin } }));
       session.signedIn(res.me, res.csrfToken);
       setPin('');
       onDone();
@@ -66,7 +59,7 @@ export function SignInPage() {
   const [, navigate] = useLocation();
   const search = useSearch();
   const returnTo = safeReturnTo(new URLSearchParams(search).get('returnTo'));
-  const methods = useApi<Methods>('/api/v1/auth/methods');
+  const methods = useGet('/api/v1/auth/methods');
   const withReturn = (url: string) => `${url}${url.includes('?') ? '&' : '?'}returnTo=${encodeURIComponent(returnTo)}`;
   return (
     <section aria-labelledby="page-title">

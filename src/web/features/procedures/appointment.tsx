@@ -1,36 +1,17 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../api.ts';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
+import { ApiError, client, ok } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Field, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RequireCitizen } from '../account/signin.tsx';
 import { SlotPicker } from './slot-picker.tsx';
 
-export interface Service {
-  id: string;
-  name: string;
-  description?: string;
-  kind: 'individual' | 'group';
-  offices: { id: string; name: string; address: string }[];
-}
-export interface Appointment {
-  id: string;
-  code: string;
-  serviceName: string;
-  officeName: string;
-  officeAddress: string;
-  serviceId: string;
-  officeId: string;
-  startsAt: string;
-  status: 'booked' | 'cancelled';
-}
-export interface Availability {
-  timeZone: string;
-  days: { officeId: string; date: string; slots: { startsAt: string; time: string; free: number }[] }[];
-}
+/** A citizen's appointment, as the server answers a booking or lists them. */
+export type Appointment = ApiResponse<'/api/v1/appointments', 'post'>;
 
 export function AppointmentPage() {
   const { t } = useTranslation('web');
@@ -49,7 +30,7 @@ export function AppointmentPage() {
 function AppointmentForm() {
   const { t } = useTranslation('web');
   const { lang, timeZone } = useApp();
-  const services = useApi<{ services: Service[] }>(`/api/v1/appointments/services?lang=${lang}`);
+  const services = useGet('/api/v1/appointments/services', { lang });
   const [serviceId, setServiceId] = useState('');
   const [officeId, setOfficeId] = useState('');
   const [startsAt, setStartsAt] = useState('');
@@ -57,8 +38,8 @@ function AppointmentForm() {
   const [booked, setBooked] = useState<Appointment | null>(null);
   const [isBusy, setBusy] = useState(false);
   const service = services.data?.services.find((s) => s.id === serviceId);
-  const slotsPath = serviceId && officeId ? `/api/v1/appointments/availability?serviceId=${encodeURIComponent(serviceId)}&officeId=${encodeURIComponent(officeId)}&days=14` : null;
-  const availability = useApi<Availability>(slotsPath);
+  const hasSlots = Boolean(serviceId && officeId);
+  const availability = useGet(hasSlots ? '/api/v1/appointments/availability' : null, { params: { query: { serviceId, officeId, days: 14 } } });
   useEffect(() => {
     const first = service?.offices[0];
     setOfficeId(service?.offices.length === 1 && first ? first.id : '');
@@ -84,7 +65,7 @@ function AppointmentForm() {
     setBusy(true);
     setError(null);
     try {
-      setBooked(await api<Appointment>('/api/v1/appointments', { body: { serviceId, officeId, startsAt } }));
+      setBooked(await ok(client.POST('/api/v1/appointments', { body: { serviceId, officeId, startsAt } })));
     } catch (err) {
       setError(err);
       availability.reload();
@@ -118,8 +99,8 @@ function AppointmentForm() {
           </select>
         </Field>
       ) : null}
-      {slotsPath && availability.isLoading ? <Loading /> : null}
-      {slotsPath && !availability.isLoading && availability.data ? (
+      {hasSlots && availability.isLoading ? <Loading /> : null}
+      {hasSlots && !availability.isLoading && availability.data ? (
         <SlotPicker name="appt-slot" legend={t('appointment.slot')} availability={availability.data} value={startsAt} onChange={setStartsAt} error={slotErr} />
       ) : null}
       <button type="submit" className="button" disabled={isBusy || !officeId}>

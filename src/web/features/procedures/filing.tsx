@@ -1,30 +1,19 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearch } from 'wouter';
-import { api, ApiError } from '../../api.ts';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
+import { ApiError, client, ok } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { localized } from '../../boot.ts';
 import { describedBy, ErrorAlert, Field, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RequireCitizen } from '../account/signin.tsx';
 import { DocumentActions, resolveUrl } from '../chat/card-view.tsx';
 
-export interface FilingSummary {
-  id: string;
-  registryNumber: string;
-  subject: string;
-  departmentName: string;
-  status: 'registered' | 'in_review' | 'needs_info' | 'resolved' | 'rejected';
-  createdAt: string;
-  receiptCode: string | null;
-}
-interface FilingDetail extends FilingSummary {
-  body: string;
-  attachments: { id: string; fileName: string; sizeBytes: number }[];
-  history: { status: FilingSummary['status']; note: string | null; at: string }[];
-}
+/** One of the citizen's filings as the list answers it. */
+export type FilingSummary = ApiResponse<'/api/v1/filings'>['filings'][number];
 
 export const MAX_FILES = 5;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -59,7 +48,7 @@ export function FilingForm({ extraFiles }: { extraFiles: File[] }) {
   const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [isBusy, setBusy] = useState(false);
-  const [done, setDone] = useState<FilingDetail | null>(null);
+  const [done, setDone] = useState<ApiResponse<'/api/v1/filings', 'post'> | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const fieldErr = (f: string) => (error instanceof ApiError ? error.fieldMessage(f) : undefined);
   const all = [...files, ...extraFiles];
@@ -77,7 +66,8 @@ export function FilingForm({ extraFiles }: { extraFiles: File[] }) {
     for (const f of all) form.append('attachments', f, f.name);
     setBusy(true);
     try {
-      setDone(await api<FilingDetail>('/api/v1/filings', { form }));
+      // Multipart (fields and files): the document describes the answer but not this body.
+      setDone(await ok(client.POST('/api/v1/filings', { body: form as never })));
     } catch (err) {
       setError(err);
     } finally {
@@ -149,9 +139,9 @@ function FilingStatusForm({ initial }: { initial: string }) {
   const { t } = useTranslation('web');
   const { lang, timeZone } = useApp();
   const [number, setNumber] = useState(initial);
-  const [path, setPath] = useState<string | null>(initial ? `/api/v1/filings/status/${encodeURIComponent(initial.trim().toUpperCase())}` : null);
-  const detail = useApi<FilingDetail>(path);
-  const mine = useApi<{ filings: FilingSummary[] }>('/api/v1/filings');
+  const [asked, setAsked] = useState<string | null>(initial ? initial.trim().toUpperCase() : null);
+  const detail = useGet(asked === null ? null : '/api/v1/filings/status/{number}', { params: { path: { number: asked ?? '' } } });
+  const mine = useGet('/api/v1/filings');
   const err = detail.error instanceof ApiError && detail.error.status === 400 ? t('filing_status.format') : undefined;
   return (
     <>
@@ -159,7 +149,7 @@ function FilingStatusForm({ initial }: { initial: string }) {
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          setPath(`/api/v1/filings/status/${encodeURIComponent(number.trim().toUpperCase())}`);
+          setAsked(number.trim().toUpperCase());
         }}
       >
         <Field id="filing-number" label={t('filing_status.number')} hint={t('filing_status.number_hint')} error={err}>
@@ -169,9 +159,9 @@ function FilingStatusForm({ initial }: { initial: string }) {
           {t('filing_status.submit')}
         </button>
       </form>
-      {detail.isLoading && path ? <Loading /> : null}
+      {detail.isLoading && asked !== null ? <Loading /> : null}
       {!err ? <ErrorAlert error={detail.error} /> : null}
-      {detail.data && path ? (
+      {detail.data && asked !== null ? (
         <div className="card" role="status">
           <h2>
             {detail.data.registryNumber}: {detail.data.subject}

@@ -1,19 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
+import { client, ok } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert } from '../../components/form-bits.tsx';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RequireCitizen } from '../account/signin.tsx';
 import { DocumentActions, resolveUrl } from '../chat/card-view.tsx';
 
-interface Issued {
-  code: string;
-  displayCode: string;
-  verifyUrl: string;
-  url: string;
-  kind: 'individual' | 'collective';
-}
+type Issued = ApiResponse<'/api/v1/certificates/padron', 'post'>;
 
 export function PadronPage() {
   const { t } = useTranslation('web');
@@ -41,7 +36,7 @@ function PadronForm() {
     setBusy(true);
     setError(null);
     try {
-      setIssued(await api<Issued>('/api/v1/certificates/padron', { body: { kind, language: lang } }));
+      setIssued(await ok(client.POST('/api/v1/certificates/padron', { body: { kind, language: lang } })));
     } catch (err) {
       setError(err);
     } finally {

@@ -3,15 +3,16 @@
  * gateway authorised the charge. A rejected payment (paid twice, wrong amount, too late) was charged: the citizen is
  * told about the refund and its amount. Pure, so a test checks every state against the real catalogues.
  */
-export type RefundStatus = 'pending' | 'refunded' | 'refund_by_hand' | 'failed';
-export type RefundReason = 'already_paid' | 'amount_mismatch' | 'late' | 'unknown_order';
-export type PaymentStatus = 'created' | 'paid' | 'denied' | 'rejected' | 'expired';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
 
-export interface PaymentOutcomeInput {
-  amountCents: number;
-  status: PaymentStatus;
-  refund: { status: RefundStatus; reason: RefundReason; amountCents: number } | null;
-}
+/** A payment as the server answers it; a new status there is a compile error in the switch below. */
+export type Payment = ApiResponse<'/api/v1/payments/{id}'>;
+type Refund = NonNullable<Payment['refund']>;
+export type RefundStatus = Refund['status'];
+export type RefundReason = Refund['reason'];
+export type PaymentStatus = Payment['status'];
+
+export type PaymentOutcomeInput = Pick<Payment, 'amountCents' | 'status'> & { refund: Pick<Refund, 'status' | 'reason' | 'amountCents'> | null };
 
 /** The web catalogue key (namespace web) and the amount, in cents, its {amount} stands for. */
 export function paymentOutcome(p: PaymentOutcomeInput): { key: string; amountCents: number | undefined; isCharged: boolean } {

@@ -1,21 +1,19 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PendingItem } from '../../../shared/api/payments.ts';
-import { api } from '../../api.ts';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
+import { client, ok } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDate, formatDateTime, formatMoney } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { RequireCitizen } from '../account/signin.tsx';
 import { DocumentActions } from '../chat/card-view.tsx';
-import { paymentOutcome, type PaymentOutcomeInput } from './pay-outcome.ts';
+import { paymentOutcome, type Payment } from './pay-outcome.ts';
 
-export type Debt = PendingItem;
-interface Started {
-  paymentId: string;
-  redirectForm: { url: string; method: 'POST' | 'GET'; fields: Record<string, string> };
-}
+/** What the citizen owes, one receipt, liquidation or fine. */
+export type Debt = ApiResponse<'/api/v1/payments/pending'>['items'][number];
+type Started = ApiResponse<'/api/v1/payments', 'post'>;
 
 /** The gateway is another site: a real form post, as the gateway expects (no script on its side). */
 function goToGateway(form: Started['redirectForm']): void {
@@ -50,7 +48,7 @@ export function PayPage() {
 export function DebtList() {
   const { t } = useTranslation('web');
   const { lang, timeZone } = useApp();
-  const pending = useApi<{ items: Debt[]; totalDueCents: number }>(`/api/v1/payments/pending?lang=${lang}`);
+  const pending = useGet('/api/v1/payments/pending', { lang });
   const [error, setError] = useState<unknown>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   if (pending.isLoading) return <Loading />;
@@ -59,7 +57,7 @@ export function DebtList() {
     setBusyId(debt.id);
     setError(null);
     try {
-      const started = await api<Started>('/api/v1/payments', { body: { debtId: debt.id } });
+      const started = await ok(client.POST('/api/v1/payments', { body: { debtId: debt.id } }));
       goToGateway(started.redirectForm);
     } catch (err) {
       setError(err);
@@ -96,15 +94,6 @@ export function DebtList() {
   );
 }
 
-export interface Payment extends PaymentOutcomeInput {
-  id: string;
-  debtId: string;
-  reference: string | null;
-  orderId: string;
-  receiptCode: string | null;
-  createdAt: string;
-}
-
 /** The sentence for a payment's outcome, with any amount in the page's language. */
 function useOutcomeText(): (p: Payment) => string {
   const { t } = useTranslation('web');
@@ -120,7 +109,7 @@ export function PaymentResultPage({ id }: { id: string }) {
   const { t } = useTranslation('web');
   const { lang } = useApp();
   usePageTitle(t('pay.result_title'));
-  const payment = useApi<Payment>(`/api/v1/payments/${encodeURIComponent(id)}`);
+  const payment = useGet('/api/v1/payments/{id}', { params: { path: { id } } });
   const outcome = useOutcomeText();
   const p = payment.data;
   const receipt = `/api/v1/payments/${encodeURIComponent(id)}/receipt`;
@@ -162,7 +151,7 @@ export function PaymentResultPage({ id }: { id: string }) {
 export function PaymentHistory() {
   const { t } = useTranslation('web');
   const { lang, timeZone } = useApp();
-  const list = useApi<{ payments: Payment[] }>('/api/v1/payments');
+  const list = useGet('/api/v1/payments');
   const outcome = useOutcomeText();
   if (list.isLoading) return <Loading />;
   if (list.error) return <ErrorAlert error={list.error} />;

@@ -3,7 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app-context.tsx';
 import { describedBy } from '../../components/form-bits.tsx';
 import { formatDate } from '../../format.ts';
-import type { Availability } from './appointment.tsx';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
+
+/** The free slots of the next days, as the server answers. */
+export type Availability = ApiResponse<'/api/v1/appointments/availability'>;
 
 /** At most this many days with a free slot are shown: enough choice without a wall of buttons. */
 const MAX_DAYS = 5;
