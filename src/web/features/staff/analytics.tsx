@@ -9,7 +9,7 @@ import { formatMoney } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { Chart, type Series } from './chart.tsx';
-import { useHeadingFocus } from './staff-app.tsx';
+import { useHeadingFocus } from './staff-hooks.ts';
 
 type Report = AnalyticsReport;
 

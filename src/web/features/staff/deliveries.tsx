@@ -9,7 +9,7 @@ import { formatDateTime, formatMoney } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { ActionListPage, useRowAction } from './action-list.tsx';
-import { useHeadingFocus } from './staff-app.tsx';
+import { useHeadingFocus } from './staff-hooks.ts';
 
 interface FailedExport {
   outbox: 'filings' | 'appointments' | 'payments';

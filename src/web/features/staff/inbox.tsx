@@ -8,7 +8,7 @@ import { useSession } from '../../session.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
 import { usePageTitle } from '../../use-page-title.ts';
-import { useHeadingFocus } from './staff-app.tsx';
+import { useHeadingFocus } from './staff-hooks.ts';
 
 type Item = InboxItem;
 interface Inbox {

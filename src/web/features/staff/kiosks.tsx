@@ -5,7 +5,7 @@ import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useApi } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
-import { useHeadingFocus } from './staff-app.tsx';
+import { useHeadingFocus } from './staff-hooks.ts';
 
 interface Kiosk {
   id: string;

@@ -2,10 +2,10 @@
  * The staff console (issue 7): sign-in, hand-off inbox with live chat, mentored learning, knowledge,
  * analytics, kiosk fleet and settings. Loaded lazily from app.tsx, so citizens never download it.
  */
-import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
-import { api, ApiError } from '../../api.ts';
+import { client, ok } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Field, Loading } from '../../components/form-bits.tsx';
 import { useSession, type Me } from '../../session.tsx';
@@ -14,14 +14,16 @@ import './staff.css';
 import { DeliveriesPage } from './deliveries.tsx';
 import { InboxPage } from './inbox.tsx';
 import { KiosksPage } from './kiosks.tsx';
-import { KnowledgePage, LearningPage, SettingsPage } from './other-pages.tsx';
+import { KnowledgePage } from './knowledge-page.tsx';
+import { LearningPage } from './learning-page.tsx';
 import { RefundsPage } from './refunds.tsx';
+import { SettingsPage } from './settings-page.tsx';
 
 const AnalyticsPage = lazy(() => import('./analytics.tsx').then((m) => ({ default: m.AnalyticsPage })));
 
 type StaffMe = Extract<Me, { kind: 'staff' }>;
 
-function hasRole(me: StaffMe, ...roles: string[]): boolean {
+function hasRole(me: StaffMe, ...roles: StaffMe['roles']): boolean {
   return me.roles.includes('admin') || roles.some((r) => me.roles.includes(r));
 }
 
@@ -97,7 +99,7 @@ function StaffSignIn() {
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ me: Me; csrfToken: string }>('/api/v1/auth/staff', { body: { email, password } });
+      const res = await ok(client.POST('/api/v1/auth/staff', { body: { email, password } }));
       session.signedIn(res.me, res.csrfToken);
     } catch (err) {
       setError(err);
@@ -136,17 +138,4 @@ function StaffSignIn() {
       </form>
     </section>
   );
-}
-
-/** Focuses the page heading when a console page opens (keyboard and screen-reader users know where they are). */
-export function useHeadingFocus() {
-  const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-  }, []);
-  return ref;
-}
-
-export function errorText(err: unknown, fallback: string): string {
-  return err instanceof ApiError ? err.message : fallback;
 }
