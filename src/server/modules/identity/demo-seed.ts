@@ -8,6 +8,7 @@ import type { Db } from '../../db/db.ts';
 import { DEMO_FILE, readDemoFile, type DemoFile } from '../../demo-file.ts';
 import { hashPassword } from '../../sessions/index.ts';
 import { IdentityRepository } from './identity.repository.ts';
+import { listTenantIds } from '../tenants/index.ts';
 
 export const DEMO_CITIZENS_PATH = DEMO_FILE;
 export type DemoIdentities = DemoFile;
@@ -29,7 +30,7 @@ export interface SeedReport {
 export async function seedDemoIdentities(db: Db, demoFile: string = DEMO_CITIZENS_PATH): Promise<SeedReport> {
   const demo = readDemoIdentities(demoFile);
   const repo = new IdentityRepository(db);
-  const present = new Set((await db.query<{ id: string }>('SELECT id FROM tenants')).rows.map((r) => r.id));
+  const present = new Set(await listTenantIds(db));
   const report: SeedReport = { citizens: 0, staff: 0 };
   const tenantsIn = (rows: { tenant: string }[]) => [...new Set(rows.map((r) => r.tenant))].filter((t) => present.has(t));
 

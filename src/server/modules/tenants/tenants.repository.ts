@@ -12,3 +12,9 @@ export async function upsertTenants(db: Queryable, tenants: readonly LoadedTenan
     );
   }
 }
+
+/** The ids of the councils mirrored into the tenants table (the demo seeds add rows only for these). */
+export async function listTenantIds(db: Queryable): Promise<string[]> {
+  const res = await db.query<{ id: string }>('SELECT id FROM tenants');
+  return res.rows.map((r) => r.id);
+}
