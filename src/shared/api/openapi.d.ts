@@ -7909,7 +7909,7 @@ export interface paths {
         header?: never;
         path: {
           key: string;
-          outbox: 'filings' | 'appointments';
+          outbox: 'filings' | 'appointments' | 'payments';
         };
         cookie?: never;
       };
@@ -7963,7 +7963,7 @@ export interface paths {
                 key: string;
                 lastError: string | null;
                 /** @enum {string} */
-                outbox: 'filings' | 'appointments';
+                outbox: 'filings' | 'appointments' | 'payments';
               }[];
             };
           };
