@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../testing/test-db.ts';
-import { IdentityRepository, type CouncilSessionFields, type SessionRow } from '../modules/identity/identity.repository.ts';
-import { insertAccount, obsSessionStore } from '../modules/observatory/accounts.repository.ts';
+import { IdentityRepository, insertAccount, obsSessionStore, type CouncilSessionFields, type SessionRow } from '../testing/sessions.ts';
 import { csrfTokens, hashPassword, SessionKernel, sessionIdOf, TOUCH_EVERY_MS, verifyPassword } from './index.ts';
 
 const MINUTE = 60_000;

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ObsActor } from './observatory.policy.ts';
 import { ZAccountSchema, ZAccountSettingsSchema, ZLoginSchema, ZNotificationSchema, ZRegisterSchema } from './observatory.schemas.ts';
-import type { ObservatoryRoutesDeps } from './observatory.routes.ts';
+import type { ObservatoryRoutesDeps } from './observatory.routes.types.ts';
 import { currentCsrfToken, endObsSession, readObsActor, startObsSession } from './observatory.session.ts';
 
 const tags = ['observatory'];

@@ -11,21 +11,13 @@ import {
   ZProjectPatchSchema, ZProjectSearchQuerySchema, ZProjectSearchResultSchema, ZProjectSummarySchema, ZReviewSchema, ZProjectFileSchema,
   ZProjectFileParamsSchema,
 } from './observatory.schemas.ts';
-import type { ObservatoryService } from './observatory.service.ts';
-import type { Mailer } from './observatory.types.ts';
-import { readObsActor, type ObsSessionOptions } from './observatory.session.ts';
+import type { ObservatoryRoutesDeps } from './observatory.routes.types.ts';
+import { readObsActor } from './observatory.session.ts';
 
 const tags = ['observatory'];
 const Id = z.object({ id: z.string().min(1).max(200) });
 /** Project texts (description, barriers, benefits... in three languages) have no length cap: more than the 64 KB default. */
 const PROJECT_BODY_LIMIT = 1_048_576;
-
-export interface ObservatoryRoutesDeps {
-  service: ObservatoryService;
-  session: ObsSessionOptions;
-  /** Sends the verification e-mail; without it the token is only logged in development. */
-  mailer?: Mailer;
-}
 
 /** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987), so "Memòria.pdf" survives. */
 const attachmentDisposition = (name: string): string => contentDisposition('attachment', name);
