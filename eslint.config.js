@@ -31,6 +31,10 @@ export default tseslint.config(
           selector: "CallExpression[callee.name='audit']",
           message: 'Write the audit row in the service, inside the transaction of the work (pass auditActor(req) to it).',
         },
+        {
+          selector: "CallExpression[callee.property.name='audit']",
+          message: 'Write the audit row in the service, inside the transaction of the work (pass the actor to the service method).',
+        },
       ],
     },
   },

@@ -160,12 +160,9 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
     );
 
     r.post('/api/v1/auth/logout', { schema: { tags, summary: 'Sign out: ends the session on the server', response: { 200: ZOkSchema } } }, async (req, reply) => {
-      if (req.auth && (await identity.endSession(req.auth.sessionId))) {
+      if (req.auth) {
         const a = req.auth;
-        await identity.audit({
-          tenantId: a.tenantId, actorType: a.kind, actorId: a.kind === 'citizen' ? a.dni : a.staffId,
-          action: 'identity.signed_out', channel: req.channel, kioskId: req.kioskId, requestId: req.id,
-        });
+        await identity.signOut(a.sessionId, { tenantId: a.tenantId, actorType: a.kind, actorId: a.kind === 'citizen' ? a.dni : a.staffId, channel: req.channel, kioskId: req.kioskId, requestId: req.id });
       }
       clearSessionCookie(reply, isHttpsOnly);
       return { ok: true as const };
@@ -240,8 +237,7 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
       { schema: { tags, summary: 'Unlock a citizen card after three wrong PINs (admin, agent)', params: ZUnlockCardParamsSchema, response: { 200: ZOkSchema } } },
       async (req) => {
         const staff = requireStaff(req, 'agent');
-        await identity.unlockCard(staff.tenantId, req.params.card);
-        await identity.audit({ tenantId: staff.tenantId, actorType: 'staff', actorId: staff.staffId, action: 'identity.card_unlocked', subjectType: 'card', subjectId: req.params.card, channel: req.channel, kioskId: req.kioskId, requestId: req.id });
+        await identity.unlockCard(staff.tenantId, req.params.card, { actorType: 'staff', actorId: staff.staffId, channel: req.channel, kioskId: req.kioskId, requestId: req.id });
         return { ok: true as const };
       },
     );

@@ -259,8 +259,13 @@ export class IdentityService {
   }
 
   /** Unlocks a card after the citizen proved who they are at a counter. */
-  async unlockCard(tenantId: string, cardNumber: string): Promise<void> {
-    if (!(await this.repo.unlockCard(tenantId, cardNumber))) throw new AppError('identity.card_not_found', { status: 404 });
+  /** Unlocks a card and audits who did it, in one transaction (nothing is recorded for an unknown card). */
+  async unlockCard(tenantId: string, cardNumber: string, by: Omit<AuditEntry, 'tenantId' | 'action' | 'subjectType' | 'subjectId'>): Promise<void> {
+    await this.deps.db.transaction(async (tx) => {
+      const repo = new IdentityRepository(tx);
+      if (!(await repo.unlockCard(tenantId, cardNumber))) throw new AppError('identity.card_not_found');
+      await repo.insertAudit({ ...by, tenantId, action: 'identity.card_unlocked', subjectType: 'card', subjectId: cardNumber });
+    });
   }
 
   // ---- sessions ----
@@ -315,6 +320,11 @@ export class IdentityService {
   /** Ends one session (sign-out; `id` is `auth.sessionId`). */
   async endSession(sessionId: string): Promise<boolean> {
     return this.sessions.end(sessionId);
+  }
+
+  /** Sign-out: ends the session and, when it was still open, audits it. */
+  async signOut(sessionId: string, entry: Omit<AuditEntry, 'action'>): Promise<void> {
+    if (await this.sessions.end(sessionId)) await this.audit({ ...entry, action: 'identity.signed_out' });
   }
 
   /** Ends every open session started at a kiosk (the kiosk's wipe between citizens). Returns how many. */
