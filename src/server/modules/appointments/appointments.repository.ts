@@ -135,9 +135,10 @@ export const appointmentsRepository = {
     return res.rows[0];
   },
 
-  async listForCitizen(q: Queryable, tenantId: string, dni: string, from: Date): Promise<AppointmentRow[]> {
+  /** A citizen's appointments ending at or after `from`; with `from` null, every one (past ones too, for a data export). */
+  async listForCitizen(q: Queryable, tenantId: string, dni: string, from: Date | null): Promise<AppointmentRow[]> {
     const res = await q.query<AppointmentRow>(
-      `SELECT ${COLS} FROM appointments WHERE tenant_id = $1 AND dni = $2 AND ends_at >= $3 ORDER BY starts_at, created_at`,
+      `SELECT ${COLS} FROM appointments WHERE tenant_id = $1 AND dni = $2 AND ($3::timestamptz IS NULL OR ends_at >= $3) ORDER BY starts_at, created_at`,
       [tenantId, dni, from],
     );
     return res.rows;

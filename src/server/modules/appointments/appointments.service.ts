@@ -384,6 +384,13 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       return rows.map((r) => present(tenant, r, lang));
     },
 
+    /** Every appointment of a citizen, past ones included: the data-protection export (RGPD art. 15). */
+    async listAllForExport(tenantId: string, dni: string, lang: Language): Promise<Appointment[]> {
+      const tenant = tenants.get(tenantId);
+      const rows = await repo.listForCitizen(db, tenantId, dni, null);
+      return rows.map((r) => present(tenant, r, lang));
+    },
+
     /** One of the citizen's appointments; another citizen's id is `appointments.not_found` (404). */
     async get(tenantId: string, dni: string, id: string, lang: Language): Promise<Appointment> {
       const tenant = tenants.get(tenantId);

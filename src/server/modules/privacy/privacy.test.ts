@@ -121,10 +121,11 @@ describe('data protection over the procedure registers', () => {
     const { seedDemoRegisters } = await import('../../demo/demo-seed.ts');
     await seedDemoRegisters(ta.t.db, ta.t.tenants.map((x) => x.profile));
     // An appointment and a certificate of this citizen, and one of each for someone else that must not appear.
-    // (The export lists appointments still to come: listMine's window.)
+    // A past appointment is personal data too: the export lists every one, not only those still to come.
     await ta.t.db.query(
       `INSERT INTO appointments (id, tenant_id, code, dni, service_id, office_id, starts_at, ends_at, status, language)
-       VALUES ('apt-privacy-1', 'alacant', 'CITA-PRIV-1', '23456789D', 'padron', 'centre', '2030-03-05T09:00:00Z', '2030-03-05T09:15:00Z', 'booked', 'es'),
+       VALUES ('apt-privacy-0', 'alacant', 'CITA-PRIV-0', '23456789D', 'padron', 'centre', '2024-01-10T09:00:00Z', '2024-01-10T09:15:00Z', 'booked', 'es'),
+              ('apt-privacy-1', 'alacant', 'CITA-PRIV-1', '23456789D', 'padron', 'centre', '2030-03-05T09:00:00Z', '2030-03-05T09:15:00Z', 'booked', 'es'),
               ('apt-privacy-2', 'alacant', 'CITA-PRIV-2', '87654321X', 'padron', 'centre', '2030-03-05T09:15:00Z', '2030-03-05T09:30:00Z', 'booked', 'es')`,
     );
     await ta.t.db.query(
@@ -147,7 +148,9 @@ describe('data protection over the procedure registers', () => {
         taxes: { receiptsAndFines: unknown[] };
       };
     }>();
-    expect(body.domains.appointments).toEqual([
+    expect(body.domains.appointments).toHaveLength(2);
+    expect(body.domains.appointments[0]).toMatchObject({ id: 'apt-privacy-0', code: 'CITA-PRIV-0', startsAt: '2024-01-10T09:00:00.000Z', localTime: '10:00' });
+    expect(body.domains.appointments.slice(1)).toEqual([
       {
         id: 'apt-privacy-1',
         code: 'CITA-PRIV-1',
@@ -184,6 +187,6 @@ describe('data protection over the procedure registers', () => {
               (SELECT count(*)::int FROM padron_certificate_requests WHERE tenant_id = 'alacant' AND dni = '23456789D') AS certificates,
               (SELECT count(*)::int FROM filings WHERE tenant_id = 'alacant' AND dni = '23456789D') AS filings`,
     );
-    expect(left.rows).toEqual([{ appointments: 1, certificates: 1, filings: 1 }]);
+    expect(left.rows).toEqual([{ appointments: 2, certificates: 1, filings: 1 }]);
   });
 });

@@ -3,7 +3,7 @@ import type { PersonalDataProvider } from './privacy.service.ts';
 
 /** What the privacy module needs from the procedure registers: read-only lists of one citizen's records. */
 export interface RegisterReaders {
-  appointments: { listMine(tenantId: string, dni: string, lang: Language): Promise<unknown[]> };
+  appointments: { listAllForExport(tenantId: string, dni: string, lang: Language): Promise<unknown[]> };
   filings: { listMine(tenantId: string, dni: string, lang: Language): Promise<unknown[]> };
   payments: { listAll(tenantId: string, dni: string, lang: Language): Promise<unknown[]>; listPayments(tenantId: string, dni: string): Promise<unknown[]> };
   padron: { listMine(tenantId: string, dni: string): Promise<unknown[]> };
@@ -19,7 +19,7 @@ const RETAINED = 'public record the council must keep by law (Ley 39/2015; Ley 5
 export function registerProviders(r: RegisterReaders, lang: Language = 'es'): PersonalDataProvider[] {
   const keep = async () => ({ erased: 0, retained: RETAINED });
   return [
-    { domain: 'appointments', export: (t, dni) => r.appointments.listMine(t, dni, lang), erase: keep },
+    { domain: 'appointments', export: (t, dni) => r.appointments.listAllForExport(t, dni, lang), erase: keep },
     { domain: 'filings', export: (t, dni) => r.filings.listMine(t, dni, lang), erase: keep },
     {
       domain: 'taxes',
