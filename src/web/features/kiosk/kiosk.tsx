@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
 import type { Language } from '../../../shared/languages.ts';
-import { api, ApiError } from '../../api.ts';
+import { ApiError, client, ok } from '../../api.ts';
 import { AppContext, useApp } from '../../app-context.tsx';
 import { localized, type Boot } from '../../boot.ts';
 import { Loading } from '../../components/form-bits.tsx';
@@ -23,11 +24,7 @@ import { useIdle } from './idle.ts';
 import { beep, speak, stopSpeaking } from './speech.ts';
 import { wipeKiosk } from './wipe.ts';
 
-interface KioskSelf {
-  id: string;
-  names: { es?: string; ca?: string; en?: string };
-  heartbeatMs: number;
-}
+type KioskSelf = ApiResponse<'/api/v1/kiosks/me'>;
 type Screen = 'home' | 'chat' | 'padron' | 'appointment' | 'pay' | 'filing';
 
 /** /kiosk/<id>: the council's cyberkiosk. First visit with ?token= registers the device. */
@@ -41,14 +38,14 @@ export function KioskApp({ boot, lang, kioskId }: { boot: Boot; lang: Language; 
     const run = async () => {
       try {
         if (token) {
-          const self = await api<KioskSelf>('/api/v1/kiosks/activate', { body: { kioskId, token } });
+          const self = await ok(client.POST('/api/v1/kiosks/activate', { body: { kioskId, token } }));
           // The secret must not stay in the address bar, the history or a screenshot.
           params.delete('token');
           const rest = params.toString();
           history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}`);
           setKiosk(self);
         } else {
-          setKiosk(await api<KioskSelf>('/api/v1/kiosks/me'));
+          setKiosk(await ok(client.GET('/api/v1/kiosks/me')));
         }
       } catch (err) {
         setProblem(err instanceof ApiError && (err.status === 401 || err.status === 403 || err.status === 404) ? 'not_registered' : 'error');
@@ -113,7 +110,8 @@ function KioskShell({ kiosk }: { kiosk: KioskSelf }) {
     // One timer for the kiosk's life; it reads the current values through the ref when it fires.
     const send = () => {
       const b = beat.current;
-      void api('/api/v1/kiosks/heartbeat', { body: { lastActivityAt: b.lastActivity().toISOString(), info: { lang: b.lang, screen: b.screen, userAgent: navigator.userAgent.slice(0, 200) } } }).catch(() => undefined);
+      const info = { lang: b.lang, screen: b.screen, userAgent: navigator.userAgent.slice(0, 200) };
+      void ok(client.POST('/api/v1/kiosks/heartbeat', { body: { lastActivityAt: b.lastActivity().toISOString(), info } })).catch(() => undefined);
     };
     send();
     const timer = window.setInterval(send, kiosk.heartbeatMs || 30_000);

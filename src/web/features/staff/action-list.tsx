@@ -32,7 +32,7 @@ export function ActionListPage(props: {
   title: string;
   intro: string;
   heading: RefObject<HTMLHeadingElement | null>;
-  /** The list as loaded (useApi) and how many rows it has. */
+  /** The list as loaded (useGet) and how many rows it has. */
   list: { isLoading: boolean; error: unknown };
   count: number;
   action: { error: unknown; status: string };

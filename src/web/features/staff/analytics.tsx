@@ -1,17 +1,14 @@
 /** Analytics: date range, totals, charts (uPlot, lazy) each with its data table, CSV export links. */
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnalyticsReport } from '../../../shared/api/analytics.ts';
 import { apiUrl } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatMoney } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { Chart, type Series } from './chart.tsx';
 import { useHeadingFocus } from './staff-hooks.ts';
-
-type Report = AnalyticsReport;
 
 function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -67,7 +64,7 @@ export function AnalyticsPage() {
   const [to, setTo] = useState(isoDay(today));
   const [range, setRange] = useState({ from, to });
   const q = `from=${range.from}&to=${range.to}`;
-  const report = useApi<Report>(`/api/v1/analytics?${q}`);
+  const report = useGet('/api/v1/analytics', { params: { query: range } });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setRange({ from, to });

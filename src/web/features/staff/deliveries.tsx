@@ -3,22 +3,16 @@
  * the answer it gave, and "Send again" once the cause is fixed. Admins only; the same operations as `ventanilla exports`.
  */
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
+import { client, ok } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { formatDateTime, formatMoney } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { ActionListPage, useRowAction } from './action-list.tsx';
 import { useHeadingFocus } from './staff-hooks.ts';
 
-interface FailedExport {
-  outbox: 'filings' | 'appointments' | 'payments';
-  key: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  about: Record<string, unknown>;
-}
+type FailedExport = ApiResponse<'/api/v1/staff/exports/failed'>['items'][number];
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -27,7 +21,7 @@ export function DeliveriesPage() {
   const { lang, timeZone } = useApp();
   usePageTitle(t('deliveries.title'));
   const heading = useHeadingFocus();
-  const list = useApi<{ items: FailedExport[] }>('/api/v1/staff/exports/failed');
+  const list = useGet('/api/v1/staff/exports/failed');
   const action = useRowAction(list.reload);
   const busyKey = action.busyKey;
   const items = list.data?.items ?? [];
@@ -51,7 +45,7 @@ export function DeliveriesPage() {
   const retry = (e: FailedExport) =>
     action.run(
       e.key,
-      () => api(`/api/v1/staff/exports/${e.outbox}/${encodeURIComponent(e.key)}/retry`, { method: 'POST' }),
+      () => ok(client.POST('/api/v1/staff/exports/{outbox}/{key}/retry', { params: { path: { outbox: e.outbox, key: e.key } } })),
       t('deliveries.queued', { what: describe(e) }),
     );
 

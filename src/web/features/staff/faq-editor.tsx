@@ -1,17 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../../shared/languages.ts';
-import { api } from '../../api.ts';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
+import { client, ok } from '../../api.ts';
 import { ErrorAlert } from '../../components/form-bits.tsx';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 
 type Texts = Partial<Record<Language, string>>;
-interface Faq {
-  id: number;
-  question: Texts;
-  answer: Texts;
-  url: string | null;
-}
+type Faq = ApiResponse<'/api/v1/knowledge/faqs'>['faqs'][number];
 
 const LANGUAGE_NAMES: Record<Language, string> = { es: 'Español', ca: 'Valencià', en: 'English' };
 const EMPTY = { question: {} as Texts, answer: {} as Texts, url: '' };
@@ -19,7 +15,7 @@ const EMPTY = { question: {} as Texts, answer: {} as Texts, url: '' };
 /** FAQ entries in each of the council's languages; they outrank crawled pages in answers. */
 export function FaqEditor({ languages }: { languages: Language[] }) {
   const { t } = useTranslation('staff');
-  const faqs = useApi<{ faqs: Faq[] }>('/api/v1/knowledge/faqs');
+  const faqs = useGet('/api/v1/knowledge/faqs');
   const [editingId, setEditingId] = useState<number | null>(null);
   const [draft, setDraft] = useState(EMPTY);
   const [error, setError] = useState<unknown>(null);
@@ -41,8 +37,8 @@ export function FaqEditor({ languages }: { languages: Language[] }) {
     const pick = (x: Texts) => Object.fromEntries(Object.entries(x).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
     const body = { question: pick(draft.question), answer: pick(draft.answer), url: draft.url.trim() === '' ? null : draft.url.trim() };
     try {
-      if (editingId === null) await api('/api/v1/knowledge/faqs', { body });
-      else await api(`/api/v1/knowledge/faqs/${editingId}`, { method: 'PUT', body });
+      if (editingId === null) await ok(client.POST('/api/v1/knowledge/faqs', { body }));
+      else await ok(client.PUT('/api/v1/knowledge/faqs/{id}', { params: { path: { id: editingId } }, body }));
       setStatus(t('faq.saved'));
       reset();
       faqs.reload();
@@ -53,7 +49,7 @@ export function FaqEditor({ languages }: { languages: Language[] }) {
   const remove = async (faq: Faq) => {
     setError(null);
     try {
-      await api(`/api/v1/knowledge/faqs/${faq.id}`, { method: 'DELETE' });
+      await ok(client.DELETE('/api/v1/knowledge/faqs/{id}', { params: { path: { id: faq.id } } }));
       setStatus(t('faq.deleted'));
       if (editingId === faq.id) reset();
       faqs.reload();

@@ -1,8 +1,8 @@
 /** The hand-off inbox: waiting conversations, accept, and a live chat over the inbox WebSocket. */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { InboxItem } from '../../../shared/api/handoff.ts';
-import { api, apiUrl } from '../../api.ts';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
+import { apiUrl, client, ok } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
@@ -10,17 +10,10 @@ import { formatDateTime } from '../../format.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { useHeadingFocus } from './staff-hooks.ts';
 
-type Item = InboxItem;
-interface Inbox {
-  items: Item[];
-  officeHours: { isOpen: boolean; message: string | null; hours: { days: string[]; open: string; close: string }[] };
-}
-interface Turn {
-  seq: number;
-  role: 'citizen' | 'assistant' | 'staff' | 'system';
-  text: string;
-  at: string;
-}
+type Inbox = ApiResponse<'/api/v1/handoff/requests'>;
+type Item = Inbox['items'][number];
+/** One turn of a conversation; the socket's `turn` messages carry the same shape (the WebSocket is not in the contract). */
+type Turn = ApiResponse<'/api/v1/handoff/requests/{id}/messages', 'post'>;
 type SocketMessage =
   | { type: 'turn'; requestId: number; turn: Turn }
   | { type: 'inbox' }
@@ -51,7 +44,7 @@ export function InboxPage() {
 
   const load = useCallback(async () => {
     try {
-      setInbox(await api<Inbox>('/api/v1/handoff/requests'));
+      setInbox(await ok(client.GET('/api/v1/handoff/requests')));
     } catch (err) {
       setError(err);
     }
@@ -91,9 +84,10 @@ export function InboxPage() {
   const open = async (item: Item, isAccepting: boolean) => {
     setError(null);
     try {
+      const params = { path: { id: item.id } };
       const res = isAccepting
-        ? await api<{ turns: Turn[] }>(`/api/v1/handoff/requests/${item.id}/accept`, { method: 'POST' })
-        : await api<{ turns: Turn[] }>(`/api/v1/handoff/requests/${item.id}/transcript`);
+        ? await ok(client.POST('/api/v1/handoff/requests/{id}/accept', { params }))
+        : await ok(client.GET('/api/v1/handoff/requests/{id}/transcript', { params }));
       await load();
       activeRef.current = item.id;
       setActive(item.id);
@@ -109,7 +103,7 @@ export function InboxPage() {
     e.preventDefault();
     if (!active || !text.trim()) return;
     try {
-      const turn = await api<Turn>(`/api/v1/handoff/requests/${active}/messages`, { body: { text } });
+      const turn = await ok(client.POST('/api/v1/handoff/requests/{id}/messages', { params: { path: { id: active } }, body: { text } }));
       setTurns((prev) => (prev.some((x) => x.seq === turn.seq) ? prev : [...prev, turn]));
       setText('');
     } catch (err) {
@@ -120,7 +114,7 @@ export function InboxPage() {
   const close = async () => {
     if (!active) return;
     try {
-      await api(`/api/v1/handoff/requests/${active}/close`, { method: 'POST' });
+      await ok(client.POST('/api/v1/handoff/requests/{id}/close', { params: { path: { id: active } } }));
       activeRef.current = null;
       setActive(null);
       setTurns([]);

@@ -1,29 +1,22 @@
 /** The kiosk fleet: a table and a plain SVG map of the kiosks' coordinates (no tile server offline). */
 import { useTranslation } from 'react-i18next';
+import type { ApiResponse } from '../../../shared/api/contract.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { useHeadingFocus } from './staff-hooks.ts';
 
-interface Kiosk {
-  id: string;
-  names: Record<string, string | undefined>;
-  address: string | null;
-  coordinates: { lat: number; lon: number };
-  isOnline: boolean;
-  lastActivityAt: string | null;
-  todayEvents: number;
-}
+type Kiosk = ApiResponse<'/api/v1/kiosks'>['kiosks'][number];
 
 export function KiosksPage() {
   const { t } = useTranslation('staff');
   const { lang, timeZone } = useApp();
   usePageTitle(t('kiosks.title'));
   const heading = useHeadingFocus();
-  const fleet = useApi<{ kiosks: Kiosk[] } | Kiosk[]>('/api/v1/kiosks');
-  const kiosks = Array.isArray(fleet.data) ? fleet.data : (fleet.data?.kiosks ?? []);
+  const fleet = useGet('/api/v1/kiosks');
+  const kiosks = fleet.data?.kiosks ?? [];
   const lats = kiosks.map((k) => k.coordinates.lat);
   const lons = kiosks.map((k) => k.coordinates.lon);
   const [minLat, maxLat, minLon, maxLon] = [Math.min(...lats), Math.max(...lats), Math.min(...lons), Math.max(...lons)];

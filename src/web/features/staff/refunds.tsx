@@ -4,37 +4,24 @@
  * and an admin marks it "refunded" or "refunded by hand". Admins only; every action is audited on the server.
  */
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import type { ApiBody, ApiResponse } from '../../../shared/api/contract.ts';
+import { client, ok } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { formatDateTime, formatMoney } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { ActionListPage, useRowAction } from './action-list.tsx';
 import { useHeadingFocus } from './staff-hooks.ts';
 
-interface RefundCase {
-  id: string;
-  orderId: string;
-  gateway: string;
-  reference: string | null;
-  dni: string | null;
-  amountCents: number;
-  reason: 'already_paid' | 'amount_mismatch' | 'late' | 'unknown_order';
-  status: 'pending' | 'refunded' | 'refund_by_hand' | 'failed';
-  mode: 'auto' | 'manual';
-  gatewayResponse: string | null;
-  lastError: string | null;
-  createdAt: string;
-}
-
-type Action = 'refunded' | 'refund_by_hand';
+type RefundCase = ApiResponse<'/api/v1/staff/refunds'>['items'][number];
+type Action = ApiBody<'/api/v1/staff/refunds/{id}/resolve'>['action'];
 
 export function RefundsPage() {
   const { t } = useTranslation('staff');
   const { lang, timeZone } = useApp();
   usePageTitle(t('refunds.title'));
   const heading = useHeadingFocus();
-  const list = useApi<{ items: RefundCase[] }>('/api/v1/staff/refunds');
+  const list = useGet('/api/v1/staff/refunds');
   const action = useRowAction(list.reload);
   const busyId = action.busyKey;
   const items = list.data?.items ?? [];
@@ -46,7 +33,7 @@ export function RefundsPage() {
   const resolve = (c: RefundCase, how: Action) =>
     action.run(
       c.id,
-      () => api(`/api/v1/staff/refunds/${encodeURIComponent(c.id)}/resolve`, { body: { action: how } }),
+      () => ok(client.POST('/api/v1/staff/refunds/{id}/resolve', { params: { path: { id: c.id } }, body: { action: how } })),
       t(`refunds.done.${how}`, { what: describe(c) }),
     );
 
