@@ -110,6 +110,8 @@ test('the analytics page shows the same figures as the API for the range, each c
   await signInByKeyboard(page, ADMIN, 'en');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(INBOX.en);
   await page.goto('/t/alacant/staff/analytics?lang=en');
+  // The range comes from the server (the council's today), so wait for the fields to be filled.
+  await expect(page.locator('#an-to')).not.toHaveValue('');
   const from = await page.locator('#an-from').inputValue();
   const to = await page.locator('#an-to').inputValue();
   const api = (await (await page.request.get(`/t/alacant/api/v1/analytics?from=${from}&to=${to}`)).json()) as {

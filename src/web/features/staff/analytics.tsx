@@ -1,5 +1,5 @@
 /** Analytics: date range, totals, charts (uPlot, lazy) each with its data table, CSV export links. */
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiUrl } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
@@ -9,10 +9,6 @@ import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { Chart, type Series } from './chart.tsx';
 import { useHeadingFocus } from './staff-hooks.ts';
-
-function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
 
 function keysOf(rows: Record<string, number>[]): string[] {
   return [...new Set(rows.flatMap((r) => Object.keys(r)))].sort();
@@ -59,17 +55,23 @@ export function AnalyticsPage() {
   const { lang } = useApp();
   usePageTitle(t('analytics.title'));
   const heading = useHeadingFocus();
-  const today = new Date();
-  const [from, setFrom] = useState(isoDay(new Date(today.getTime() - 29 * 86_400_000)));
-  const [to, setTo] = useState(isoDay(today));
-  const [range, setRange] = useState({ from, to });
-  const q = `from=${range.from}&to=${range.to}`;
-  const report = useGet('/api/v1/analytics', { params: { query: range } });
+  // The default range (the last 30 days up to today) is the server's, in the council's time zone: "today" in the
+  // browser's UTC date would be yesterday in Madrid between midnight and 1 a.m. (and miss the day's figures).
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [range, setRange] = useState<{ from: string; to: string } | undefined>(undefined);
+  const report = useGet('/api/v1/analytics', { params: { query: range ?? {} } });
+  const data = report.data;
+  useEffect(() => {
+    if (!data || range) return;
+    setFrom(data.range.from);
+    setTo(data.range.to);
+  }, [data, range]);
+  const q = data ? `from=${data.range.from}&to=${data.range.to}` : '';
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setRange({ from, to });
   };
-  const data = report.data;
   const charts = useMemo(() => {
     if (!data) return null;
     const days = data.proceduresPerDay.map((d) => d.day);
