@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../server/app.ts';
 import { openPglite } from '../server/db/pglite.ts';
-import { runPoppler } from '../server/modules/certificates/certificates.test-helpers.ts';
+import { runPoppler } from '../server/testing/poppler.ts';
 import { refusedPayment } from '../server/testing/payments.ts';
 import { BIN, cli } from './cli.test-support.ts';
 

@@ -3,8 +3,8 @@
  * and every citizen endpoint called with another citizen's ids answers 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPoppler } from '../modules/certificates/certificates.test-helpers.ts';
-import { TINY_PNG, tinyPdf } from '../modules/filings/filings.test-support.ts';
+import { runPoppler } from '../testing/poppler.ts';
+import { TINY_PNG, tinyPdf } from '../testing/files.ts';
 import { CSRF_HEADER, SESSION_COOKIE, seedDemoIdentities } from '../modules/identity/index.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { refusedPayment } from '../testing/payments.ts';
