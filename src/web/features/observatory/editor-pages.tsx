@@ -5,7 +5,7 @@ import { ApiError } from '../../api.ts';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useApi, useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import type { Language } from '../../../shared/languages.ts';
 import { MunicipalityPicker } from './municipality-picker.tsx';
@@ -15,11 +15,6 @@ import { RequireOfficer } from './obs-session.tsx';
 import { ContactRows, DocumentationRows, type ContactRow, type DocRow } from './project-editor-lists.tsx';
 import { ProjectFilesEditor } from './project-files.tsx';
 import type { ProjectDetail, ProjectSummary, RequestView } from './obs-types.ts';
-
-interface Workspace {
-  mine: ProjectSummary[];
-  queue: ProjectSummary[];
-}
 
 function ProjectRows({ items, showEdit }: { items: ProjectSummary[]; showEdit: boolean }) {
   const { t } = useTranslation('observatory-web');
@@ -138,7 +133,7 @@ function DigestSetting({ initial }: { initial: boolean }) {
 
 function WorkspaceBody({ name, isEditor, wantsDigest }: { name: string; isEditor: boolean; wantsDigest: boolean }) {
   const { t } = useTranslation('observatory-web');
-  const ws = useApi<Workspace>('/api/v1/observatory/workspace');
+  const ws = useGet('/api/v1/observatory/workspace');
   return (
     <>
       <p className="lead">{t('workspace.hello', { name })}</p>
@@ -175,7 +170,7 @@ export function ReviewQueuePage() {
 
 function ReviewQueue() {
   const { t } = useTranslation('observatory-web');
-  const ws = useApi<Workspace>('/api/v1/observatory/workspace');
+  const ws = useGet('/api/v1/observatory/workspace');
   const [comments, setComments] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState('');
@@ -298,7 +293,7 @@ function EditorForm({ id }: { id?: string | undefined }) {
   const { t } = useTranslation('observatory-web');
   const { lang } = useApp();
   const [, navigate] = useLocation();
-  const existing = useApi<ProjectDetail>(id ? `/api/v1/observatory/projects/${encodeURIComponent(id)}` : null);
+  const existing = useGet(id ? '/api/v1/observatory/projects/{id}' : null, { params: { path: { id: id ?? '' } } });
   const [d, setD] = useState<Draft>(emptyDraft);
   const [writing, setWriting] = useState<Language>(lang);
   const [error, setError] = useState<unknown>(null);

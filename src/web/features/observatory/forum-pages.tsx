@@ -4,12 +4,12 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useApi, useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { obsApi, toQuery } from './obs-api.ts';
 import { FLAG_REASONS } from './obs-data.ts';
 import { RequireOfficer, useObsSession } from './obs-session.tsx';
-import type { Category, ObsNotification, Post, PostRevision, Thread, ThreadDetail } from './obs-types.ts';
+import type { ObsNotification, Post, Thread, ThreadDetail } from './obs-types.ts';
 
 /** A textarea for Markdown with the hint about formatting and @mentions. */
 export function MarkdownField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
@@ -61,7 +61,7 @@ function PostVersions({ post }: { post: Post }) {
   const { t } = useTranslation('observatory-web');
   const { lang, timeZone } = useApp();
   const [isOpen, setOpen] = useState(false);
-  const versions = useApi<PostRevision[]>(isOpen ? `/api/v1/forum/posts/${post.id}/history` : null);
+  const versions = useGet(isOpen ? '/api/v1/forum/posts/{id}/history' : null, { params: { path: { id: post.id } } });
   const regionId = `versions-${post.id}`;
   return (
     <div className="obs-versions">
@@ -205,7 +205,7 @@ export function ForumHomePage() {
   const [, navigate] = useLocation();
   const q = new URLSearchParams(search).get('q') ?? '';
   const [text, setText] = useState(q);
-  const cats = useApi<Category[]>('/api/v1/forum/categories');
+  const cats = useGet('/api/v1/forum/categories');
   const threads = useApi<{ total: number; items: Thread[] }>(`/api/v1/forum/threads${toQuery({ q, limit: 20 })}`);
   return (
     <section aria-labelledby="page-title">
@@ -237,7 +237,7 @@ export function ForumHomePage() {
 
 export function CategoryPage({ id }: { id: string }) {
   const { t } = useTranslation('observatory-web');
-  const cats = useApi<Category[]>('/api/v1/forum/categories');
+  const cats = useGet('/api/v1/forum/categories');
   const cat = cats.data?.find((c) => c.id === id);
   usePageTitle(cat ? t('forum.category_title', { name: cat.name }) : t('forum.title'));
   const threads = useApi<{ total: number; items: Thread[] }>(`/api/v1/forum/threads${toQuery({ categoryId: id, limit: 50 })}`);
@@ -310,7 +310,7 @@ export function ReplyForm({ threadId, onDone }: { threadId: string; onDone: () =
 
 export function ThreadPage({ id }: { id: string }) {
   const { t } = useTranslation('observatory-web');
-  const thread = useApi<ThreadDetail>(`/api/v1/forum/threads/${id}`);
+  const thread = useGet('/api/v1/forum/threads/{id}', { params: { path: { id } } });
   usePageTitle(thread.data ? thread.data.title : t('forum.title'));
   const th = thread.data;
   return (
@@ -365,7 +365,7 @@ export function NotificationsPage() {
   const { lang, timeZone } = useApp();
   usePageTitle(t('notifications.title'));
   const { account } = useObsSession();
-  const list = useApi<ObsNotification[]>(account ? '/api/v1/observatory/notifications' : null);
+  const list = useGet(account ? '/api/v1/observatory/notifications' : null);
   const [error, setError] = useState<unknown>(null);
   const markAll = async () => {
     setError(null);

@@ -4,7 +4,7 @@ import { Link } from 'wouter';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { obsApi } from './obs-api.ts';
 import { FLAG_REASONS } from './obs-data.ts';
@@ -88,7 +88,7 @@ function FlagItem({ flag, onDecided, onError }: { flag: FlagView; onDecided: (f:
 
 function ModerationQueue() {
   const { t } = useTranslation('observatory-web');
-  const queue = useApi<FlagView[]>('/api/v1/forum/moderation/flags');
+  const queue = useGet('/api/v1/forum/moderation/flags');
   const [status, setStatus] = useState('');
   const [error, setError] = useState<unknown>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDateTime } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useGet } from '../../use-api.ts';
 import type { Language } from '../../../shared/languages.ts';
 import { formatEuros, formatNumber } from './obs-api.ts';
 import type { HistoryEntry } from './obs-types.ts';
@@ -84,7 +84,7 @@ function Changes({ entry }: { entry: HistoryEntry }) {
 export function ProjectHistory({ projectId }: { projectId: string }) {
   const { t } = useTranslation('observatory-web');
   const { lang, timeZone } = useApp();
-  const history = useApi<HistoryEntry[]>(`/api/v1/observatory/projects/${projectId}/history`);
+  const history = useGet('/api/v1/observatory/projects/{id}/history', { params: { path: { id: projectId } } });
   if (history.isLoading && !history.data) return <Loading />;
   if (!history.data) return <ErrorAlert error={history.error} />;
   const rows = [...history.data].reverse();

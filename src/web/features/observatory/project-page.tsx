@@ -4,7 +4,7 @@ import { Link } from 'wouter';
 import { useApp } from '../../app-context.tsx';
 import { ErrorAlert, Loading } from '../../components/form-bits.tsx';
 import { formatDate } from '../../format.ts';
-import { useApi } from '../../use-api.ts';
+import { useApi, useGet } from '../../use-api.ts';
 import { usePageTitle } from '../../use-page-title.ts';
 import { MarkdownField, PostList, ReplyForm } from './forum-pages.tsx';
 import { MunicipalityPicker } from './municipality-picker.tsx';
@@ -13,7 +13,7 @@ import { REQUEST_KINDS } from './obs-data.ts';
 import { RequireOfficer, useObsSession } from './obs-session.tsx';
 import { FileLinks } from './project-files.tsx';
 import { ProjectHistory } from './project-history.tsx';
-import type { ProjectDetail, ProjectSummary, Thread, ThreadDetail } from './obs-types.ts';
+import type { ProjectDetail, Thread, ThreadDetail } from './obs-types.ts';
 import { ProjectCard } from './search-page.tsx';
 
 type Localized = ProjectDetail['description'];
@@ -174,7 +174,7 @@ function ProjectThread({ project }: { project: ProjectDetail }) {
   const { t } = useTranslation('observatory-web');
   const threads = useApi<{ total: number; items: Thread[] }>(`/api/v1/forum/threads${toQuery({ projectId: project.id, limit: 1 })}`);
   const first = threads.data?.items[0];
-  const thread = useApi<ThreadDetail>(first ? `/api/v1/forum/threads/${first.id}` : null);
+  const thread = useGet(first ? '/api/v1/forum/threads/{id}' : null, { params: { path: { id: first?.id ?? '' } } });
   const [body, setBody] = useState('');
   const [error, setError] = useState<unknown>(null);
   const start = async (e: FormEvent) => {
@@ -264,8 +264,8 @@ export function ProjectPage({ id }: { id: string }) {
   const { t } = useTranslation('observatory-web');
   const { lang, timeZone } = useApp();
   const { account } = useObsSession();
-  const project = useApi<ProjectDetail>(`/api/v1/observatory/projects/${encodeURIComponent(id)}?lang=${lang}`);
-  const similar = useApi<ProjectSummary[]>(project.data ? `/api/v1/observatory/projects/${project.data.id}/similar?lang=${lang}` : null);
+  const project = useGet('/api/v1/observatory/projects/{id}', { params: { path: { id } }, lang });
+  const similar = useGet(project.data ? '/api/v1/observatory/projects/{id}/similar' : null, { params: { path: { id: project.data?.id ?? '' } }, lang });
   const p = project.data;
   usePageTitle(p ? t('project.page_title', { title: p.title }) : t('project.loading_title'));
   if (!p) {
