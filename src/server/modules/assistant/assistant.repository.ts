@@ -173,17 +173,6 @@ export class AssistantRepository {
   async markReviewed(tenantId: string, id: number, intent: string, by: string): Promise<void> {
     await this.q.query(`UPDATE conversation_turns SET reviewed_at = now(), reviewed_by = $3, label_intent = $4 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, by, intent]);
   }
-
-  async addEvent(e: { tenantId: string; type: string; language: string; channel: string; kioskId: string | null; data: Record<string, unknown> }): Promise<void> {
-    await this.q.query(`INSERT INTO events (tenant_id, type, language, channel, kiosk_id, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      e.tenantId,
-      e.type,
-      e.language,
-      e.channel,
-      e.kioskId,
-      JSON.stringify(e.data),
-    ]);
-  }
 }
 
 /** The default hand-off port: one queued row per conversation until staff close it. */

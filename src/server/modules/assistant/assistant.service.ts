@@ -8,6 +8,7 @@ import type { Db } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Language } from '../../../shared/languages.ts';
 import { audit, type AuditRecord } from '../identity/index.ts';
+import { recordAnalyticsEvent } from '../analytics/index.ts';
 import type { TenantProfile, TenantRegistry } from '../tenants/index.ts';
 import { DialogManager } from './dialog/dialog-manager.ts';
 import { loadDialogState } from './dialog/dialog-state.ts';
@@ -182,7 +183,7 @@ export class AssistantService {
     else if (outcome.handoff) {
       const req = await this.deps.handoff.request({ tenantId: tenant.id, conversationId: id, reason: outcome.handoff, channel, kioskId: conv.kiosk_id, language: outcome.lang });
       if (status === 'active') status = 'waiting_human';
-      if (req.isNew) await this.repo.addEvent({ tenantId: tenant.id, type: 'assistant.handoff', language: outcome.lang, channel, kioskId: conv.kiosk_id, data: { reason: outcome.handoff, conversationId: id } });
+      if (req.isNew) await recordAnalyticsEvent(this.deps.db, { tenantId: tenant.id, type: 'assistant.handoff', language: outcome.lang, channel, kioskId: conv.kiosk_id ?? undefined, data: { reason: outcome.handoff, conversationId: id } });
     }
     const assistantTurn = await this.repo.addTurn(tenant.id, id, { role: 'assistant', text: redact(replyText(outcome.replies)), replies: redactReplies(outcome.replies, redact), language: outcome.lang });
     await this.repo.finishTurn(tenant.id, id, { language: outcome.lang, state: outcome.state, fromStatus: conv.status, toStatus: status, citizenDni: who.citizen?.dni ?? null });
@@ -190,7 +191,7 @@ export class AssistantService {
     const actor = { tenantId: tenant.id, actorType: who.citizen ? ('citizen' as const) : ('anonymous' as const), actorId: who.citizen?.dni, channel, kioskId: conv.kiosk_id ?? undefined, requestId: who.requestId };
     for (const step of procedureSteps(state, outcome.state, id)) await audit(this.deps.db, actor, step);
     if (input.text !== undefined) {
-      await this.repo.addEvent({ tenantId: tenant.id, type: 'assistant.query', language: outcome.lang, channel, kioskId: conv.kiosk_id, data: { intent: outcome.handledAs, confidence: p?.intent.confidence ?? null, resolved: outcome.isResolved } });
+      await recordAnalyticsEvent(this.deps.db, { tenantId: tenant.id, type: 'assistant.query', language: outcome.lang, channel, kioskId: conv.kiosk_id ?? undefined, data: { intent: outcome.handledAs, confidence: p?.intent.confidence ?? null, resolved: outcome.isResolved } });
     }
     await this.publish(id, citizenTurn.seq);
     await this.publish(id, assistantTurn.seq);

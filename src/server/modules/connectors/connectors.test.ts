@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import { runPoppler } from '../../testing/poppler.ts';
 import { createTestCertificates } from '../../testing/certificates.ts';
+import { embeddedPadron } from '../../testing/procedures.ts';
 import { TenantRegistry, ZTenantProfile, type LoadedTenant } from '../tenants/index.ts';
 import { ConnectorConfigError, createConfiguredPadronConnector } from './connectors.config.ts';
 import { createProcedureModules } from '../procedures.composition.ts';
 import type { Household, Inhabitant, PadronConnector } from './connectors.types.ts';
 import { loadDemoData, seedDemoRegisters } from '../../demo/demo-seed.ts';
 import { startLegacyPadronApp, type LegacyApp } from './fixtures/legacy-padron-app.ts';
-import { createEmbeddedPadronConnector } from '../padron/index.ts';
 import { createRestPadronConnector } from './padron.rest.ts';
 import { createRpaPadronConnector, type RpaPadronConnector } from './padron.rpa.ts';
 
@@ -46,10 +46,10 @@ describe('padrón connectors', () => {
   afterAll(async () => t.close());
 
   it('the embedded connector reads the demo padrón seeded from data/demo/citizens.yaml, once however often it runs', async () => {
-    await expectSameRegister(createEmbeddedPadronConnector(t.db));
+    await expectSameRegister(embeddedPadron(t.db));
     const again = await seedDemoRegisters(t.db, t.tenants.map((x) => x.profile), undefined, NOW);
     expect(again).toEqual({ inhabitants: 0, debts: 0, filings: 0 });
-    expect(await createEmbeddedPadronConnector(t.db).findInhabitant('medina-rioseco', '12345678Z')).toBeUndefined();
+    expect(await embeddedPadron(t.db).findInhabitant('medina-rioseco', '12345678Z')).toBeUndefined();
   });
 
   it('the REST connector reads a JSON register over HTTP and reports an unavailable register as 503', async () => {
@@ -127,9 +127,9 @@ describe('padrón connectors', () => {
 
     it('refuses to start when a profile names a secret that is not set, and never takes the secret itself', () => {
       const profiles = t.tenants.map((lt) => lt.profile).map((p) => (p.id === 'alacant' ? { ...p, connectors: { ...p.connectors, padron: { kind: 'rest' as const, baseUrl: app.url, tokenEnv: 'CONNECTOR_ALACANT_TOKEN' } } } : p));
-      expect(() => createConfiguredPadronConnector(createEmbeddedPadronConnector(t.db), profiles, {})).toThrow(ConnectorConfigError);
-      expect(() => createConfiguredPadronConnector(createEmbeddedPadronConnector(t.db), profiles, {})).toThrow('alacant: connectors.padron.tokenEnv names CONNECTOR_ALACANT_TOKEN, which is not set');
-      const configured = createConfiguredPadronConnector(createEmbeddedPadronConnector(t.db), profiles, { CONNECTOR_ALACANT_TOKEN: 'tok' });
+      expect(() => createConfiguredPadronConnector(embeddedPadron(t.db), profiles, {})).toThrow(ConnectorConfigError);
+      expect(() => createConfiguredPadronConnector(embeddedPadron(t.db), profiles, {})).toThrow('alacant: connectors.padron.tokenEnv names CONNECTOR_ALACANT_TOKEN, which is not set');
+      const configured = createConfiguredPadronConnector(embeddedPadron(t.db), profiles, { CONNECTOR_ALACANT_TOKEN: 'tok' });
       expect(configured.kinds).toEqual({ alacant: 'rest', 'medina-rioseco': 'embedded' });
       const bad = ZTenantProfile.safeParse({ ...stripDefaults(t.tenants[0]?.profile), connectors: { padron: { kind: 'rest', baseUrl: app.url, tokenEnv: 's3cr3t-token' } } });
       expect(bad.success).toBe(false);
