@@ -200,8 +200,8 @@ export function statusOf(code: string): number {
 
 export interface AppErrorOptions {
   /**
-   * HTTP status. Leave it out: it comes from ERROR_STATUS. Where it is still given it must agree with the table
-   * (a test checks every literal throw site).
+   * HTTP status. Leave it out: it comes from ERROR_STATUS (errors.test.ts refuses it at a throw site with a literal
+   * code). Only a code computed at run time (`${ns}.file_too_large`, an upstream mapping) may still give it.
    */
   status?: number;
   /** Values for the translated message ({name} placeholders). Never personal data. */

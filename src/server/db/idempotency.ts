@@ -39,8 +39,8 @@ export async function withIdempotencyKey<T>(db: Queryable, claim: IdempotencyCla
       key,
     ]);
     const row = seen.rows[0];
-    if (row && row.request_hash !== requestHash) throw new AppError('common.idempotency_mismatch', { status: 422 });
-    if (!row?.response) throw new AppError('common.conflict', { status: 409, log: 'same idempotency key still in progress' });
+    if (row && row.request_hash !== requestHash) throw new AppError('common.idempotency_mismatch');
+    if (!row?.response) throw new AppError('common.conflict', { log: 'same idempotency key still in progress' });
     return row.response;
   }
   try {

@@ -137,7 +137,6 @@ function acquireDirLock(dir: string): () => void {
     const seen = inspectLock(lockPath);
     if (!seen.isStale || attempt >= 2) {
       throw new AppError('db.locked', {
-        status: 503,
         log: `The embedded database in ${dir} is in use by another process${seen.isStale ? '' : ` (${seen.why})`}. ` +
           'Stop it first, or point DATABASE_URL at a PostgreSQL server to share one database. ' +
           `If no such process runs, remove ${lockPath}.`,

@@ -32,7 +32,7 @@ function resolveTenant(req: FastifyRequest, tenants: TenantRegistry): TenantProf
   const fromPath = firstString(req.headers[PATH_TENANT_HEADER]);
   if (fromPath) {
     const t = tenants.find(fromPath);
-    if (!t || !t.routing.pathPrefix) throw new AppError('tenants.not_found', { status: 404, params: { id: fromPath } });
+    if (!t || !t.routing.pathPrefix) throw new AppError('tenants.not_found', { params: { id: fromPath } });
     return t;
   }
   const byHost = tenants.fromHost(req.hostname);
@@ -40,7 +40,7 @@ function resolveTenant(req: FastifyRequest, tenants: TenantRegistry): TenantProf
   const explicit = firstString(req.headers['x-tenant']) ?? firstString((req.query as Record<string, unknown> | undefined)?.tenant);
   if (explicit) {
     const t = tenants.find(explicit);
-    if (!t) throw new AppError('tenants.not_found', { status: 404, params: { id: explicit } });
+    if (!t) throw new AppError('tenants.not_found', { params: { id: explicit } });
     return t;
   }
   return tenants.single();
@@ -66,7 +66,7 @@ export const contextPlugin = fp(
     app.decorateRequest('kioskId', undefined);
     app.decorateRequest('channel', 'web');
     app.decorateRequest('requireTenant', function (this: FastifyRequest): TenantProfile {
-      if (!this.tenant) throw new AppError('tenants.required', { status: 400 });
+      if (!this.tenant) throw new AppError('tenants.required');
       return this.tenant;
     });
     app.addHook('onRequest', async (req) => {
@@ -82,7 +82,7 @@ export const contextPlugin = fp(
       const id = body && typeof body === 'object' ? firstString(body.tenant) : undefined;
       if (!id) return;
       const t = opts.tenants.find(id);
-      if (!t) throw new AppError('tenants.not_found', { status: 404, params: { id } });
+      if (!t) throw new AppError('tenants.not_found', { params: { id } });
       req.tenant = t;
       const bodyLang = body?.lang;
       req.lang = tenantLanguage(t, isLanguage(bodyLang) ? bodyLang : req.lang);

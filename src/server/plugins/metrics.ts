@@ -29,7 +29,7 @@ export const metricsPlugin = fp(
     app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
       // Compared as hashes in constant time: the token's length and prefix leak nothing.
       if (expected && !timingSafeEqual(createHash('sha256').update(req.headers.authorization ?? '').digest(), expected)) {
-        throw new AppError('common.unauthorized', { status: 401, log: 'metrics without the METRICS_TOKEN bearer' });
+        throw new AppError('common.unauthorized', { log: 'metrics without the METRICS_TOKEN bearer' });
       }
       reply.header('content-type', registry.contentType);
       return registry.metrics();

@@ -129,7 +129,7 @@ export const securityPlugin = fp(
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-        done(new AppError('common.json_too_deep', { status: 400, params: { max: MAX_JSON_DEPTH } }), undefined);
+        done(new AppError('common.json_too_deep', { params: { max: MAX_JSON_DEPTH } }), undefined);
         return;
       }
       // Fastify's own parser answers synchronously through done().

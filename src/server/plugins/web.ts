@@ -83,7 +83,7 @@ export const webPlugin = fp(
     app.get('/branding/logo', { schema: { hide: true } }, async (req, reply) => {
       const t = req.requireTenant();
       const file = opts.tenants.loaded(t.id)?.logoPath;
-      if (!file) throw new AppError('common.not_found', { status: 404 });
+      if (!file) throw new AppError('common.not_found');
       const type = file.endsWith('.svg') ? 'image/svg+xml' : 'image/png';
       return reply.type(type).header('cache-control', 'public, max-age=3600').send(readFileSync(file));
     });

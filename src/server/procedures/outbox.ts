@@ -123,7 +123,7 @@ export function outboxOperations(opts: {
     backlog: () => opts.backlog(db, opts.now()),
     requeue: (tenantId, key, by = { actor: systemActor, ctx: systemContext() }) =>
       db.transaction(async (tx) => {
-        if (!(await opts.requeue(tx, tenantId, key, opts.now()))) throw new AppError('connectors.export_not_failed', { status: 404, log: `no failed ${opts.audit.prefix} export ${key} for ${tenantId}` });
+        if (!(await opts.requeue(tx, tenantId, key, opts.now()))) throw new AppError('connectors.export_not_failed', { log: `no failed ${opts.audit.prefix} export ${key} for ${tenantId}` });
         await recordStep(tx, tenantId, by.actor, by.ctx, { action: `${opts.audit.prefix}.export_requeued`, subjectType: opts.audit.subjectType, subjectId: key });
       }),
   };

@@ -43,5 +43,5 @@ export function sessionCookie(opts: { name: string; isHttpsOnly: boolean; maxAge
 export function requireCsrf(req: FastifyRequest, header: string, isValid: (given: string | undefined) => boolean): void {
   if (!UNSAFE_METHODS.has(req.method)) return;
   const given = req.headers[header];
-  if (!isValid(typeof given === 'string' ? given : undefined)) throw new AppError('common.csrf', { status: 403 });
+  if (!isValid(typeof given === 'string' ? given : undefined)) throw new AppError('common.csrf');
 }

@@ -145,25 +145,25 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
 
   function serviceOf(tenant: TenantProfile, serviceId: string): AppointmentService {
     const s = tenant.appointmentServices.find((x) => x.id === serviceId);
-    if (!s) throw new AppError('appointments.service_not_found', { status: 404 });
+    if (!s) throw new AppError('appointments.service_not_found');
     return s;
   }
   function officeOf(tenant: TenantProfile, service: AppointmentService, officeId: string): Office {
     const o = service.offices.includes(officeId) ? tenant.offices.find((x) => x.id === officeId) : undefined;
-    if (!o) throw new AppError('appointments.office_not_found', { status: 404 });
+    if (!o) throw new AppError('appointments.office_not_found');
     return o;
   }
 
   /** The slot a citizen asks for, checked against the calendar, the booking window and the clock. */
   function resolveSlot(tenant: TenantProfile, service: AppointmentService, office: Office, startsAtIso: string): SlotSpec {
     const startsAt = new Date(startsAtIso);
-    if (Number.isNaN(startsAt.getTime())) throw new AppError('appointments.invalid_slot', { status: 400 });
+    if (Number.isNaN(startsAt.getTime())) throw new AppError('appointments.invalid_slot');
     const local = toLocal(startsAt, tenant.timeZone);
     const today = toLocal(now(), tenant.timeZone).date;
-    if (local.date > addDays(today, service.bookingWindowDays)) throw new AppError('appointments.outside_window', { status: 400 });
+    if (local.date > addDays(today, service.bookingWindowDays)) throw new AppError('appointments.outside_window');
     const slot = slotsForDay(tenant, service, office, local.date).find((s) => s.startsAt.getTime() === startsAt.getTime());
-    if (!slot) throw new AppError('appointments.invalid_slot', { status: 400 });
-    if (slot.startsAt.getTime() <= now().getTime()) throw new AppError('appointments.slot_past', { status: 400 });
+    if (!slot) throw new AppError('appointments.invalid_slot');
+    if (slot.startsAt.getTime() <= now().getTime()) throw new AppError('appointments.slot_past');
     return slot;
   }
 
@@ -198,7 +198,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     c: { tenantId: string; dni: string; service: AppointmentService; office: Office; slot: SlotSpec; email: string | null; ctx: ProcedureContext; rescheduledFrom: string | null },
   ): Promise<AppointmentRow> {
     const key = { tenantId: c.tenantId, serviceId: c.service.id, officeId: c.office.id, startsAt: c.slot.startsAt };
-    if (!(await repo.takePlace(tx, key, c.slot.endsAt, c.slot.capacity))) throw new AppError('appointments.slot_full', { status: 409 });
+    if (!(await repo.takePlace(tx, key, c.slot.endsAt, c.slot.capacity))) throw new AppError('appointments.slot_full');
     try {
       return await repo.insert(tx, {
         id: randomUUID(),
@@ -216,7 +216,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
         rescheduledFrom: c.rescheduledFrom,
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('appointments.already_booked', { status: 409 });
+      if (isUniqueViolation(err)) throw new AppError('appointments.already_booked');
       throw err;
     }
   }
@@ -349,7 +349,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
         await repo.lockCitizen(tx, tenantId, dni);
         const limit = tenant.appointments.maxOpenPerService;
         if ((await repo.countOpen(tx, tenantId, dni, service.id, now())) >= limit) {
-          throw new AppError('appointments.too_many_open', { status: 409, params: { limit } });
+          throw new AppError('appointments.too_many_open', { params: { limit } });
         }
         const email = await confirmationAddress(tx, tenantId, dni, input.email);
         const inserted = await claimPlace(tx, { tenantId, dni, service, office, slot, email, ctx, rescheduledFrom: null });
@@ -395,7 +395,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     async get(tenantId: string, dni: string, id: string, lang: Language): Promise<Appointment> {
       const tenant = tenants.get(tenantId);
       const row = await repo.findForCitizen(db, tenantId, dni, id);
-      if (!row) throw new AppError('appointments.not_found', { status: 404 });
+      if (!row) throw new AppError('appointments.not_found');
       return present(tenant, row, lang);
     },
 
@@ -403,7 +403,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     async calendar(tenantId: string, dni: string, id: string, lang: Language): Promise<{ fileName: string; ics: string }> {
       const tenant = tenants.get(tenantId);
       const row = await repo.findForCitizen(db, tenantId, dni, id);
-      if (!row) throw new AppError('appointments.not_found', { status: 404 });
+      if (!row) throw new AppError('appointments.not_found');
       const a = present(tenant, row, lang);
       return { fileName: `${a.code}.ics`, ics: icsFor(tenant, a, lang) };
     },
@@ -413,8 +413,8 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       const tenant = tenants.get(tenantId);
       const cancelled = await db.transaction(async (tx) => {
         const found = await repo.findForCitizen(tx, tenantId, dni, id, true);
-        if (!found) throw new AppError('appointments.not_found', { status: 404 });
-        if (!(await repo.cancel(tx, tenantId, id))) throw new AppError('appointments.already_cancelled', { status: 409 });
+        if (!found) throw new AppError('appointments.not_found');
+        if (!(await repo.cancel(tx, tenantId, id))) throw new AppError('appointments.already_cancelled');
         await repo.releasePlace(tx, { tenantId, serviceId: found.service_id, officeId: found.office_id, startsAt: new Date(found.starts_at) });
         await recordStep(tx, tenantId, citizenActor(dni), ctx, { action: 'appointment.cancelled', subjectType: 'appointment', subjectId: id });
         await recordEvent(tx, tenantId, ctx, 'appointment.cancelled', { data: { serviceId: found.service_id } });
@@ -432,17 +432,17 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     async reschedule(tenantId: string, dni: string, id: string, input: { startsAt: string; officeId?: string | undefined }, ctx: ProcedureContext): Promise<Appointment> {
       const tenant = tenants.get(tenantId);
       const current = await repo.findForCitizen(db, tenantId, dni, id);
-      if (!current) throw new AppError('appointments.not_found', { status: 404 });
+      if (!current) throw new AppError('appointments.not_found');
       const service = serviceOf(tenant, current.service_id);
       const office = officeOf(tenant, service, input.officeId ?? current.office_id);
       const slot = resolveSlot(tenant, service, office, input.startsAt);
       const moved = await db.transaction(async (tx) => {
         const old = await repo.findForCitizen(tx, tenantId, dni, id, true);
-        if (!old) throw new AppError('appointments.not_found', { status: 404 });
-        if (old.status !== 'booked') throw new AppError('appointments.already_cancelled', { status: 409 });
+        if (!old) throw new AppError('appointments.not_found');
+        if (old.status !== 'booked') throw new AppError('appointments.already_cancelled');
         const oldKey = { tenantId, serviceId: old.service_id, officeId: old.office_id, startsAt: new Date(old.starts_at) };
         if (oldKey.officeId === office.id && oldKey.startsAt.getTime() === slot.startsAt.getTime()) {
-          throw new AppError('appointments.same_slot', { status: 409 });
+          throw new AppError('appointments.same_slot');
         }
         // In one transaction: if the new slot is full, the old appointment is still booked when it rolls back.
         await repo.cancel(tx, tenantId, old.id);

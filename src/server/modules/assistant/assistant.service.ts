@@ -123,7 +123,7 @@ export class AssistantService {
     const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
     const conv = isUuid ? await this.repo.findConversation(tenantId, id) : undefined;
     const isOwner = conv && ((who.ownerToken !== undefined && sha256(who.ownerToken) === conv.owner_token_sha256) || (who.citizen !== undefined && conv.citizen_dni === who.citizen.dni));
-    if (!conv || !isOwner) throw new AppError('assistant.conversation_not_found', { status: 404 });
+    if (!conv || !isOwner) throw new AppError('assistant.conversation_not_found');
     return conv;
   }
 
@@ -145,13 +145,13 @@ export class AssistantService {
     for (let attempt = 0; ; attempt++) {
       const conv = await this.repo.claimTurn(tenantId, id, TURN_LEASE_MS);
       if (conv) return conv;
-      if (Date.now() > deadline) throw new AppError('assistant.busy', { status: 409 });
+      if (Date.now() > deadline) throw new AppError('assistant.busy');
       await new Promise((resolve) => setTimeout(resolve, Math.min(20 * 2 ** attempt, 250)));
     }
   }
 
   private async takeTurn(tenant: TenantProfile, id: string, conv: ConversationRow, input: TurnInput, who: Requester): Promise<{ replies: Reply[]; language: Language; status: ConversationStatus }> {
-    if (conv.status === 'closed') throw new AppError('assistant.conversation_closed', { status: 409 });
+    if (conv.status === 'closed') throw new AppError('assistant.conversation_closed');
     const redact = this.deps.moderation.redact;
     const channel = conv.channel;
     const proc = { channel, kioskId: conv.kiosk_id ?? undefined, requestId: who.requestId };
@@ -213,7 +213,7 @@ export class AssistantService {
   /** A staff member's message into a conversation (the hand-off inbox calls this). */
   async addStaffMessage(tenantId: string, id: string, input: { staffId: string; text: string }): Promise<TranscriptTurn> {
     const conv = await this.repo.findConversation(tenantId, id);
-    if (!conv) throw new AppError('assistant.conversation_not_found', { status: 404 });
+    if (!conv) throw new AppError('assistant.conversation_not_found');
     const replies: Reply[] = [{ type: 'text', text: input.text }];
     const turn = await this.repo.addTurn(tenantId, id, { role: 'staff', text: this.deps.moderation.redact(input.text), replies: redactReplies(replies, this.deps.moderation.redact), language: conv.language });
     await this.publish(id, turn.seq);
@@ -223,7 +223,7 @@ export class AssistantService {
   /** Sets a conversation's status (the hand-off inbox: with_human when accepted, closed at the end). */
   async setStatus(tenantId: string, id: string, status: ConversationStatus): Promise<void> {
     const conv = await this.repo.findConversation(tenantId, id);
-    if (!conv) throw new AppError('assistant.conversation_not_found', { status: 404 });
+    if (!conv) throw new AppError('assistant.conversation_not_found');
     // Only the status: a turn running now keeps its dialog state, and its own status change yields to this one.
     await this.repo.setStatus(tenantId, id, status);
   }
@@ -285,7 +285,7 @@ export class AssistantService {
   /** Moves a citizen turn into the council's training phrases under `intent`; it counts at the next retrain. */
   async label(tenantId: string, turnId: number, intent: string, staffId: string): Promise<{ turnId: number; intent: string; language: Language }> {
     const turn = await this.repo.findTurn(tenantId, turnId);
-    if (!turn || turn.role !== 'citizen' || turn.text.startsWith('[action]')) throw new AppError('assistant.turn_not_found', { status: 404 });
+    if (!turn || turn.role !== 'citizen' || turn.text.startsWith('[action]')) throw new AppError('assistant.turn_not_found');
     const lang = (['es', 'ca', 'en'] as const).find((l) => l === turn.language) ?? this.deps.tenants.get(tenantId).defaultLanguage;
     await this.deps.nlu.addPhrase({ tenantId, lang, intent, text: turn.text, source: 'relabel', createdBy: staffId });
     await this.repo.markReviewed(tenantId, turnId, intent, staffId);

@@ -36,11 +36,11 @@ export async function issueCertificateCommand(
   deps: { db: Queryable; service: CertificatesService; tenants: { loaded(id: string): LoadedTenant | undefined }; padron: PadronRecordProvider },
 ): Promise<Omit<IssuedDocument, 'pdf'> & { out: string }> {
   const council = deps.tenants.loaded(args.tenantId);
-  if (!council) throw new AppError('tenants.not_found', { status: 404, params: { id: args.tenantId } });
+  if (!council) throw new AppError('tenants.not_found', { params: { id: args.tenantId } });
   const dni = args.dni.trim().toUpperCase();
   const kind: PadronCertificateKind = args.isCollective ? 'collective' : 'individual';
   const record = await deps.padron.findForCertificate(args.tenantId, dni, kind);
-  if (!record) throw new AppError('certificates.no_padron_record', { status: 404 });
+  if (!record) throw new AppError('certificates.no_padron_record');
   const language = args.language && council.profile.languages.includes(args.language) ? args.language : council.profile.defaultLanguage;
   const doc = await deps.service.issuePadronCertificate({ ...record, council, language, kind }, dni);
   const out = path.resolve(args.out);

@@ -154,16 +154,16 @@ export class CertificatesService {
     const code = normalizeCsvCode(input);
     const row = code ? await this.deps.repository.findByCode(code) : undefined;
     const content = code && row ? await this.deps.repository.findContent(code) : undefined;
-    if (!code || !row || !content) throw new AppError('certificates.not_found', { status: 404 });
+    if (!code || !row || !content) throw new AppError('certificates.not_found');
     let pdf = content.pdf;
     if (!pdf && content.filePath) {
       const root = path.resolve(this.deps.dataDir);
       const file = path.resolve(root, content.filePath);
       // Never leave DATA_DIR, whatever the row says.
-      if (!file.startsWith(root + path.sep)) throw new AppError('certificates.not_found', { status: 404, log: `file_path outside DATA_DIR: ${content.filePath}` });
+      if (!file.startsWith(root + path.sep)) throw new AppError('certificates.not_found', { log: `file_path outside DATA_DIR: ${content.filePath}` });
       pdf = await readFile(file);
     }
-    if (!pdf) throw new AppError('certificates.not_found', { status: 404 });
+    if (!pdf) throw new AppError('certificates.not_found');
     return { pdf, fileName: `${row.kind}-${row.code}.pdf` };
   }
 
@@ -176,6 +176,6 @@ export class CertificatesService {
   async revoke(tenantId: string, input: string, reason: string): Promise<void> {
     const code = normalizeCsvCode(input);
     const isDone = code ? await this.deps.repository.revoke(tenantId, code, reason, this.now()) : false;
-    if (!isDone) throw new AppError('certificates.not_found', { status: 404 });
+    if (!isDone) throw new AppError('certificates.not_found');
   }
 }

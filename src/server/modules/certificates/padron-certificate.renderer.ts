@@ -42,7 +42,7 @@ export interface PadronCertificateData extends PadronRecord {
 }
 
 function invalid(reason: string): AppError {
-  return new AppError('certificates.invalid_data', { status: 422, params: { reason } });
+  return new AppError('certificates.invalid_data', { params: { reason } });
 }
 
 /** Rejects data that would print a wrong certificate; the message names the field. */

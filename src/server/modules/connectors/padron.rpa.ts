@@ -83,7 +83,7 @@ export function createRpaPadronConnector(opts: RpaConnectorOptions): RpaPadronCo
       return await fn(page);
     } catch (err) {
       if (err instanceof AppError) throw err;
-      throw new AppError('padron.connector_unavailable', { status: 503, log: `padrón RPA: ${(err as Error).message}`, cause: err });
+      throw new AppError('padron.connector_unavailable', { log: `padrón RPA: ${(err as Error).message}`, cause: err });
     } finally {
       await context.close().catch(() => undefined);
       running--;
@@ -101,7 +101,7 @@ export function createRpaPadronConnector(opts: RpaConnectorOptions): RpaPadronCo
         await page.waitForSelector('#resultado, #sin-resultados');
         if ((await page.locator('#sin-resultados').count()) > 0) return undefined;
         const registeredSince = isoFromDmy(await cell(page, 'F. ALTA'));
-        if (!registeredSince) throw new AppError('padron.connector_unavailable', { status: 503, log: 'padrón RPA: no registration date on the result page' });
+        if (!registeredSince) throw new AppError('padron.connector_unavailable', { log: 'padrón RPA: no registration date on the result page' });
         return {
           dni: await cell(page, 'DNI/NIE'),
           givenName: await cell(page, 'NOMBRE'),

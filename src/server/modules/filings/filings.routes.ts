@@ -33,7 +33,7 @@ const DRAIN_SECONDS = 30;
 /** The Idempotency-Key header: printable ASCII, at most 200 characters; anything else is a 400, not ignored. */
 function readIdempotencyKey(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
-  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header)) throw new AppError('filings.invalid_idempotency_key', { status: 400 });
+  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header)) throw new AppError('filings.invalid_idempotency_key');
   return header;
 }
 
@@ -57,7 +57,7 @@ async function readForm(req: FastifyRequest, limits: FilingLimits): Promise<{ fi
       const max = part.fieldname in MAX_CHARS ? MAX_CHARS[part.fieldname as keyof typeof MAX_CHARS] : FIELD_BYTES / 4;
       const value = typeof part.value === 'string' ? part.value : '';
       if (part.fieldnameTruncated || part.valueTruncated || value.trim().length > max) {
-        throw new AppError('filings.field_too_long', { status: 413, params: { field: part.fieldname.slice(0, 40), max } });
+        throw new AppError('filings.field_too_long', { params: { field: part.fieldname.slice(0, 40), max } });
       }
       fields[part.fieldname] = value;
     }
@@ -73,12 +73,12 @@ function translateLimit(err: unknown, limits: FilingLimits, fileName: string | u
   const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return new AppError('filings.file_too_large', { status: 413, params: { name: cleanFileName(fileName ?? ''), maxMb: Math.floor(limits.maxFileBytes / 1_048_576) } });
+      return new AppError('filings.file_too_large', { params: { name: cleanFileName(fileName ?? ''), maxMb: Math.floor(limits.maxFileBytes / 1_048_576) } });
     case 'FST_FILES_LIMIT':
-      return new AppError('filings.too_many_files', { status: 413, params: { max: limits.maxFiles } });
+      return new AppError('filings.too_many_files', { params: { max: limits.maxFiles } });
     case 'FST_FIELDS_LIMIT':
     case 'FST_PARTS_LIMIT':
-      return new AppError('filings.too_many_fields', { status: 413, params: { max: MAX_FIELDS } });
+      return new AppError('filings.too_many_fields', { params: { max: MAX_FIELDS } });
     default:
       return err;
   }
@@ -129,12 +129,12 @@ export function filingsRoutes(service: FilingsService) {
       },
       async (req, reply) => {
         const me = requireCitizen(req);
-        if (!req.isMultipart()) throw new AppError('filings.multipart_required', { status: 415 });
+        if (!req.isMultipart()) throw new AppError('filings.multipart_required');
         const idempotencyKey = readIdempotencyKey(req.headers['idempotency-key']);
         const { fields, files } = await readForm(req, service.limits);
         const parsed = ZCreateFilingFieldsSchema.safeParse(fields);
         if (!parsed.success) {
-          throw new AppError('common.validation', { status: 400, details: parsed.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })) });
+          throw new AppError('common.validation', { details: parsed.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })) });
         }
         const { filing, isNew } = await service.register(me.tenantId, me.dni, { ...parsed.data, attachments: files, idempotencyKey }, procedureContext(req));
         return reply.code(isNew ? 201 : 200).send(filing);

@@ -145,7 +145,7 @@ export function createFilingsService(deps: FilingsDeps) {
 
   /** A retry under the same key: the first filing (same request) or 409 (another request under the same key). */
   async function replay(tenant: TenantProfile, prior: FilingRow, requestHash: string, lang: Language): Promise<{ filing: FilingDetail; isNew: false }> {
-    if (prior.request_hash !== requestHash) throw new AppError('filings.idempotency_mismatch', { status: 409 });
+    if (prior.request_hash !== requestHash) throw new AppError('filings.idempotency_mismatch');
     return { filing: await detail(tenant, prior, lang), isNew: false };
   }
 
@@ -161,11 +161,11 @@ export function createFilingsService(deps: FilingsDeps) {
    */
   async function register(tenantId: string, dni: string, input: CreateFilingInput, ctx: ProcedureContext): Promise<{ filing: FilingDetail; isNew: boolean }> {
     const tenant = tenants.get(tenantId);
-    if (!tenant.departments.some((d) => d.id === input.departmentId)) throw new AppError('filings.department_not_found', { status: 400 });
+    if (!tenant.departments.some((d) => d.id === input.departmentId)) throw new AppError('filings.department_not_found');
     const subject = input.subject.trim();
     const body = input.body.trim();
-    if (subject.length < 3 || subject.length > MAX_CHARS.subject) throw new AppError('filings.invalid_subject', { status: 400 });
-    if (body.length < 1 || body.length > MAX_CHARS.body) throw new AppError('filings.invalid_body', { status: 400 });
+    if (subject.length < 3 || subject.length > MAX_CHARS.subject) throw new AppError('filings.invalid_subject');
+    if (body.length < 1 || body.length > MAX_CHARS.body) throw new AppError('filings.invalid_body');
     const files = await inspect(input.attachments ?? []);
     const key = input.idempotencyKey;
     const requestHash = createHash('sha256')
@@ -324,7 +324,7 @@ export function createFilingsService(deps: FilingsDeps) {
     async get(tenantId: string, dni: string, id: string, lang: Language): Promise<FilingDetail> {
       const tenant = tenants.get(tenantId);
       const f = await repo.findForCitizen(db, tenantId, dni, id);
-      if (!f) throw new AppError('filings.not_found', { status: 404 });
+      if (!f) throw new AppError('filings.not_found');
       return detail(tenant, f, lang);
     },
 
@@ -332,7 +332,7 @@ export function createFilingsService(deps: FilingsDeps) {
     async status(tenantId: string, dni: string, registryNumber: string, lang: Language): Promise<FilingDetail> {
       const tenant = tenants.get(tenantId);
       const f = await repo.findByNumberForCitizen(db, tenantId, dni, registryNumber.trim().toUpperCase());
-      if (!f) throw new AppError('filings.not_found', { status: 404 });
+      if (!f) throw new AppError('filings.not_found');
       return detail(tenant, f, lang);
     },
 
@@ -340,7 +340,7 @@ export function createFilingsService(deps: FilingsDeps) {
     async attachment(tenantId: string, dni: string, filingId: string, attachmentId: string, ctx: ProcedureContext): Promise<{ data: Buffer; fileName: string; mimeType: string }> {
       const f = await repo.findForCitizen(db, tenantId, dni, filingId);
       const a = f ? (await repo.attachments(db, tenantId, f.id)).find((x) => x.id === attachmentId) : undefined;
-      if (!a) throw new AppError('filings.not_found', { status: 404 });
+      if (!a) throw new AppError('filings.not_found');
       const data = await storage.read(a.storage_key);
       await recordStep(db, tenantId, citizenActor(dni), ctx, { action: 'filing.attachment_downloaded', subjectType: 'filing', subjectId: filingId, details: { attachmentId } });
       return { data, fileName: a.file_name, mimeType: a.mime_type };
@@ -349,10 +349,10 @@ export function createFilingsService(deps: FilingsDeps) {
     /** The signed receipt (justificante) PDF, issued now if the first attempt failed. */
     async receiptPdf(tenantId: string, dni: string, filingId: string, ctx: ProcedureContext): Promise<{ pdf: Buffer; fileName: string }> {
       const f = await repo.findForCitizen(db, tenantId, dni, filingId);
-      if (!f) throw new AppError('filings.not_found', { status: 404 });
-      if (!deps.receipts) throw new AppError('filings.receipt_unavailable', { status: 503 });
+      if (!f) throw new AppError('filings.not_found');
+      if (!deps.receipts) throw new AppError('filings.receipt_unavailable');
       const code = f.receipt_code ?? (await issueReceipt(tenantId, f, await repo.attachments(db, tenantId, f.id)));
-      if (!code) throw new AppError('filings.receipt_unavailable', { status: 503 });
+      if (!code) throw new AppError('filings.receipt_unavailable');
       const doc = await deps.receipts.originalPdf(code);
       await recordStep(db, tenantId, citizenActor(dni), ctx, { action: 'filing.receipt_downloaded', subjectType: 'filing', subjectId: filingId });
       return doc;
@@ -369,7 +369,7 @@ export function createFilingsService(deps: FilingsDeps) {
       const tenant = tenants.get(tenantId);
       const row = await db.transaction(async (tx) => {
         const f = await repo.setStatus(tx, tenantId, filingId, input.status);
-        if (!f) throw new AppError('filings.not_found', { status: 404 });
+        if (!f) throw new AppError('filings.not_found');
         await repo.addHistory(tx, tenantId, filingId, input.status, input.note?.trim() || null, staff.type, staff.id ?? null);
         await recordStep(tx, tenantId, staff, ctx, { action: 'filing.status_changed', subjectType: 'filing', subjectId: filingId, details: { status: input.status } });
         return f;

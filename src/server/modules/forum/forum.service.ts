@@ -16,9 +16,9 @@ import type {
 type AccountActor = Extract<ObsActor, { kind: 'account' }>;
 
 function requireMember(actor: ObsActor | undefined): AccountActor {
-  if (!actor) throw new AppError('forum.sign_in_required', { status: 401 });
-  if (actor.kind !== 'account') throw new AppError('forum.forbidden', { status: 403 });
-  if (!actor.isVerified) throw new AppError('forum.email_not_verified', { status: 403 });
+  if (!actor) throw new AppError('forum.sign_in_required');
+  if (actor.kind !== 'account') throw new AppError('forum.forbidden');
+  if (!actor.isVerified) throw new AppError('forum.email_not_verified');
   return actor;
 }
 
@@ -97,7 +97,7 @@ export class ForumService {
 
   async getThread(actor: ObsActor | undefined, id: string): Promise<ThreadDetail> {
     const t = await repo.findThread(this.db, id);
-    if (!t || (t.is_hidden && !isModerator(actor))) throw new AppError('forum.thread_not_found', { status: 404 });
+    if (!t || (t.is_hidden && !isModerator(actor))) throw new AppError('forum.thread_not_found');
     const posts = await repo.listPosts(this.db, t.id, isModerator(actor));
     return { ...toThread(t), posts: posts.map(toPost) };
   }
@@ -113,13 +113,13 @@ export class ForumService {
     let title = input.title ?? '';
     if (input.projectId) {
       const p = await this.obs.projectOwner(input.projectId);
-      if (!p || p.status !== 'published') throw new AppError('forum.project_not_found', { status: 404 });
+      if (!p || p.status !== 'published') throw new AppError('forum.project_not_found');
       projectOwner = p.ownerAccountId;
       const existing = await repo.findProjectThread(this.db, p.id);
       title = existing ? existing.title : (input.title ?? pickText(p.title, lang).text);
       threadId = existing?.id ?? (await repo.insertThread(this.db, { categoryId: p.area, projectId: p.id, title, authorAccountId: a.id }));
     } else {
-      if (!input.categoryId || !(await repo.categoryExists(this.db, input.categoryId))) throw new AppError('forum.category_not_found', { status: 404 });
+      if (!input.categoryId || !(await repo.categoryExists(this.db, input.categoryId))) throw new AppError('forum.category_not_found');
       threadId = await repo.insertThread(this.db, { categoryId: input.categoryId, projectId: null, title, authorAccountId: a.id });
     }
     await this.addPost(a, threadId, input.body, projectOwner);
@@ -129,8 +129,8 @@ export class ForumService {
   async reply(actor: ObsActor | undefined, threadId: string, body: string): Promise<Post> {
     const a = requireMember(actor);
     const t = await repo.findThread(this.db, threadId);
-    if (!t || t.is_hidden) throw new AppError('forum.thread_not_found', { status: 404 });
-    if (t.is_locked) throw new AppError('forum.thread_locked', { status: 409 });
+    if (!t || t.is_hidden) throw new AppError('forum.thread_not_found');
+    if (t.is_locked) throw new AppError('forum.thread_locked');
     const owner = t.project_id ? (await this.obs.projectOwner(t.project_id))?.ownerAccountId ?? null : null;
     const postId = await this.addPost(a, t.id, body, owner);
     const p = await repo.findPost(this.db, postId);
@@ -179,8 +179,8 @@ export class ForumService {
   async editPost(actor: ObsActor | undefined, postId: string, body: string): Promise<Post> {
     const a = requireMember(actor);
     const p = await repo.findPost(this.db, postId);
-    if (!p) throw new AppError('forum.post_not_found', { status: 404 });
-    if (p.author_account_id !== a.id && !isModerator(a)) throw new AppError('forum.forbidden', { status: 403 });
+    if (!p) throw new AppError('forum.post_not_found');
+    if (p.author_account_id !== a.id && !isModerator(a)) throw new AppError('forum.forbidden');
     await this.db.transaction(async (tx) => repo.editPost(tx, postId, body, renderMarkdown(body), a.id));
     const after = await repo.findPost(this.db, postId);
     if (!after) throw new Error('post vanished');
@@ -191,7 +191,7 @@ export class ForumService {
   async postHistory(actor: ObsActor | undefined, postId: string): Promise<{ bodyMd: string; replacedAt: string; editorAccountId: string | null }[]> {
     const p = await repo.findPost(this.db, postId);
     const t = p ? await repo.findThread(this.db, p.thread_id) : undefined;
-    if (!p || !t || ((p.is_hidden || t.is_hidden) && !isModerator(actor))) throw new AppError('forum.post_not_found', { status: 404 });
+    if (!p || !t || ((p.is_hidden || t.is_hidden) && !isModerator(actor))) throw new AppError('forum.post_not_found');
     const rows = await repo.listRevisions(this.db, postId);
     return rows.map((r) => ({ bodyMd: r.body_md, replacedAt: r.replaced_at.toISOString(), editorAccountId: r.editor_account_id }));
   }
@@ -210,7 +210,7 @@ export class ForumService {
   private async watchTargetId(targetType: WatchTarget, targetId: string): Promise<string> {
     if (targetType !== 'project') return targetId;
     const p = await this.obs.projectOwner(targetId);
-    if (!p) throw new AppError('forum.project_not_found', { status: 404 });
+    if (!p) throw new AppError('forum.project_not_found');
     return p.id;
   }
 
@@ -218,7 +218,7 @@ export class ForumService {
   async flag(actor: ObsActor | undefined, postId: string, reason: string, note?: string): Promise<number> {
     const a = requireMember(actor);
     const p = await repo.findPost(this.db, postId);
-    if (!p) throw new AppError('forum.post_not_found', { status: 404 });
+    if (!p) throw new AppError('forum.post_not_found');
     const id = await repo.insertFlag(this.db, { postId, reporterId: a.id, reason, note: note ?? null });
     const mods = await repo.moderatorIds(this.db);
     await this.obs.notify(mods.map((m) => ({ accountId: m, kind: 'flag', subjectType: 'thread', subjectId: p.thread_id, data: { postId, reason } })));
@@ -226,7 +226,7 @@ export class ForumService {
   }
 
   async moderationQueue(actor: ObsActor | undefined): Promise<FlagView[]> {
-    if (!isModerator(actor)) throw new AppError('forum.moderator_required', { status: 403 });
+    if (!isModerator(actor)) throw new AppError('forum.moderator_required');
     const rows = await repo.openFlags(this.db);
     return rows.map((f) => ({ id: Number(f.id), postId: f.post_id, threadId: f.thread_id, threadTitle: f.thread_title, reason: f.reason, note: f.note,
       status: f.status, reporterAccountId: f.reporter_account_id, reporter: { handle: f.reporter_handle, displayName: f.reporter_name },
@@ -236,10 +236,10 @@ export class ForumService {
 
   /** Upheld hides the post (and closes every other open flag of it); dismissed leaves it. */
   async resolveFlag(actor: ObsActor | undefined, flagId: number, decision: 'upheld' | 'dismissed'): Promise<void> {
-    if (!isModerator(actor) || actor?.kind !== 'account') throw new AppError('forum.moderator_required', { status: 403 });
+    if (!isModerator(actor) || actor?.kind !== 'account') throw new AppError('forum.moderator_required');
     await this.db.transaction(async (tx) => {
       const f = await repo.resolveFlag(tx, flagId, decision, actor.id);
-      if (!f) throw new AppError('forum.flag_not_found', { status: 404 });
+      if (!f) throw new AppError('forum.flag_not_found');
       if (decision === 'upheld') {
         await repo.setPostHidden(tx, f.post_id, true);
         await repo.resolveOpenFlagsOfPost(tx, f.post_id, 'upheld', actor.id);
@@ -255,8 +255,8 @@ export class ForumService {
   async createRequest(actor: ObsActor | undefined, projectIdOrSlug: string, input: CreateRequestInput): Promise<RequestView> {
     const a = requireMember(actor);
     const p = await this.obs.projectOwner(projectIdOrSlug);
-    if (!p || p.status !== 'published') throw new AppError('forum.project_not_found', { status: 404 });
-    if (p.ownerAccountId === a.id) throw new AppError('forum.own_project', { status: 422 });
+    if (!p || p.status !== 'published') throw new AppError('forum.project_not_found');
+    if (p.ownerAccountId === a.id) throw new AppError('forum.own_project');
     const row = await this.db.transaction(async (tx) => {
       const r = await repo.insertRequest(tx, { projectId: p.id, kind: input.kind, fromId: a.id, toId: p.ownerAccountId,
         message: input.message, proposedDate: input.proposedDate ?? null });
@@ -277,9 +277,9 @@ export class ForumService {
     const r = await repo.findRequest(this.db, requestId);
     const isRequester = r?.from_account_id === a.id;
     const isRecipient = r !== undefined && !isRequester && (r.to_account_id === a.id || (r.to_account_id === null && isEditor(a)));
-    if (!r || (!isRequester && !isRecipient)) throw new AppError('forum.request_not_found', { status: 404 });
+    if (!r || (!isRequester && !isRecipient)) throw new AppError('forum.request_not_found');
     const allowed = isRequester ? (r.status === 'open' || r.status === 'accepted' ? ['cancelled'] : []) : OWNER_MOVES[r.status];
-    if (!allowed.includes(status)) throw new AppError('forum.invalid_status', { status: 409, params: { from: r.status, to: status } });
+    if (!allowed.includes(status)) throw new AppError('forum.invalid_status', { params: { from: r.status, to: status } });
     const updated = await this.db.transaction(async (tx) => {
       const u = await repo.updateRequestStatus(tx, r.id, status, a.id, note ?? null);
       const others = isRequester ? (r.to_account_id ? [r.to_account_id] : await repo.editorIds(tx)) : [r.from_account_id];

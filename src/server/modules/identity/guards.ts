@@ -14,7 +14,7 @@ function sameCouncil(req: FastifyRequest, tenantId: string): boolean {
 /** The signed-in citizen, or 401 `common.unauthorized`. */
 export function requireCitizen(req: FastifyRequest): CitizenAuth {
   const auth = req.auth;
-  if (!auth || auth.kind !== 'citizen' || !sameCouncil(req, auth.tenantId)) throw new AppError('common.unauthorized', { status: 401 });
+  if (!auth || auth.kind !== 'citizen' || !sameCouncil(req, auth.tenantId)) throw new AppError('common.unauthorized');
   return auth;
 }
 
@@ -24,7 +24,7 @@ export function requireCitizen(req: FastifyRequest): CitizenAuth {
  */
 export function requireStaff(req: FastifyRequest, ...roles: StaffRole[]): StaffAuth {
   const auth = req.auth;
-  if (!auth || auth.kind !== 'staff' || !sameCouncil(req, auth.tenantId)) throw new AppError('common.unauthorized', { status: 401 });
+  if (!auth || auth.kind !== 'staff' || !sameCouncil(req, auth.tenantId)) throw new AppError('common.unauthorized');
   if (roles.length === 0 || auth.roles.includes('admin') || roles.some((r) => auth.roles.includes(r))) return auth;
-  throw new AppError('common.forbidden', { status: 403 });
+  throw new AppError('common.forbidden');
 }

@@ -119,7 +119,7 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
     const tags = ['identity'];
 
     r.get('/api/v1/me', { schema: { tags, summary: 'Who is signed in (citizen or staff)', response: { 200: ZMeSchema } } }, async (req) => {
-      if (!req.auth) throw new AppError('common.unauthorized', { status: 401 });
+      if (!req.auth) throw new AppError('common.unauthorized');
       return presentMe(req.auth);
     });
 
@@ -188,11 +188,11 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
             try {
               leaf = toX509(value);
             } catch {
-              throw new AppError('identity.certificate_invalid', { status: 401 });
+              throw new AppError('identity.certificate_invalid');
             }
           }
         }
-        if (!leaf) throw new AppError('identity.certificate_missing', { status: 401 });
+        if (!leaf) throw new AppError('identity.certificate_missing');
         await endPrevious(req);
         const s = await identity.signInWithCertificate(signInContext(req, t.id), leaf, chain);
         const body = answerSignedIn(reply, s);
@@ -220,8 +220,8 @@ export function identityRoutes(deps: IdentityRoutesDeps) {
         const t = req.requireTenant();
         // Checked first, before this browser's current session is ended: a link from a sign-in started
         // elsewhere changes nothing here. A refused state stays unused, and so does this browser's own cookie.
-        if (!oidc.isEnabled(t.id)) throw new AppError('identity.oidc_disabled', { status: 404 });
-        if (!isOidcStateOfThisBrowser(req, req.query.state)) throw new AppError('identity.oidc_state_mismatch', { status: 403 });
+        if (!oidc.isEnabled(t.id)) throw new AppError('identity.oidc_disabled');
+        if (!isOidcStateOfThisBrowser(req, req.query.state)) throw new AppError('identity.oidc_state_mismatch');
         clearOidcCookie(reply, isHttpsOnly);
         const done = await oidc.finish(t.id, req.query);
         await endPrevious(req);

@@ -119,23 +119,23 @@ export class IdentityService {
       if (await this.repo.findCard(ctx.tenantId, card)) {
         // Locked, or out of tries while the last ones are still being checked: no PIN is checked.
         await this.audit({ ...base, actorType: 'anonymous', action: 'identity.card_sign_in_failed', details: { reason: 'locked' } });
-        throw new AppError('identity.card_locked', { status: 423 });
+        throw new AppError('identity.card_locked');
       }
       await this.verifyOrBurn(undefined, pin);
       await this.audit({ ...base, actorType: 'anonymous', action: 'identity.card_sign_in_failed', details: { reason: 'unknown_card' } });
-      throw new AppError('identity.invalid_card_or_pin', { status: 401 });
+      throw new AppError('identity.invalid_card_or_pin');
     }
     if (!(await this.verifyOrBurn(taken.pinHash, pin))) {
       const isLocked = taken.attempt >= MAX_PIN_ATTEMPTS;
       if (isLocked) await this.repo.lockCard(ctx.tenantId, card);
       await this.audit({ ...base, actorType: 'anonymous', action: isLocked ? 'identity.card_locked' : 'identity.card_sign_in_failed', details: { reason: 'wrong_pin', attempts: taken.attempt } });
-      if (isLocked) throw new AppError('identity.card_locked', { status: 423 });
-      throw new AppError('identity.invalid_card_or_pin', { status: 401 });
+      if (isLocked) throw new AppError('identity.card_locked');
+      throw new AppError('identity.invalid_card_or_pin');
     }
     // A parallel wrong guess may have used the last try and locked the card while this PIN was checked.
     if (!(await this.repo.resetCardFailures(ctx.tenantId, card))) {
       await this.audit({ ...base, actorType: 'anonymous', action: 'identity.card_sign_in_failed', details: { reason: 'locked_during_check' } });
-      throw new AppError('identity.card_locked', { status: 423 });
+      throw new AppError('identity.card_locked');
     }
     const citizen = await this.repo.findCitizen(ctx.tenantId, taken.dni);
     return this.startCitizenSession(ctx, { dni: taken.dni, givenName: citizen?.given_name ?? '', surname: citizen?.surname ?? '' }, 'card');
@@ -144,7 +144,7 @@ export class IdentityService {
   /** A verified client certificate (TLS endpoint or trusted proxy header). */
   async signInWithCertificate(ctx: SignInContext, leaf: X509Certificate, presentedChain: X509Certificate[] = []): Promise<SignedIn> {
     const store = this.deps.trustStore?.();
-    if (!store) throw new AppError('identity.certificate_unavailable', { status: 404 });
+    if (!store) throw new AppError('identity.certificate_unavailable');
     let who: CitizenIdentity;
     try {
       who = verifyCitizenCertificate(leaf, store, { presentedChain });
@@ -164,7 +164,7 @@ export class IdentityService {
    */
   async signInWithOidc(ctx: SignInContext, who: CitizenIdentity): Promise<SignedIn> {
     const dni = normalizeDocumentId(who.dni);
-    if (!isValidDniOrNie(dni)) throw new AppError('identity.oidc_failed', { status: 401, log: 'the provider gave no valid DNI/NIE' });
+    if (!isValidDniOrNie(dni)) throw new AppError('identity.oidc_failed', { log: 'the provider gave no valid DNI/NIE' });
     const stored = await this.repo.insertCitizenKeepingNames(this.deps.db, { tenantId: ctx.tenantId, dni, givenName: who.givenName, surname: who.surname });
     return this.startCitizenSession(ctx, { dni, givenName: stored.given_name, surname: stored.surname }, 'oidc');
   }
@@ -195,13 +195,13 @@ export class IdentityService {
     if (taken.waitUntil) {
       // Not even checked: while the address waits, guessing teaches nothing.
       await this.audit({ ...base, actorType: 'anonymous', action: 'identity.staff_sign_in_refused_locked', subjectType: 'staff', subjectId: row?.id });
-      throw new AppError('identity.staff_locked', { status: 429, params: { minutes: Math.max(1, Math.ceil((taken.waitUntil.getTime() - Date.now()) / 60_000)) } });
+      throw new AppError('identity.staff_locked', { params: { minutes: Math.max(1, Math.ceil((taken.waitUntil.getTime() - Date.now()) / 60_000)) } });
     }
     const isRight = await this.verifyOrBurn(row?.password_hash, password);
     if (!row || !isRight || row.disabled_at) {
       await this.audit({ ...base, actorType: 'anonymous', action: taken.isLast ? 'identity.staff_locked' : 'identity.staff_sign_in_failed', subjectType: 'staff', subjectId: row?.id });
       await this.repo.purgeStaffAttempts(STAFF_LOCK_MS);
-      throw new AppError('identity.invalid_credentials', { status: 401 });
+      throw new AppError('identity.invalid_credentials');
     }
     await this.repo.clearStaffAttempts(ctx.tenantId, address);
     const s = await this.createSession(ctx, 'staff', row.id, {}, SESSION_TTL.staff);
@@ -254,7 +254,7 @@ export class IdentityService {
       passwordHash: await this.hashSecret(input.password),
       roles,
     });
-    if (!isNew) throw new AppError('identity.staff_exists', { status: 409 });
+    if (!isNew) throw new AppError('identity.staff_exists');
     return { id };
   }
 

@@ -62,7 +62,7 @@ export class OidcService {
 
   private provider(tenantId: string): OidcProviderConfig {
     const p = this.deps.providers[tenantId];
-    if (!p) throw new AppError('identity.oidc_disabled', { status: 404 });
+    if (!p) throw new AppError('identity.oidc_disabled');
     return p;
   }
 
@@ -93,7 +93,7 @@ export class OidcService {
     try {
       config = await this.configuration(tenantId);
     } catch (err) {
-      throw new AppError('identity.oidc_unavailable', { status: 502, cause: err, log: 'OIDC discovery failed' });
+      throw new AppError('identity.oidc_unavailable', { cause: err, log: 'OIDC discovery failed' });
     }
     const state = randomBytes(24).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
@@ -115,8 +115,8 @@ export class OidcService {
     const p = this.provider(tenantId);
     const state = query.state;
     const saved = state ? await this.deps.repo.takeOidcState(tenantId, state) : undefined;
-    if (!saved) throw new AppError('identity.oidc_failed', { status: 401, log: 'unknown, used or expired state' });
-    if (query.error) throw new AppError('identity.oidc_failed', { status: 401, log: `provider error ${query.error}` });
+    if (!saved) throw new AppError('identity.oidc_failed', { log: 'unknown, used or expired state' });
+    if (query.error) throw new AppError('identity.oidc_failed', { log: `provider error ${query.error}` });
     const callback = new URL(this.redirectUri(tenantId));
     for (const [k, v] of Object.entries(query)) if (v !== undefined && k !== 'tenant') callback.searchParams.set(k, v);
     let claims: Record<string, unknown>;
@@ -130,7 +130,7 @@ export class OidcService {
       });
       claims = { ...(tokens.claims() ?? {}) };
     } catch (err) {
-      throw new AppError('identity.oidc_failed', { status: 401, cause: err, log: err instanceof Error ? `OIDC: ${err.message}` : 'OIDC failed' });
+      throw new AppError('identity.oidc_failed', { cause: err, log: err instanceof Error ? `OIDC: ${err.message}` : 'OIDC failed' });
     }
     const text = (name: string): string => {
       const v = claims[name];

@@ -34,7 +34,7 @@ export function nluRoutes(nlu: NluService) {
       { schema: { tags: ['nlu'], summary: 'Language, intent with alternatives, and entities of one message', body: ZParseRequestSchema, response: { 200: ZParseResponseSchema } } },
       async (req) => {
         const tenantId = req.body.tenant ?? req.tenant?.id;
-        if (req.body.tenant && req.tenant && req.body.tenant !== req.tenant.id) throw new AppError('nlu.tenant_mismatch', { status: 400 });
+        if (req.body.tenant && req.tenant && req.body.tenant !== req.tenant.id) throw new AppError('nlu.tenant_mismatch');
         return nlu.parse({ text: req.body.text, lang: req.body.lang, tenantId, conversationLang: req.lang });
       },
     );

@@ -215,9 +215,9 @@ export class NluService {
     const repo = this.requireRepository();
     const tenant = this.tenant(p.tenantId);
     const known = new Set(this.modelFor(tenant).classifier.intents);
-    if (!known.has(p.intent)) throw new AppError('nlu.unknown_intent', { status: 400, params: { intent: p.intent } });
+    if (!known.has(p.intent)) throw new AppError('nlu.unknown_intent', { params: { intent: p.intent } });
     const text = p.text.trim();
-    if (!text) throw new AppError('nlu.empty_text', { status: 400 });
+    if (!text) throw new AppError('nlu.empty_text');
     return repo.addPhrase({ tenantId: p.tenantId, lang: p.lang, intent: p.intent, text, source: p.source ?? 'staff', createdBy: p.createdBy ?? null });
   }
 
@@ -281,7 +281,7 @@ export class NluService {
   }
 
   private tenant(id: string): TenantProfile {
-    if (!this.deps.tenants) throw new AppError('tenants.not_found', { status: 404, params: { id } });
+    if (!this.deps.tenants) throw new AppError('tenants.not_found', { params: { id } });
     return this.deps.tenants.get(id);
   }
 
@@ -297,7 +297,7 @@ export class NluService {
   }
 
   private requireRepository(): NluRepository {
-    if (!this.deps.repository) throw new AppError('nlu.no_database', { status: 503 });
+    if (!this.deps.repository) throw new AppError('nlu.no_database');
     return this.deps.repository;
   }
 }

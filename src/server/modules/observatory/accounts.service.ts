@@ -44,7 +44,7 @@ const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
 function normaliseDomain(domain: string): string {
   const d = domain.trim().replace(/^@/, '').toLowerCase();
   if (!/^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d)) {
-    throw new AppError('observatory.invalid_domain', { status: 422, params: { domain } });
+    throw new AppError('observatory.invalid_domain', { params: { domain } });
   }
   return d;
 }
@@ -63,7 +63,7 @@ export class AccountsService {
   async register(input: RegisterInput): Promise<{ account: Account; verificationToken: string }> {
     const r = await this.registerOrWarn(input);
     // Seeds, the CLI and tests want the token; the HTTP route uses registerOrWarn and never says "taken".
-    if (r.existing) throw new AppError('observatory.email_taken', { status: 409 });
+    if (r.existing) throw new AppError('observatory.email_taken');
     return r;
   }
 
@@ -79,13 +79,13 @@ export class AccountsService {
       await requireMunicipality(db, input.ine5);
       const allowed = await repo.allowedDomains(db, input.ine5);
       if (allowed.length > 0 && !allowed.some((d) => domain === d || domain.endsWith(`.${d}`))) {
-        throw new AppError('observatory.domain_not_allowed', { status: 403, params: { domain } });
+        throw new AppError('observatory.domain_not_allowed', { params: { domain } });
       }
     }
     let handle = input.handle ?? (email.split('@')[0] ?? 'user').replace(/[^a-zA-Z0-9_.-]/g, '').slice(0, 30);
     if (handle.length < 2) handle = `user${handle}`;
     // Handles are public (shown on every post), so refusing a taken one tells nothing; checked before the e-mail.
-    if (input.handle && (await repo.handleTaken(db, handle))) throw new AppError('observatory.handle_taken', { status: 409 });
+    if (input.handle && (await repo.handleTaken(db, handle))) throw new AppError('observatory.handle_taken');
     for (let i = 2; await repo.handleTaken(db, handle); i++) handle = `${handle.replace(/\d+$/, '')}${i}`;
     const token = randomBytes(24).toString('base64url');
     // Hashed for a taken address too, so both answers take the same time.
@@ -136,7 +136,7 @@ export class AccountsService {
 
   async verifyEmail(token: string): Promise<Account> {
     const row = await repo.consumeVerifyToken(this.ctx.db, sha256(token), this.ctx.now());
-    if (!row) throw new AppError('observatory.invalid_token', { status: 400 });
+    if (!row) throw new AppError('observatory.invalid_token');
     return toAccount(row);
   }
 
@@ -163,14 +163,14 @@ export class AccountsService {
       const attempt = await repo.reserveSignInAttempt(db, key, now, { maxAttempts, lockMs: SIGN_IN_LOCK_MS, windowMs: SIGN_IN_LOCK_MS });
       if (attempt.lockedUntil && attempt.lockedUntil > now) {
         // Not even checked: while the address waits, guessing teaches nothing.
-        throw new AppError('observatory.sign_in_locked', { status: 429, params: { minutes: Math.max(1, Math.ceil((attempt.lockedUntil.getTime() - now.getTime()) / 60_000)) } });
+        throw new AppError('observatory.sign_in_locked', { params: { minutes: Math.max(1, Math.ceil((attempt.lockedUntil.getTime() - now.getTime()) / 60_000)) } });
       }
     }
     const row = await repo.findAccountByEmail(db, normalized);
     const ok = await verifyPassword(row?.password_hash, password);
-    if (!row || !ok) throw new AppError('observatory.bad_credentials', { status: 401 });
+    if (!row || !ok) throw new AppError('observatory.bad_credentials');
     for (const { key } of keys) await repo.clearSignInAttempts(db, key);
-    if (!row.email_verified_at) throw new AppError('observatory.email_not_verified', { status: 403 });
+    if (!row.email_verified_at) throw new AppError('observatory.email_not_verified');
     return { account: toAccount(row), actor: actorFor(row) };
   }
 
@@ -201,7 +201,7 @@ export class AccountsService {
   async endSessionsByEmail(actor: ObsActor, email: string): Promise<number> {
     requireSystem(actor);
     const row = await repo.findAccountByEmail(this.ctx.db, email);
-    if (!row) throw new AppError('observatory.account_not_found', { status: 404 });
+    if (!row) throw new AppError('observatory.account_not_found');
     return repo.endAccountSessions(this.ctx.db, row.id, this.ctx.now());
   }
 
@@ -214,17 +214,17 @@ export class AccountsService {
   /** Gives a role by e-mail (CLI); throws observatory.account_not_found for an unknown address. */
   async setRoleByEmail(actor: ObsActor, email: string, role: ObsRole): Promise<void> {
     const row = await repo.findAccountByEmail(this.ctx.db, email);
-    if (!row) throw new AppError('observatory.account_not_found', { status: 404 });
+    if (!row) throw new AppError('observatory.account_not_found');
     await this.setRole(actor, row.id, role);
   }
 
   /** The signed-in officer's own settings (for now: whether they get the daily e-mail digest). */
   async updateOwnAccount(actor: ObsActor | undefined, patch: { wantsDigest?: boolean | undefined }): Promise<Account> {
     const a = requireAccount(actor);
-    if (a.kind !== 'account') throw new AppError('observatory.forbidden', { status: 403 });
+    if (a.kind !== 'account') throw new AppError('observatory.forbidden');
     if (patch.wantsDigest !== undefined) await repo.setWantsDigest(this.ctx.db, a.id, patch.wantsDigest);
     const row = await repo.findAccountById(this.ctx.db, a.id);
-    if (!row) throw new AppError('observatory.account_not_found', { status: 404 });
+    if (!row) throw new AppError('observatory.account_not_found');
     return toAccount(row);
   }
 

@@ -17,7 +17,7 @@ export const MUNICIPALITIES_FILE = path.resolve(path.dirname(fileURLToPath(impor
  */
 export async function requireMunicipality(q: Queryable, ine5: string): Promise<repo.MunicipalityRow> {
   const m = await repo.findMunicipality(q, ine5);
-  if (!m) throw new AppError('observatory.unknown_municipality', { status: 404, params: { ine5 } });
+  if (!m) throw new AppError('observatory.unknown_municipality', { params: { ine5 } });
   return m;
 }
 

@@ -20,14 +20,14 @@ export function actorFor(r: AccountRow): ObsActor {
 
 /** The actor, or 401 when signed out and 403 when the e-mail is not verified yet. */
 export function requireAccount(actor: ObsActor | undefined): ObsActor {
-  if (!actor) throw new AppError('observatory.sign_in_required', { status: 401 });
-  if (actor.kind === 'account' && !actor.isVerified) throw new AppError('observatory.email_not_verified', { status: 403 });
+  if (!actor) throw new AppError('observatory.sign_in_required');
+  if (actor.kind === 'account' && !actor.isVerified) throw new AppError('observatory.email_not_verified');
   return actor;
 }
 
 /** Seeds, importers, jobs and the CLI only (roles, domains, signing someone out). */
 export function requireSystem(actor: ObsActor): void {
-  if (actor.kind !== 'system') throw new AppError('observatory.forbidden', { status: 403 });
+  if (actor.kind !== 'system') throw new AppError('observatory.forbidden');
 }
 
 export const isEditor = (a: ObsActor | undefined): boolean => a?.kind === 'system' || (a?.kind === 'account' && a.role === 'editor');
@@ -47,15 +47,15 @@ export function canSee(actor: ObsActor | undefined, p: ProjectRow): boolean {
  */
 export async function requireVisibleProject(q: Queryable, actor: ObsActor | undefined, idOrSlug: string): Promise<ProjectRow> {
   const p = await findProject(q, idOrSlug);
-  if (!p || !canSee(actor, p)) throw new AppError('observatory.project_not_found', { status: 404 });
+  if (!p || !canSee(actor, p)) throw new AppError('observatory.project_not_found');
   return p;
 }
 
 /** A visible project the actor may change (owner or editor, 403 otherwise) and that is not archived (409). */
 export async function requireEditableProject(q: Queryable, actor: ObsActor, idOrSlug: string): Promise<ProjectRow> {
   const p = await requireVisibleProject(q, actor, idOrSlug);
-  if (!isOwner(actor, p) && !isEditor(actor)) throw new AppError('observatory.forbidden', { status: 403 });
-  if (p.status === 'archived') throw new AppError('observatory.invalid_transition', { status: 409, params: { from: p.status, to: p.status } });
+  if (!isOwner(actor, p) && !isEditor(actor)) throw new AppError('observatory.forbidden');
+  if (p.status === 'archived') throw new AppError('observatory.invalid_transition', { params: { from: p.status, to: p.status } });
   return p;
 }
 

@@ -90,7 +90,7 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
         params: Id, consumes: ['multipart/form-data'], response: { 201: z.object({ files: z.array(ZProjectFileSchema) }) } },
     }, async (req, reply) => {
       const actor = await actorOf(req);
-      if (!req.isMultipart()) throw new AppError('observatory.multipart_required', { status: 415 });
+      if (!req.isMultipart()) throw new AppError('observatory.multipart_required');
       // Read lazily: the service checks who may upload before the bytes are buffered. Busboy stops a file or a count
       // over the limits while streaming; say so with the same storage.* errors the service gives.
       const readUploads = async () => {
@@ -105,9 +105,9 @@ export function observatoryRoutes(deps: ObservatoryRoutesDeps) {
         } catch (err) {
           const code = (err as { code?: unknown }).code;
           if (code === 'FST_REQ_FILE_TOO_LARGE') {
-            throw new AppError('storage.file_too_large', { status: 413, params: { name: current, maxMb: Math.floor(limits.maxFileBytes / 1_048_576) } });
+            throw new AppError('storage.file_too_large', { params: { name: current, maxMb: Math.floor(limits.maxFileBytes / 1_048_576) } });
           }
-          if (code === 'FST_FILES_LIMIT') throw new AppError('storage.too_many_files', { status: 413, params: { max: limits.maxFiles } });
+          if (code === 'FST_FILES_LIMIT') throw new AppError('storage.too_many_files', { params: { max: limits.maxFiles } });
           throw err;
         }
         return uploads;

@@ -11,7 +11,7 @@ export class PortfoliosService {
 
   async portfolio(slug: string, lang: Language): Promise<Portfolio> {
     const p = await repo.findPortfolio(this.ctx.db, slug);
-    if (!p) throw new AppError('observatory.portfolio_not_found', { status: 404 });
+    if (!p) throw new AppError('observatory.portfolio_not_found');
     return toPortfolio(p, lang);
   }
 

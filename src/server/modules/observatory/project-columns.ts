@@ -54,7 +54,7 @@ export async function inputToColumns(db: Queryable, input: ProjectPatch & { port
   }
   if (input.portfolioSlug !== undefined) {
     const pf = await findPortfolio(db, input.portfolioSlug);
-    if (!pf) throw new AppError('observatory.unknown_portfolio', { status: 422 });
+    if (!pf) throw new AppError('observatory.unknown_portfolio');
     c.portfolio_id = pf.id;
   }
   // Every value above came from the field of the same type in the validated input.

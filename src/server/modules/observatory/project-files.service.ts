@@ -62,10 +62,10 @@ export class ProjectFilesService {
     // Permission first (a stranger learns nothing about a draft, and is refused before the request body is read).
     const p = await requireEditableProject(db, a, idOrSlug);
     const uploads = typeof read === 'function' ? await read() : read;
-    if (uploads.length === 0) throw new AppError('observatory.no_files', { status: 400 });
+    if (uploads.length === 0) throw new AppError('observatory.no_files');
     const files = await inspectUploads(uploads, limits, 'storage');
     // Refused before any byte is written; checked again under the project's lock, where it counts.
-    const tooMany = () => new AppError('storage.too_many_files', { status: 413, params: { max: limits.maxFiles } });
+    const tooMany = () => new AppError('storage.too_many_files', { params: { max: limits.maxFiles } });
     if ((await repo.listProjectFiles(db, p.id)).length + files.length > limits.maxFiles) throw tooMany();
     const planned = files.map((f) => {
       const id = randomUUID();
@@ -152,7 +152,7 @@ export class ProjectFilesService {
   async projectFile(actor: ObsActor | undefined, idOrSlug: string, fileId: string): Promise<{ data: Buffer; fileName: string; mimeType: string; isPublic: boolean }> {
     const p = await findProject(this.ctx.db, idOrSlug);
     const f = p && canSee(actor, p) ? await repo.findProjectFile(this.ctx.db, p.id, fileId) : undefined;
-    if (!p || !f) throw new AppError('observatory.file_not_found', { status: 404 });
+    if (!p || !f) throw new AppError('observatory.file_not_found');
     return { data: await this.requireStorage().read(f.storage_key), fileName: f.file_name, mimeType: f.mime_type, isPublic: p.status === 'published' };
   }
 
@@ -167,7 +167,7 @@ export class ProjectFilesService {
     const removed = await this.ctx.db.transaction(async (tx) => {
       const p = await requireEditableProject(tx, a, idOrSlug);
       const f = await repo.deleteProjectFile(tx, p.id, fileId);
-      if (!f) throw new AppError('observatory.file_not_found', { status: 404 });
+      if (!f) throw new AppError('observatory.file_not_found');
       await insertHistory(tx, {
         projectId: p.id, actorAccountId: accountId(a), action: 'remove_file', statusFrom: p.status, statusTo: p.status,
         changes: { file: { before: f.file_name, after: null } },

@@ -41,7 +41,7 @@ export class ProjectsService {
   ): Promise<ProjectDetail> {
     const a = requireAccount(actor);
     if (a.kind !== 'system' && (opts.status === 'published' || opts.source || opts.isDemo || opts.ownerAccountId)) {
-      throw new AppError('observatory.forbidden', { status: 403 });
+      throw new AppError('observatory.forbidden');
     }
     const row = await this.ctx.db.transaction(async (tx) => {
       const cols = await inputToColumns(tx, input);
@@ -126,36 +126,36 @@ export class ProjectsService {
       const now = this.ctx.now();
       let to = p.status;
       const extra: { submittedAt?: Date; publishedAt?: Date; reviewedAt?: Date } = {};
-      const refuse = (target: string) => new AppError('observatory.invalid_transition', { status: 409, params: { from: p.status, to: target } });
+      const refuse = (target: string) => new AppError('observatory.invalid_transition', { params: { from: p.status, to: target } });
       const mayEdit = isOwner(a, p) || isEditor(a);
       switch (action) {
         case 'submit':
-          if (!mayEdit) throw new AppError('observatory.forbidden', { status: 403 });
+          if (!mayEdit) throw new AppError('observatory.forbidden');
           if (p.status !== 'draft') throw refuse('submitted');
           to = 'submitted';
           extra.submittedAt = now;
           break;
         case 'publish':
           // Only an editor reviews and publishes, even their own records' owners cannot skip review.
-          if (!isEditor(a)) throw new AppError('observatory.editor_required', { status: 403 });
+          if (!isEditor(a)) throw new AppError('observatory.editor_required');
           if (p.status !== 'submitted') throw refuse('published');
           to = 'published';
           extra.publishedAt = now;
           extra.reviewedAt = now;
           break;
         case 'reject':
-          if (!isEditor(a)) throw new AppError('observatory.editor_required', { status: 403 });
+          if (!isEditor(a)) throw new AppError('observatory.editor_required');
           if (p.status !== 'submitted') throw refuse('draft');
           to = 'draft';
           break;
         case 'review':
           // "Still accurate": resets the yearly reminder.
-          if (!mayEdit) throw new AppError('observatory.forbidden', { status: 403 });
+          if (!mayEdit) throw new AppError('observatory.forbidden');
           if (p.status !== 'published') throw refuse('published');
           extra.reviewedAt = now;
           break;
         case 'archive':
-          if (!mayEdit) throw new AppError('observatory.forbidden', { status: 403 });
+          if (!mayEdit) throw new AppError('observatory.forbidden');
           to = 'archived';
           break;
       }
@@ -199,7 +199,7 @@ export class ProjectsService {
     const { db } = this.ctx;
     const p = await requireVisibleProject(db, actor, idOrSlug);
     const [listed] = await searchProjects(db, { statuses: [p.status], ids: [p.id], includeDemo: true, lang, sort: 'recent', limit: 1, offset: 0 });
-    if (!listed) throw new AppError('observatory.project_not_found', { status: 404 });
+    if (!listed) throw new AppError('observatory.project_not_found');
     const portfolio = p.portfolio_id ? await findPortfolio(db, p.portfolio_id) : undefined;
     const [adoptions, files] = await Promise.all([repo.listAdoptions(db, p.id), listProjectFiles(db, p.id)]);
     return toProjectDetail(actor, p, listed, { portfolio, adoptions, files }, lang);
@@ -229,11 +229,11 @@ export class ProjectsService {
     const a = requireAccount(actor);
     const { db } = this.ctx;
     const p = await repo.findProject(db, idOrSlug);
-    if (!p || p.status !== 'published') throw new AppError('observatory.project_not_found', { status: 404 });
+    if (!p || p.status !== 'published') throw new AppError('observatory.project_not_found');
     const ine5 = input.ine5 ?? (input.entityName ? undefined : a.kind === 'account' ? a.ine5 ?? undefined : undefined);
-    if (!ine5 && !input.entityName) throw new AppError('observatory.adopter_required', { status: 422 });
+    if (!ine5 && !input.entityName) throw new AppError('observatory.adopter_required');
     if (ine5) await requireMunicipality(db, ine5);
-    if (ine5 && ine5 === p.ine5) throw new AppError('observatory.cannot_adopt_own', { status: 422 });
+    if (ine5 && ine5 === p.ine5) throw new AppError('observatory.cannot_adopt_own');
     await db.transaction(async (tx: Queryable) => {
       await repo.upsertAdoption(tx, { projectId: p.id, ine5: ine5 ?? null, entityName: ine5 ? null : input.entityName ?? null,
         stage: input.stage, note: input.note ?? null, accountId: accountId(a) });

@@ -60,11 +60,11 @@ export function createPadronService(deps: PadronDeps) {
 
   async function certificateData(tenantId: string, dni: string, opts: { collective: boolean; language?: Language | undefined }): Promise<PadronCertificateData> {
     const council = tenants.loaded(tenantId);
-    if (!council) throw new AppError('tenants.not_found', { status: 404, params: { id: tenantId } });
+    if (!council) throw new AppError('tenants.not_found', { params: { id: tenantId } });
     const person = await connector.findInhabitant(tenantId, dni);
-    if (!person) throw new AppError('padron.not_registered', { status: 404 });
+    if (!person) throw new AppError('padron.not_registered');
     const household: Household | undefined = await connector.findHousehold(tenantId, person.householdId);
-    if (!household) throw new AppError('padron.not_registered', { status: 404, log: `household ${person.householdId} missing` });
+    if (!household) throw new AppError('padron.not_registered', { log: `household ${person.householdId} missing` });
     const municipality = council.profile.names.es ?? council.profile.id;
     return {
       council,
@@ -117,7 +117,7 @@ export function createPadronService(deps: PadronDeps) {
 
     /** The PDF of a certificate the citizen was issued; another citizen's code is `padron.not_found` (404). */
     async certificatePdf(tenantId: string, dni: string, code: string, ctx: ProcedureContext): Promise<{ pdf: Buffer; fileName: string }> {
-      if (!(await repo.hasCertificate(tenantId, dni, code.toUpperCase()))) throw new AppError('padron.not_found', { status: 404 });
+      if (!(await repo.hasCertificate(tenantId, dni, code.toUpperCase()))) throw new AppError('padron.not_found');
       const doc = await deps.certificates.originalPdf(code.toUpperCase());
       await recordStep(db, tenantId, citizenActor(dni), ctx, { action: 'padron.certificate_downloaded', subjectType: 'certificate', subjectId: code.toUpperCase() });
       return doc;

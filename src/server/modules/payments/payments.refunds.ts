@@ -74,7 +74,7 @@ export function createPaymentRefunds(deps: PaymentRefundsDeps) {
     async resolveRefundCase(tenantId: string, id: string, action: 'refunded' | 'refund_by_hand', by: { actor: Actor; ctx: ProcedureContext }): Promise<RefundCaseView> {
       return db.transaction(async (tx) => {
         const before = await repo.findRefundCase(tx, tenantId, id);
-        if (!before) throw new AppError('payments.refund_not_found', { status: 404 });
+        if (!before) throw new AppError('payments.refund_not_found');
         const after = await repo.resolveRefundCase(tx, tenantId, id, action, `${by.actor.type}:${by.actor.id ?? ''}`, now());
         if (!after) throw new AppError(before.status === 'pending' || before.status === 'failed' ? 'payments.refund_in_progress' : 'payments.refund_closed', { status: 409 });
         await recordStep(tx, tenantId, by.actor, by.ctx, {

@@ -109,11 +109,11 @@ export function createPaymentsService(deps: PaymentsDeps) {
   function gatewayNamed(tenantId: string, name: string | undefined): PaymentGateway {
     const own = deps.tenantGateway?.(tenantId);
     if (own) {
-      if (name !== undefined && name !== own.name) throw new AppError('payments.gateway_not_found', { status: 404 });
+      if (name !== undefined && name !== own.name) throw new AppError('payments.gateway_not_found');
       return own;
     }
     const g = processGateway(name ?? deps.defaultGateway);
-    if (!g) throw new AppError('payments.gateway_not_found', { status: 404 });
+    if (!g) throw new AppError('payments.gateway_not_found');
     return g;
   }
 
@@ -203,7 +203,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       const tenant = tenants.get(tenantId);
       const listed = await syncDebts(tenantId, dni);
       const d = await repo.findDebt(db, tenantId, dni, debtId);
-      if (!d || !isCurrent(listed)(d)) throw new AppError('payments.not_found', { status: 404 });
+      if (!d || !isCurrent(listed)(d)) throw new AppError('payments.not_found');
       return presentDebt(tenant, d, lang, todayIn(tenant));
     },
 
@@ -224,8 +224,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
       // Asked right before paying: a receipt settled at the bank this morning is not taken twice.
       const listed = await syncDebts(tenantId, dni);
       const found = await repo.findDebt(db, tenantId, dni, input.debtId);
-      if (!found || !isCurrent(listed)(found)) throw new AppError('payments.not_found', { status: 404 });
-      if (found.status === 'paid') throw new AppError('payments.already_paid', { status: 409 });
+      if (!found || !isCurrent(listed)(found)) throw new AppError('payments.not_found');
+      if (found.status === 'paid') throw new AppError('payments.already_paid');
       const base = `${deps.publicUrl.replace(/\/+$/, '')}/t/${tenantId}`;
       const formFor = (p: { paymentId: string; orderId: string; amountCents: number; expiresAt: Date; description: string; language: Language }): RedirectForm =>
         gateway.createPayment({
@@ -243,14 +243,14 @@ export function createPaymentsService(deps: PaymentsDeps) {
         db.transaction(async (tx): Promise<StartedPayment & { isReused: boolean }> => {
           // Starts for one debt take turns here, so the second sees the first's order.
           const debt = await repo.lockDebt(tx, tenantId, dni, found.id);
-          if (!debt) throw new AppError('payments.not_found', { status: 404 });
-          if (debt.status === 'paid') throw new AppError('payments.already_paid', { status: 409 });
+          if (!debt) throw new AppError('payments.not_found');
+          if (debt.status === 'paid') throw new AppError('payments.already_paid');
           const item = presentDebt(tenant, debt, ctx.lang, todayIn(tenant));
           const description = `${item.taxName} ${item.reference}`.slice(0, 125);
           const open = await repo.findOpenPayment(tx, tenantId, debt.id);
           if (open && new Date(open.expires_at).getTime() > now().getTime()) {
             // Another gateway's order is still open: a second gateway would be a second charge.
-            if (open.gateway !== gateway.name) throw new AppError('payments.payment_in_progress', { status: 409 });
+            if (open.gateway !== gateway.name) throw new AppError('payments.payment_in_progress');
             const language = (['es', 'ca', 'en'] as const).find((l) => l === open.language) ?? ctx.lang;
             let redirectForm = open.redirect_form ? (JSON.parse(open.redirect_form) as RedirectForm) : undefined;
             if (!redirectForm) {
@@ -318,7 +318,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
     /** One of the citizen's payments (404 for anyone else's). */
     async getPayment(tenantId: string, dni: string, paymentId: string, lang: Language = 'es'): Promise<PaymentView> {
       const p = await repo.findPaymentForCitizen(db, tenantId, dni, paymentId);
-      if (!p) throw new AppError('payments.not_found', { status: 404 });
+      if (!p) throw new AppError('payments.not_found');
       const refund = (await repo.refundsForCitizen(db, tenantId, dni)).find((r) => r.payment_id === p.id);
       return presentPayment(p, refund, lang);
     },
@@ -326,11 +326,11 @@ export function createPaymentsService(deps: PaymentsDeps) {
     /** The signed payment receipt PDF of a paid payment (issued now if the first attempt failed). */
     async receiptPdf(tenantId: string, dni: string, paymentId: string, ctx: ProcedureContext): Promise<{ pdf: Buffer; fileName: string; code: string }> {
       const p = await repo.findPaymentForCitizen(db, tenantId, dni, paymentId);
-      if (!p) throw new AppError('payments.not_found', { status: 404 });
-      if (p.status !== 'paid') throw new AppError('payments.not_paid', { status: 409 });
-      if (!deps.receipts) throw new AppError('payments.receipt_unavailable', { status: 503 });
+      if (!p) throw new AppError('payments.not_found');
+      if (p.status !== 'paid') throw new AppError('payments.not_paid');
+      if (!deps.receipts) throw new AppError('payments.receipt_unavailable');
       const code = p.receipt_code ?? (await issueReceipt(tenantId, paymentId));
-      if (!code) throw new AppError('payments.receipt_unavailable', { status: 503 });
+      if (!code) throw new AppError('payments.receipt_unavailable');
       const doc = await deps.receipts.originalPdf(code);
       await recordStep(db, tenantId, citizenActor(dni), ctx, { action: 'payment.receipt_downloaded', subjectType: 'payment', subjectId: paymentId });
       return { ...doc, code };
@@ -341,7 +341,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
 
     /** Adds a debt to the embedded register (staff tools, imports and tests). */
     async addDebt(tenantId: string, d: { dni: string; kind: DebtKind; taxCode: string; reference: string; concept: string; fiscalYear: number; amountCents: number; reductionPercent?: number; voluntaryStart: string; voluntaryEnd: string }): Promise<string> {
-      if (!Number.isInteger(d.amountCents) || d.amountCents <= 0) throw new AppError('payments.invalid_amount', { status: 400 });
+      if (!Number.isInteger(d.amountCents) || d.amountCents <= 0) throw new AppError('payments.invalid_amount');
       const id = randomUUID();
       await repo.insertDebt(db, {
         id,

@@ -125,7 +125,7 @@ export class PrivacyService {
 
   private dni(raw: string): string {
     const dni = normalizeDocumentId(raw);
-    if (!isValidDniOrNie(dni)) throw new AppError('privacy.invalid_dni', { status: 400 });
+    if (!isValidDniOrNie(dni)) throw new AppError('privacy.invalid_dni');
     return dni;
   }
 }

@@ -34,7 +34,7 @@ export class SpeechService {
       execFile(this.binary, ['-v', VOICES[lang], '-s', String(WORDS_PER_MINUTE), '--stdout', '--', clean], { encoding: 'buffer', maxBuffer: 32 * 1024 * 1024, timeout: 15_000 }, (err, stdout) => {
         if (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          reject(new AppError('speech.unavailable', { status: 503, log: code === 'ENOENT' ? 'espeak-ng is not installed' : `espeak-ng failed: ${err.message}` }));
+          reject(new AppError('speech.unavailable', { log: code === 'ENOENT' ? 'espeak-ng is not installed' : `espeak-ng failed: ${err.message}` }));
           return;
         }
         resolve(stdout);

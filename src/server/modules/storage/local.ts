@@ -70,7 +70,7 @@ export function createLocalFileStorage(root: string): FileStorage {
       try {
         return await readFile(fileOf(key));
       } catch (err) {
-        if (isMissing(err)) throw new AppError('storage.not_found', { status: 404 });
+        if (isMissing(err)) throw new AppError('storage.not_found');
         throw err;
       }
     },

@@ -85,10 +85,10 @@ export function createS3FileStorage(opts: S3StorageOptions): FileStorage {
     async read(key) {
       try {
         const out = await client.send(new GetObjectCommand({ Bucket, Key: full(key) }));
-        if (!out.Body) throw new AppError('storage.not_found', { status: 404 });
+        if (!out.Body) throw new AppError('storage.not_found');
         return Buffer.from(await out.Body.transformToByteArray());
       } catch (err) {
-        if (isMissing(err)) throw new AppError('storage.not_found', { status: 404 });
+        if (isMissing(err)) throw new AppError('storage.not_found');
         throw err;
       }
     },

@@ -22,7 +22,7 @@ export function systemRoutes(db: Db) {
           return { status: 'ready' as const, database: db.kind };
         } catch (err) {
           req.log.error({ err }, 'readiness check failed');
-          throw new AppError('system.database_unreachable', { status: 503 });
+          throw new AppError('system.database_unreachable');
         }
       },
     );

@@ -26,7 +26,7 @@ export class TenantRegistry {
   /** The profile, or a 404 `tenants.not_found` error. */
   get(id: string): TenantProfile {
     const t = this.find(id);
-    if (!t) throw new AppError('tenants.not_found', { status: 404, params: { id } });
+    if (!t) throw new AppError('tenants.not_found', { params: { id } });
     return t;
   }
 

@@ -43,7 +43,7 @@ const isRefundAccepted = (code: string): boolean => code === '0900' || code === 
 const CONSUMER_LANGUAGE = { es: '001', en: '002', ca: '003' } as const;
 
 function invalid(log: string): AppError {
-  return new AppError('gateway.invalid_notification', { status: 400, log });
+  return new AppError('gateway.invalid_notification', { log });
 }
 
 /**
@@ -78,7 +78,7 @@ function field(body: Record<string, unknown>, name: string): string | undefined 
 
 /** Euros with 2 decimals as Redsys wants them: an integer string of cents, no separators. */
 function amountField(cents: number): string {
-  if (!Number.isSafeInteger(cents) || cents <= 0) throw new AppError('gateway.invalid_amount', { status: 400, log: `amount ${cents}` });
+  if (!Number.isSafeInteger(cents) || cents <= 0) throw new AppError('gateway.invalid_amount', { log: `amount ${cents}` });
   return String(cents);
 }
 
@@ -144,7 +144,7 @@ export class RedsysGateway implements PaymentGateway {
   /** The signed fields for an order, exposed for tests and for gateways that embed the protocol. */
   merchantFields(input: CreatePaymentInput): Record<string, string> {
     if (!/^\d{4}[0-9A-Za-z]{0,8}$/.test(input.orderId)) {
-      throw new AppError('gateway.invalid_order', { status: 400, log: `Redsys order numbers are 4-12 characters, the first 4 digits: ${input.orderId}` });
+      throw new AppError('gateway.invalid_order', { log: `Redsys order numbers are 4-12 characters, the first 4 digits: ${input.orderId}` });
     }
     const params: Record<string, string> = {
       DS_MERCHANT_AMOUNT: amountField(input.amountCents),

@@ -106,7 +106,7 @@ export class SandboxGateway implements PaymentGateway {
 
   /** The payment behind a signed token, or a 404 when it is forged, damaged, expired or for another order. */
   openPayment(id: string, orderId?: string): SandboxPayment {
-    const notFound = () => new AppError('gateway.sandbox_not_found', { status: 404 });
+    const notFound = () => new AppError('gateway.sandbox_not_found');
     const [body, mac, extra] = id.split('.');
     if (!body || !mac || extra !== undefined || id.length > 4096) throw notFound();
     const expected = createHmac('sha256', this.tokenKey).update(body).digest();
