@@ -7,7 +7,7 @@
  * - tests may build fixtures through src/server/testing/, never from another module's files;
  * - the web app never imports server code (types come through src/shared/; its unit tests may read the server's i18n).
  */
-const TEST = '\\.(test|test-support|test-helpers)\\.tsx?$';
+const TEST = '\\.(test|test-support)\\.tsx?$';
 const PUBLIC_SURFACE = ['^src/server/modules/[^/]+/index\\.ts$', '^src/server/modules/[^/]+/[^/]+/index\\.ts$'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -39,7 +39,7 @@ module.exports = {
       name: 'test-reach-in',
       severity: 'error',
       comment: "A module's test imports another module's internals: use that module's index.ts or a helper in src/server/testing/.",
-      from: { path: '^src/server/modules/([^/]+)/.+\\.(?:test|test-support|test-helpers)\\.tsx?$' },
+      from: { path: '^src/server/modules/([^/]+)/.+\\.(?:test|test-support)\\.tsx?$' },
       to: { path: '^src/server/modules/[^/]+/', pathNot: ['^src/server/modules/$1/', ...PUBLIC_SURFACE] },
     },
     {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CertificatesRepository } from '../src/server/modules/certificates/certificates.repository.ts';
 import { CertificatesService } from '../src/server/modules/certificates/certificates.service.ts';
-import { sampleHousehold } from '../src/server/modules/certificates/certificates.test-helpers.ts';
+import { sampleHousehold } from '../src/server/modules/certificates/certificates.test-support.ts';
 import { renderPadronCertificate } from '../src/server/modules/certificates/padron-certificate.renderer.ts';
 import { createSealProvider } from '../src/server/modules/certificates/seal-provider.ts';
 import { createTestDb } from '../src/server/testing/test-db.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { CertificatesRepository } from './certificates.repository.ts';
 import { CertificatesService, type IssuedDocument } from './certificates.service.ts';
-import { sampleHousehold } from './certificates.test-helpers.ts';
+import { sampleHousehold } from './certificates.test-support.ts';
 import { createSealProvider } from './seal-provider.ts';
 
 let ta: TestApp;

@@ -6,7 +6,7 @@ import { createTestDb, type TestDb } from '../../testing/test-db.ts';
 import type { LoadedTenant } from '../tenants/index.ts';
 import { CertificatesRepository } from './certificates.repository.ts';
 import { CertificatesService } from './certificates.service.ts';
-import { readQrCode, runPoppler, sampleHousehold } from './certificates.test-helpers.ts';
+import { readQrCode, runPoppler, sampleHousehold } from './certificates.test-support.ts';
 import { normalizeCsvCode } from './csv-code.ts';
 import { loadOrCreateSeal } from './seal.ts';
 import { createSealProvider } from './seal-provider.ts';
