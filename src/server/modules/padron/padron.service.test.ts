@@ -45,11 +45,35 @@ describe('padrón service', () => {
     const b = await svc.issueCertificate('alacant', 'X1234567L', { kind: 'individual' }, ctx, 'k-1');
     expect(b.code).toBe(a.code);
     expect((await svc.listMine('alacant', 'X1234567L')).map((c) => c.code)).toEqual([a.code]);
-    const audit = await t.db.query<{ channel: string; kiosk_id: string }>(`SELECT channel, kiosk_id FROM audit_log WHERE action = 'certificate.issued' AND actor_id = 'X1234567L'`);
+    const audit = await t.db.query<{ channel: string; kiosk_id: string }>(`SELECT channel, kiosk_id FROM audit_log WHERE tenant_id = 'alacant' AND action = 'certificate.issued' AND actor_id = 'X1234567L'`);
     expect(audit.rows).toEqual([{ channel: 'kiosk', kiosk_id: 'alacant-mercat' }]);
     await expect(svc.issueCertificate('medina-rioseco', 'X1234567L', { kind: 'individual' }, ctx, 'k-2')).rejects.toMatchObject({ code: 'padron.not_registered' });
     const left = await t.db.query(`SELECT 1 FROM idempotency_keys WHERE key = 'k-2'`);
     expect(left.rows).toHaveLength(0);
     await expect(svc.certificatePdf('alacant', '12345678Z', a.code, ctx)).rejects.toMatchObject({ status: 404 });
+  }, 30_000);
+
+  it('refuses another request under a used key (common.idempotency_mismatch, 422) and issues nothing for it', async () => {
+    const first = await svc.issueCertificate('alacant', '23456789D', { kind: 'individual' }, ctx, 'k-3');
+    await expect(svc.issueCertificate('alacant', '23456789D', { kind: 'collective' }, ctx, 'k-3')).rejects.toMatchObject({ code: 'common.idempotency_mismatch', status: 422 });
+    expect((await svc.listMine('alacant', '23456789D')).map((c) => c.code)).toEqual([first.code]);
+  }, 30_000);
+
+  it('issues one certificate for five parallel taps under one key: the others get it, or a 409 while it is being made', async () => {
+    const taps = await Promise.allSettled(Array.from({ length: 5 }, () => svc.issueCertificate('alacant', '12345678Z', { kind: 'collective' }, ctx, 'k-4')));
+    const codes = new Set(taps.flatMap((r) => (r.status === 'fulfilled' ? [r.value.code] : [])));
+    const refused = taps.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string }).code] : []));
+    expect(codes.size).toBe(1);
+    expect(refused.every((c) => c === 'common.conflict')).toBe(true);
+    expect((await svc.listMine('alacant', '12345678Z')).map((c) => c.code)).toEqual([...codes]);
+    const audit = await t.db.query(`SELECT 1 FROM audit_log WHERE tenant_id = 'alacant' AND action = 'certificate.issued' AND actor_id = '12345678Z'`);
+    expect(audit.rows).toHaveLength(1);
+  }, 60_000);
+
+  it("keeps each council's certificates apart: a citizen's list in one council shows none issued by another", async () => {
+    const here = await svc.issueCertificate('medina-rioseco', '45678901G', { kind: 'individual' }, ctx);
+    expect((await svc.listMine('medina-rioseco', '45678901G')).map((c) => c.code)).toEqual([here.code]);
+    expect(await svc.listMine('alacant', '45678901G')).toEqual([]);
+    await expect(svc.certificatePdf('alacant', '45678901G', here.code, ctx)).rejects.toMatchObject({ status: 404 });
   }, 30_000);
 });
