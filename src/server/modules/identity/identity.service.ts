@@ -4,7 +4,7 @@
  */
 import { randomUUID, type X509Certificate } from 'node:crypto';
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db/db.ts';
+import type { Db, Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import type { Auth, AuthMethod, Channel, CitizenAuth, StaffAuth, StaffRole } from '../../http-types.ts';
 import { isValidDniOrNie, normalizeDocumentId } from '../../../shared/validators.ts';
@@ -327,9 +327,12 @@ export class IdentityService {
     if (await this.sessions.end(sessionId)) await this.audit({ ...entry, action: 'identity.signed_out' });
   }
 
-  /** Ends every open session started at a kiosk (the kiosk's wipe between citizens). Returns how many. */
-  async endSessionsForKiosk(tenantId: string, kioskId: string): Promise<number> {
-    return this.repo.endSessionsForKiosk(tenantId, kioskId);
+  /**
+   * Ends every open session started at a kiosk (the kiosk's wipe between citizens). Returns how many. With `q`, inside
+   * the caller's transaction, so the wipe and its audit row commit together.
+   */
+  async endSessionsForKiosk(tenantId: string, kioskId: string, q?: Queryable): Promise<number> {
+    return (q ? new IdentityRepository(q) : this.repo).endSessionsForKiosk(tenantId, kioskId);
   }
 
   // ---- CSRF ----

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { startOfLocalDay } from '../../../shared/zoned-time.ts';
-import type { Queryable } from '../../db/db.ts';
+import type { Db, Queryable } from '../../db/db.ts';
 import { AppError } from '../../errors.ts';
 import { audit, type AuditActor } from '../identity/index.ts';
 import type { Kiosk, TenantProfile } from '../tenants/index.ts';
@@ -29,14 +29,14 @@ function sha256Hex(value: string): Buffer {
 
 /** What the wipe needs from identity (IdentityService fits): ending every citizen session opened on a kiosk. */
 export interface KioskSessions {
-  endSessionsForKiosk(tenantId: string, kioskId: string): Promise<number>;
+  endSessionsForKiosk(tenantId: string, kioskId: string, q?: Queryable): Promise<number>;
 }
 
 /** Kiosk identity (secret token), activation and wipe (audited), heartbeats and the fleet view. */
 export class KiosksService {
   constructor(
     private readonly repo: KiosksRepository,
-    private readonly db: Queryable,
+    private readonly db: Db,
   ) {}
 
   /** The kiosk whose token this is, compared in constant time against the profile's SHA-256. */
@@ -62,9 +62,12 @@ export class KiosksService {
    * sessions belong to identity, which ends them in its own statement; the audit row follows at once.
    */
   async wipe(tenantId: string, kioskId: string, by: AuditActor, sessions: KioskSessions): Promise<number> {
-    const ended = await sessions.endSessionsForKiosk(tenantId, kioskId);
-    await audit(this.db, { ...by, actorType: 'system', actorId: undefined }, { action: 'kiosk.wiped', subjectType: 'kiosk', subjectId: kioskId, details: { sessionsEnded: ended } });
-    return ended;
+    // The sessions end and the audit row is written in one transaction: a wipe is never half-recorded.
+    return this.db.transaction(async (tx) => {
+      const ended = await sessions.endSessionsForKiosk(tenantId, kioskId, tx);
+      await audit(tx, { ...by, actorType: 'system', actorId: undefined }, { action: 'kiosk.wiped', subjectType: 'kiosk', subjectId: kioskId, details: { sessionsEnded: ended } });
+      return ended;
+    });
   }
 
   async heartbeat(tenant: TenantProfile, kioskId: string, input: { lastActivityAt?: string | undefined; info?: Record<string, unknown> | undefined }, now = new Date()): Promise<{ nextInMs: number }> {
