@@ -115,7 +115,7 @@ export function knowledgeRoutes(knowledge: KnowledgeService, ask: AskService, te
     );
     r.post(
       '/api/v1/knowledge/sites/:id/recrawl',
-      { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Recrawl one website now; the report appears in the crawl list (staff)', params: z.object({ id: z.coerce.number().int().min(0) }) } },
+      { preHandler: editorsOnly, schema: { tags: ['knowledge'], summary: 'Recrawl one website now; the report appears in the crawl list (staff)', params: z.object({ id: z.coerce.number().int().min(0) }), response: { 202: z.object({ accepted: z.literal(true) }) } } },
       async (req, reply) => {
         // A crawl takes minutes: answer at once, the crawl report records how it went.
         await knowledge.requestRecrawl(req.requireTenant().id, req.params.id, auditActor(req), (err) => req.log.error({ err }, 'recrawl failed'));
