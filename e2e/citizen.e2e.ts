@@ -261,3 +261,35 @@ test('the text size control enlarges the page and remembers the choice', async (
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('style', /font-size: 125%/);
 });
+
+test('typed as people type: a misspelt booking request, "atras" and "cancela" in the dialog, then a crisis message shows the numbers to call', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, CARDS.maria);
+  await page.goto(`${T}/chat?lang=es`);
+  const log = page.getByRole('log');
+  const input = page.getByRole('textbox', { name: 'Su mensaje' });
+  const assistant = log.locator('.chat__msg--assistant');
+  const say = async (text: string) => {
+    const before = await assistant.count();
+    await input.fill(text);
+    await input.press('Enter');
+    await expect.poll(() => assistant.count(), { timeout: 30_000 }).toBeGreaterThan(before);
+    await expect(page.getByRole('status').filter({ hasText: /contestando/i })).toHaveCount(0, { timeout: 30_000 });
+    return (await assistant.last().innerText()).toLowerCase();
+  };
+  // Misspelt and colloquial: the booking flow starts and asks its first question with options to tap.
+  const first = await say('holaa kiero pedir una sita pal padron porfa');
+  expect(first).toMatch(/cita|servicio|oficina|día/);
+  await page.screenshot({ path: 'test-results/screens/chat-colloquial-1-booking.png', fullPage: true });
+  // "atras" at the first question says there is nothing before it; "cancela" ends the procedure.
+  await say('atras');
+  const cancelled = await say('cancela');
+  expect(cancelled).toContain('no se ha hecho ningún trámite');
+  await page.screenshot({ path: 'test-results/screens/chat-colloquial-2-cancelled.png', fullPage: true });
+  // A crisis message: the reply carries the crisis lines as links to call (the moderation seam kept them).
+  await say('ya no puedo mas, quiero acabar con todo');
+  await expect(log.locator('a[href="tel:024"]').last()).toBeVisible();
+  await expect(log.locator('a[href="tel:112"]').last()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/chat-colloquial-3-crisis.png', fullPage: true });
+  await expectNoA11yViolations(page);
+});
