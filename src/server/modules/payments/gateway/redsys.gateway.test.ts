@@ -47,6 +47,15 @@ describe('Redsys HMAC-SHA256 signatures', () => {
     expect(fields.Ds_Signature).toBe(redsysSignature(TEST_KEY, '12345678', fields.Ds_MerchantParameters ?? ''));
     expect(gw.createPayment({ orderId: '12345678', amountCents: 1000, description: 'x', urlOk: 'a', urlKo: 'b', notifyUrl: 'c' }).redirectForm).toMatchObject({ url: REDSYS_URLS.test, method: 'POST' });
   });
+
+  it("asks for the payment page in the citizen's language: Valencian is 010 (not Catalan, 003), Spanish 001, English 002", () => {
+    const gw = new RedsysGateway({ merchantKey: TEST_KEY, merchantCode: '327234688', terminal: '1', url: REDSYS_URLS.test });
+    const languageOf = (language: 'es' | 'ca' | 'en') => {
+      const fields = gw.merchantFields({ orderId: '12345678', amountCents: 1000, description: 'x', urlOk: 'a', urlKo: 'b', notifyUrl: 'c', language });
+      return (JSON.parse(Buffer.from(fields.Ds_MerchantParameters ?? '', 'base64').toString('utf8')) as Record<string, string>).DS_MERCHANT_CONSUMERLANGUAGE;
+    };
+    expect([languageOf('ca'), languageOf('es'), languageOf('en')]).toEqual(['010', '001', '002']);
+  });
 });
 
 describe('Redsys notifications', () => {

@@ -39,8 +39,11 @@ export function redsysRestUrl(formUrl: string): string | undefined {
 /** Ds_Response of an accepted refund (or confirmation): "0900". 0000-0099 are accepted too, as for payments. */
 const isRefundAccepted = (code: string): boolean => code === '0900' || code === '900' || (/^\d{1,4}$/.test(code) && Number(code) <= 99);
 
-/** Redsys's Ds_ConsumerLanguage codes. */
-const CONSUMER_LANGUAGE = { es: '001', en: '002', ca: '003' } as const;
+/**
+ * Redsys's Ds_ConsumerLanguage codes. Our `ca` is Valencian (its forms are "vull", "meua", "este"), so the payment
+ * page is asked in Valencian (010), not in Catalan (003).
+ */
+const CONSUMER_LANGUAGE = { es: '001', en: '002', ca: '010' } as const;
 
 function invalid(log: string): AppError {
   return new AppError('gateway.invalid_notification', { log });
